@@ -1,0 +1,33 @@
+"""Paths and fixed vocabularies, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+TEMPLATE_NAME = "leadaudit"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+MAPPINGS_DIR = PACKAGE_ROOT / "mappings"
+SAMPLE_DIR = PACKAGE_ROOT / "data" / "sample"
+SAMPLE_LEADS = SAMPLE_DIR / "leads.csv"
+SAMPLE_SPEND = SAMPLE_DIR / "spend.csv"
+
+#: Funnel stages in order; ``disqualified`` is a lost lead, placed by its reason.
+STAGES = ("new", "contacted", "qualified", "visit", "deal")
+STAGE_ORDER = {stage: index for index, stage in enumerate(STAGES)}
+LOST_STAGE = "disqualified"
+CANONICAL_STAGES = (*STAGES, LOST_STAGE)
+
+#: Label for a missing channel, manager, model or campaign: such leads are kept, never dropped.
+UNKNOWN = "unknown"
+
+LANGUAGES = ("ru", "en")
+JOBS = ("diagnose", "experiment", "quarterly")
+NOTEBOOK_OF_JOB = {
+    "diagnose": "complaint_diagnosis.ipynb",
+    "experiment": "experiment_evaluation.ipynb",
+    "quarterly": "quarterly_report.ipynb",
+}

@@ -1,0 +1,673 @@
+"""From an export file to the canonical lead and spend tables (SPEC 2.1–2.5), with lineage.
+
+:func:`load_dataset` is the one entry point: it reads the file (:mod:`analysis.readers`),
+picks or reads the mapping (:mod:`analysis.mapping`), cleans every column, hashes personal
+data away (:mod:`analysis.privacy`), computes working-time response minutes
+(:mod:`analysis.worktime`) and marks repeat leads. Malformed input raises a
+:class:`~analysis.errors.LeadAuditError` naming the file, column, value and fix; rows
+that cannot be used are dropped and counted by reason.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .config import CANONICAL_STAGES, LOST_STAGE, STAGE_ORDER, UNKNOWN
+from .errors import ColumnError, InputFileError, ParameterError, UnmappedValueError
+from .lineage import MAX_EXAMPLES, InputRecord, Issue, Lineage
+from .mapping import (
+    LEAD_TYPES, REQUIRED_LEAD_COLUMNS, REQUIRED_SPEND_COLUMNS, Mapping, builtin_mappings, detect_mapping, load_mapping, mapping_from_dict,
+    normalize_label, resolve_all_headers, resolve_header, score_mapping,
+)
+from .privacy import link_persons
+from .readers import RawTable, read_table, sha256_of, text_cells
+from .reasons import MISSING, OTHER
+from .worktime import WorkingCalendar
+
+#: Share of non-empty cells that may fail to parse before the column is judged wrong.
+WHOLESALE_FAILURE_SHARE = 0.05
+
+DATE_FORMATS_DAYFIRST = (
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+    "%d.%m.%y %H:%M", "%d.%m.%y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
+)
+DATE_FORMATS_MONTHFIRST = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+    "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+)
+TRUE_WORDS = {"да", "yes", "true", "1", "+", "y", "д", "целевой", "target"}
+FALSE_WORDS = {"нет", "no", "false", "0", "n", "н", "нецелевой", "not target"}
+DATE_COLUMNS = ("created_at", "first_response_at", "first_contact_at")
+NUMBER_COLUMNS = ("response_minutes", "call_attempts", "deal_amount", "budget")
+LABEL_COLUMNS = ("channel", "campaign", "model", "manager")
+FLAG_COLUMNS = ("contacted", "qualified", "visited", "won")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The canonical tables of one run, with their mapping, lineage and ``as_of``.
+
+    Attributes
+    ----------
+    leads
+        One row per lead (SPEC 2.1), personal data replaced by ``person_id``; derived
+        columns ``stage_rank``, ``contacted``, ``qualified``, ``visited``, ``won``,
+        ``attempted``, ``response_minutes`` (working time), ``is_repeat``,
+        ``repeat_first_channel``, ``reason_owner``, ``age_days``.
+    spend
+        One row per day × channel [× campaign] (SPEC 2.2), or None.
+    """
+
+    leads: pd.DataFrame
+    spend: pd.DataFrame | None
+    mapping: Mapping
+    lineage: Lineage
+    as_of: pd.Timestamp
+
+    def mature(self, stage: str) -> pd.Series:
+        """Leads old enough to have reached ``stage`` (SPEC 2.5)."""
+        days = self.mapping.settings.maturity_days.get(stage, 0)
+        if "age_days" not in self.leads:
+            return pd.Series(True, index=self.leads.index)
+        return self.leads["age_days"] >= days
+
+    @property
+    def has_dates(self) -> bool:
+        return "created_at" in self.leads and self.leads["created_at"].notna().any()
+
+    def period(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """First and last ``created_at`` of the leads (None without dates)."""
+        if not self.has_dates:
+            return None, None
+        return self.leads["created_at"].min(), self.leads["created_at"].max()
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+def parse_dates(cells: pd.Series, dayfirst: bool = True, timezone: str | None = None) -> pd.Series:
+    """Parse date cells with the formats exports use; unparseable cells become NaT.
+
+    Each format is tried on the cells still unparsed (a file may mix ``HH:MM`` and
+    ``HH:MM:SS``); an explicit format is fast and never guesses day vs month.
+    """
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        parsed = cells
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+        return parsed.astype("datetime64[ns]")
+    text = text_cells(cells)
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    remaining = text != ""
+    for fmt in DATE_FORMATS_DAYFIRST if dayfirst else DATE_FORMATS_MONTHFIRST:
+        if not remaining.any():
+            break
+        parsed = pd.to_datetime(text[remaining], format=fmt, errors="coerce")
+        hit = parsed.notna()
+        if hit.any():
+            result[parsed.index[hit]] = parsed[hit].astype("datetime64[ns]")
+            remaining[parsed.index[hit]] = False
+    if remaining.any():  # ISO 8601 with offsets or fractions, as databases write them
+        parsed = pd.to_datetime(text[remaining], format="ISO8601", errors="coerce", utc=True)
+        hit = parsed.notna()
+        if hit.any():
+            local = parsed[hit].dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+            result[local.index] = local.astype("datetime64[ns]")
+    return result
+
+
+def parse_numbers(cells: pd.Series) -> pd.Series:
+    """Parse numbers with decimal commas, spaces as thousands separators and currency signs."""
+    if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
+        return cells.astype("float64")
+    text = text_cells(cells).str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    text = text.str.replace(r"(?i)(₽|руб\.?|р\.|rub|\$|€)", "", regex=True)
+    commas = text.str.count(",")
+    dots = text.str.count(r"\.")
+    last_comma = text.str.rfind(",")
+    last_dot = text.str.rfind(".")
+    comma_decimal = (commas == 1) & ((dots == 0) | (last_comma > last_dot))
+    text = text.where(~comma_decimal, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    text = text.where(comma_decimal, text.str.replace(",", "", regex=False))
+    many_dots = (~comma_decimal) & (dots > 1)
+    text = text.where(~many_dots, text.str.replace(".", "", regex=False))
+    return pd.to_numeric(text.replace("", np.nan), errors="coerce").astype("float64")
+
+
+def parse_flags(cells: pd.Series) -> pd.Series:
+    """Yes/no cells («да», «нет», 1, 0, true …) as a nullable boolean."""
+    folded = text_cells(cells).str.casefold()
+    result = pd.Series(pd.NA, index=folded.index, dtype="boolean")
+    result[folded.isin(TRUE_WORDS)] = True
+    result[folded.isin(FALSE_WORDS)] = False
+    return result
+
+
+# --------------------------------------------------------------------------- the loader
+
+class _Cleaner:
+    """Holds one raw table while its columns are resolved, cleaned and checked."""
+
+    def __init__(self, raw: RawTable, mapping: Mapping, path: str, kind: str):
+        self.raw = raw
+        self.mapping = mapping
+        self.path = path
+        self.kind = kind
+        self.issues: list[Issue] = []
+        self.frame = raw.frame
+        self.line = pd.Series(np.arange(len(raw.frame)) + raw.first_data_line, index=raw.frame.index)
+
+    def header(self, canonical: str) -> str | None:
+        index = resolve_header(self.raw.headers, self.mapping.columns.get(canonical, ()))
+        return None if index is None else self.raw.headers[index]
+
+    def column_index(self, canonical: str) -> int | None:
+        return resolve_header(self.raw.headers, self.mapping.columns.get(canonical, ()))
+
+    def require(self, required: tuple[str, ...]) -> None:
+        for canonical in required:
+            if self.column_index(canonical) is None:
+                wanted = " or ".join(f"«{h}»" for h in self.mapping.columns.get(canonical, ())) or "(not mapped)"
+                shown = ", ".join(f"«{h}»" for h in self.raw.headers[:20])
+                raise ColumnError(
+                    f"the required column {canonical} is missing: the mapping «{self.mapping.name}» expects "
+                    f"{wanted}{self.mapping.line_of('columns/' + canonical)}, the file has {shown}",
+                    file=self.path, column=canonical,
+                    hint=f'name your header in the mapping file: columns:\n    {canonical}: "<header in your file>"',
+                )
+
+    def cells(self, canonical: str) -> pd.Series | None:
+        """Cells of a canonical column with placeholders blanked; None when not mapped."""
+        index = self.column_index(canonical)
+        if index is None:
+            return None
+        return self._blank_placeholders(self.frame[index])
+
+    def coalesced(self, canonical: str) -> pd.Series | None:
+        """First non-empty cell across every header mapped to the column (phones, e-mails)."""
+        indices = resolve_all_headers(self.raw.headers, self.mapping.columns.get(canonical, ()))
+        if not indices:
+            return None
+        result = self._blank_placeholders(self.frame[indices[0]])
+        for index in indices[1:]:
+            other = self._blank_placeholders(self.frame[index])
+            result = result.where(result != "", other)
+        return result
+
+    def _blank_placeholders(self, series: pd.Series) -> pd.Series:
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            return series
+        text = text_cells(series)
+        folded = text.str.casefold().str.replace("ё", "е", regex=False)
+        return text.where(~folded.isin(self.mapping.placeholders), "")
+
+    def drop(self, mask: pd.Series, code: str, column: str | None = None, values: pd.Series | None = None) -> None:
+        """Drop rows (counted, with first examples by line number and value)."""
+        mask = mask.reindex(self.frame.index, fill_value=False)
+        count = int(mask.sum())
+        if not count:
+            return
+        examples = []
+        for index in mask[mask].index[:MAX_EXAMPLES]:
+            value = "" if values is None else f": «{values.loc[index]}»"
+            examples.append(f"line {self.line.loc[index]}{value}")
+        self.issues.append(Issue(code, count, kind=self.kind, dropped=True, column=column, examples=tuple(examples)))
+        self.frame = self.frame.loc[~mask]
+        self.line = self.line.loc[~mask]
+
+    def note(self, code: str, count: int, column: str | None = None, examples: tuple[str, ...] = (),
+             values: dict[str, int] | None = None) -> None:
+        if count:
+            self.issues.append(Issue(code, int(count), kind=self.kind, column=column, examples=examples,
+                                     values=values or {}))
+
+    def dates(self, canonical: str, required: bool = False) -> pd.Series | None:
+        """Parse a date column; raise if it fails wholesale; NaT (noted) for a few bad cells."""
+        cells = self.cells(canonical)
+        if cells is None:
+            return None
+        parsed = parse_dates(cells, self.mapping.dayfirst, self.mapping.timezone)
+        text = text_cells(cells) if not pd.api.types.is_datetime64_any_dtype(cells) else None
+        nonempty = (text != "") if text is not None else cells.notna()
+        failed = nonempty & parsed.isna()
+        self._check_wholesale(canonical, failed, nonempty, text, "dates",
+                              hint="check that the column holds dates such as 22.03.2026 13:32 "
+                                   "(or set dayfirst: false for 03/22/2026), or map another column")
+        if not required and failed.any():
+            self.note("unparsed_values", int(failed.sum()), column=self.header(canonical),
+                      examples=self._examples(failed, text))
+        return parsed
+
+    def numbers(self, canonical: str) -> pd.Series | None:
+        cells = self.cells(canonical)
+        if cells is None:
+            return None
+        parsed = parse_numbers(cells)
+        text = text_cells(cells) if not pd.api.types.is_numeric_dtype(cells) else None
+        nonempty = (text != "") if text is not None else cells.notna()
+        failed = nonempty & parsed.isna()
+        self._check_wholesale(canonical, failed, nonempty, text, "numbers",
+                              hint="check that the column holds numbers such as 1 500 000,50, or map another column")
+        if failed.any():
+            self.note("unparsed_values", int(failed.sum()), column=self.header(canonical),
+                      examples=self._examples(failed, text))
+        return parsed
+
+    def _examples(self, mask: pd.Series, text: pd.Series | None) -> tuple[str, ...]:
+        rows = mask[mask].index[:MAX_EXAMPLES]
+        return tuple(f"line {self.line.loc[i]}" + ("" if text is None else f": «{text.loc[i]}»") for i in rows)
+
+    def _check_wholesale(self, canonical: str, failed: pd.Series, nonempty: pd.Series,
+                         text: pd.Series | None, what: str, hint: str) -> None:
+        total = int(nonempty.sum())
+        if total and failed.sum() > WHOLESALE_FAILURE_SHARE * total:
+            examples = ", ".join(f"«{v}»" for v in (text[failed].unique()[:5] if text is not None else []))
+            raise ColumnError(
+                f"{int(failed.sum())} of {total} cells are not {what} (e.g. {examples}); the file is not what "
+                f"the mapping «{self.mapping.name}» says it is", file=self.path, column=self.header(canonical),
+                hint=hint,
+            )
+
+    def labels(self, canonical: str) -> pd.Series:
+        """A label column (channel, manager …): spellings merged, missing kept as "unknown"."""
+        cells = self.cells(canonical)
+        if cells is None:
+            return pd.Series(UNKNOWN, index=self.frame.index, dtype=object)
+        text = text_cells(cells).str.replace(r"\s+", " ", regex=True)
+        merges = self.mapping.values.get(canonical)
+        if merges:
+            folded = text.str.casefold().str.replace("ё", "е", regex=False)
+            mapped = folded.map(merges)
+            text = mapped.where(mapped.notna(), text)
+        missing = text == ""
+        self.note(f"unknown_{canonical}", int(missing.sum()), column=self.header(canonical))
+        return text.where(~missing, UNKNOWN).astype(object)
+
+
+def _read(path: Path, mapping: Mapping | None, sheet: str | None, required: tuple[str, ...]) -> tuple[RawTable, Mapping]:
+    """Read a table; find its header row with the mapping (or every built-in one)."""
+    candidates = [mapping] if mapping is not None else list(builtin_mappings().values())
+
+    def header_finder(rows: list[list[str]]) -> int:
+        for index, row in enumerate(rows):
+            cells = [str(cell) for cell in row]
+            if any(score_mapping(m, cells, required) is not None for m in candidates):
+                return index
+        from .readers import default_header_row
+        return default_header_row(rows)
+
+    raw = read_table(path, sheet=sheet if sheet is not None else (mapping.sheet if mapping else None),
+                     header_finder=header_finder)
+    if mapping is None:
+        mapping = detect_mapping(raw.headers, required=required, file=str(path))
+    return raw, mapping
+
+
+def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFrame, list[Issue]]:
+    """Map and clean a raw lead table; returns the canonical frame and the issues found."""
+    cleaner = _Cleaner(raw, mapping, path, "leads")
+    cleaner.require(REQUIRED_LEAD_COLUMNS)
+    duplicated = cleaner.frame.duplicated(keep="first")
+    cleaner.drop(duplicated, "duplicate_rows")
+
+    lead_id = cleaner.cells("lead_id")
+    cleaner.drop(lead_id == "", "no_id", column=cleaner.header("lead_id"))
+
+    stage_text = cleaner.cells("stage")
+    cleaner.drop(stage_text == "", "no_status", column=cleaner.header("stage"))
+    stage_text = stage_text.loc[cleaner.frame.index]
+    table = mapping.values.get("stage", {})
+    folded = stage_text.str.casefold().str.replace("ё", "е", regex=False).str.replace(r"\s+", " ", regex=True)
+    stage = folded.map(table)
+    direct = folded.isin(CANONICAL_STAGES)
+    stage = stage.where(stage.notna(), folded.where(direct))
+    unknown = stage.isna()
+    if unknown.any():
+        counts = stage_text[unknown].value_counts()
+        listed = ", ".join(f"«{value}» ({count} rows)" for value, count in counts.head(8).items())
+        first = counts.index[0]
+        raise UnmappedValueError(
+            f"status values the mapping «{mapping.name}» does not know: {listed}", file=path,
+            column=cleaner.header("stage"), value=first,
+            hint=f'add each to the mapping file{mapping.line_of("values/stage")}:\nvalues:\n  stage:\n    "{first}": '
+                 f"<one of {' | '.join(CANONICAL_STAGES)}>",
+        )
+
+    created = cleaner.dates("created_at", required=True)
+    if created is not None:
+        bad = created.loc[cleaner.frame.index].isna()
+        raw_created = cleaner.cells("created_at")
+        cleaner.drop(bad, "bad_created_at", column=cleaner.header("created_at"),
+                     values=text_cells(raw_created) if raw_created is not None else None)
+
+    ids = lead_id.loc[cleaner.frame.index]
+    repeated_id = ids.duplicated(keep="first")
+    cleaner.drop(repeated_id, "duplicate_ids", column=cleaner.header("lead_id"), values=ids)
+
+    index = cleaner.frame.index
+    out = pd.DataFrame(index=index)
+    out["lead_id"] = lead_id.loc[index].astype(str)
+    out["source_line"] = cleaner.line.loc[index].astype("int64")
+    if created is not None:
+        out["created_at"] = created.loc[index]
+    for column in LABEL_COLUMNS:
+        out[column] = cleaner.labels(column).loc[index]
+    utm = cleaner.cells("utm_source")
+    if utm is not None:
+        out["utm_source"] = text_cells(utm).loc[index].replace("", UNKNOWN)
+
+    out["lead_type"] = _lead_types(cleaner, index)
+    out["stage"] = stage.loc[index].astype(str)
+
+    for column in ("first_response_at", "first_contact_at"):
+        parsed = cleaner.dates(column)
+        if parsed is not None:
+            out[column] = parsed.loc[index]
+    if mapping.settings.first_response_is_contact and "first_response_at" in out and "first_contact_at" not in out:
+        out["first_contact_at"] = out["first_response_at"]
+    for column in NUMBER_COLUMNS:
+        parsed = cleaner.numbers(column)
+        if parsed is not None:
+            out[column] = parsed.loc[index]
+
+    _reasons(cleaner, out, index)
+    _funnel_flags(cleaner, out, index)
+    horizon = cleaner.cells("purchase_horizon")
+    if horizon is not None:
+        out["purchase_horizon"] = text_cells(horizon).loc[index].map(normalize_label).replace("", pd.NA)
+
+    if "created_at" in out and "first_response_at" in out and "response_minutes" not in out:
+        start, close = mapping.settings.opening_minutes()
+        calendar = WorkingCalendar(start, close, mapping.settings.holidays_closed, mapping.settings.holiday_country)
+        minutes = calendar.minutes_between(out["created_at"], out["first_response_at"])
+        negative = minutes < 0
+        cleaner.note("response_before_created", int(negative.sum()), column=cleaner.header("first_response_at"))
+        out["response_minutes"] = minutes.where(~negative)
+    if "response_minutes" in out:
+        out.loc[out["response_minutes"] < 0, "response_minutes"] = np.nan
+
+    phone = cleaner.coalesced("phone")
+    email = cleaner.coalesced("email")
+    if phone is not None or email is not None:
+        out["person_id"] = link_persons(None if phone is None else phone.loc[index].reset_index(drop=True),
+                                        None if email is None else email.loc[index].reset_index(drop=True))
+    else:
+        out["person_id"] = np.arange(len(out), dtype=np.int64)
+    del phone, email  # personal data goes no further than this line
+    _mark_repeats(out, mapping.settings.repeat_window_days)
+    cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
+    return out.reset_index(drop=True), cleaner.issues
+
+
+def _lead_types(cleaner: _Cleaner, index: pd.Index) -> pd.Series:
+    cells = cleaner.cells("lead_type")
+    if cells is None:
+        return pd.Series(UNKNOWN, index=index, dtype=object)
+    folded = text_cells(cells).loc[index].str.casefold()
+    mapped = folded.map(cleaner.mapping.values.get("lead_type", {}))
+    mapped = mapped.where(mapped.notna(), folded.where(folded.isin(LEAD_TYPES)))
+    mapped = mapped.where(mapped.notna() | (folded == ""), "other")
+    return mapped.where(folded != "", UNKNOWN).astype(object)
+
+
+def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
+    mapping = cleaner.mapping
+    lost = out["stage"] == LOST_STAGE
+    cells = cleaner.cells("disqualification_reason")
+    raw_text = (text_cells(cells).loc[index] if cells is not None else pd.Series("", index=index))
+    folded = raw_text.str.casefold().str.replace("ё", "е", regex=False).str.replace(r"\s+", " ", regex=True)
+    code = folded.map(mapping.values.get("disqualification_reason", {}))
+    code = code.where(code.notna(), folded.where(folded.isin(list(mapping.reasons))))
+    unmapped = lost & code.isna() & (raw_text != "")
+    code = code.where(~unmapped, OTHER)
+    code = code.where(code.notna() | ~lost, MISSING)
+    out["disqualification_reason"] = code.where(lost).astype(object)
+    out["reason_raw"] = raw_text.where(lost & (raw_text != "")).astype(object)
+    owners = {c: r.owner for c, r in mapping.reasons.items()}
+    out["reason_owner"] = out["disqualification_reason"].map(owners).astype(object)
+    if unmapped.any():
+        counts = raw_text[unmapped].value_counts()
+        cleaner.note("unmapped_reasons", int(unmapped.sum()), column=cleaner.header("disqualification_reason"),
+                     values={str(k): int(v) for k, v in counts.head(20).items()})
+    cleaner.note("missing_reasons", int((lost & (raw_text == "")).sum()),
+                 column=cleaner.header("disqualification_reason"))
+
+
+def _funnel_flags(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
+    """Furthest stage reached and the booleans derived from it (SPEC 2.1, 2.3)."""
+    implies = {c: STAGE_ORDER[r.implies] for c, r in cleaner.mapping.reasons.items()}
+    rank = out["stage"].map(STAGE_ORDER)
+    lost_rank = out["disqualification_reason"].map(implies)
+    rank = rank.where(out["stage"] != LOST_STAGE, lost_rank).fillna(STAGE_ORDER["contacted"]).astype("int64")
+    if "first_contact_at" in out:
+        rank = rank.where(~(out["first_contact_at"].notna() & (rank < 1)), 1)
+    out["stage_rank"] = rank
+    derived = {"contacted": rank >= 1, "qualified": rank >= 2, "visited": rank >= 3, "won": rank >= 4}
+    for column in FLAG_COLUMNS:
+        flag = derived[column]
+        cells = cleaner.cells(column)
+        if cells is not None:
+            explicit = parse_flags(cells).loc[index]
+            flag = explicit.where(explicit.notna(), flag).astype(bool)
+        out[column] = flag.astype(bool)
+    if "first_response_at" in out or "response_minutes" in out:
+        responded = out["first_response_at"].notna() if "first_response_at" in out else out["response_minutes"].notna()
+        out["attempted"] = responded | out["contacted"]
+
+
+def _mark_repeats(out: pd.DataFrame, window_days: int) -> None:
+    """First lead of a person keeps the credit; later ones within the window are repeats."""
+    out["is_repeat"] = False
+    out["repeat_first_channel"] = pd.Series(pd.NA, index=out.index, dtype=object)
+    if "created_at" not in out or len(out) == 0:
+        return
+    order = out.sort_values(["person_id", "created_at", "source_line"], kind="stable")
+    person = order["person_id"].to_numpy()
+    created = order["created_at"].to_numpy()
+    channel = order["channel"].to_numpy(dtype=object)
+    assigned = np.zeros(len(order), dtype=bool)
+    repeat = np.zeros(len(order), dtype=bool)
+    first_channel = np.full(len(order), None, dtype=object)
+    window = np.timedelta64(window_days, "D")
+    positions = np.arange(len(order))
+    # each round makes the earliest unassigned lead of every person an anchor and marks the
+    # leads within its window; rounds = the largest number of separate episodes of one person
+    while not assigned.all():
+        open_positions = positions[~assigned]
+        open_person = person[open_positions]
+        is_anchor = np.ones(len(open_positions), dtype=bool)
+        is_anchor[1:] = open_person[1:] != open_person[:-1]
+        anchor_of = open_positions[np.maximum.accumulate(np.where(is_anchor, np.arange(len(open_positions)), 0))]
+        within = (created[open_positions] - created[anchor_of]) <= window
+        taken = is_anchor | within
+        repeat[open_positions[~is_anchor & within]] = True
+        first_channel[open_positions[~is_anchor & within]] = channel[anchor_of[~is_anchor & within]]
+        assigned[open_positions[taken]] = True
+    out.loc[order.index, "is_repeat"] = repeat
+    out.loc[order.index, "repeat_first_channel"] = first_channel
+
+
+def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFrame, list[Issue]]:
+    """Map and clean a spend table (SPEC 2.2)."""
+    cleaner = _Cleaner(raw, mapping, path, "spend")
+    cleaner.require(REQUIRED_SPEND_COLUMNS)
+    cleaner.drop(cleaner.frame.duplicated(keep="first"), "duplicate_rows")
+    dates = cleaner.dates("date", required=True)
+    raw_dates = cleaner.cells("date")
+    cleaner.drop(dates.loc[cleaner.frame.index].isna(), "bad_date", column=cleaner.header("date"),
+                 values=text_cells(raw_dates))
+    spend = cleaner.numbers("spend")
+    index = cleaner.frame.index
+    negative = spend.loc[index] < 0
+    if negative.any():
+        first = negative[negative].index[0]
+        raise ColumnError(
+            f"spend cannot be negative: {int(negative.sum())} rows, first at line {cleaner.line.loc[first]} "
+            f"(«{text_cells(cleaner.cells('spend')).loc[first]}»)", file=path, column=cleaner.header("spend"),
+            hint="correct the spend export (refunds belong in a separate column)",
+        )
+    cleaner.drop(spend.loc[index].isna(), "no_spend", column=cleaner.header("spend"))
+    index = cleaner.frame.index
+    out = pd.DataFrame(index=index)
+    out["date"] = dates.loc[index].dt.normalize()
+    out["channel"] = cleaner.labels("channel").loc[index]
+    out["campaign"] = cleaner.labels("campaign").loc[index] if cleaner.column_index("campaign") is not None else UNKNOWN
+    out["spend"] = spend.loc[index]
+    for column in ("impressions", "clicks"):
+        parsed = cleaner.numbers(column)
+        if parsed is not None:
+            out[column] = parsed.loc[index]
+    return out.reset_index(drop=True), cleaner.issues
+
+
+def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str | None = None
+               ) -> tuple[pd.DataFrame, Mapping, Lineage]:
+    """Read and clean a lead export (see :func:`load_dataset`)."""
+    path = Path(path)
+    raw, mapping = _read(path, mapping, sheet, REQUIRED_LEAD_COLUMNS)
+    frame, issues = clean_leads(raw, mapping, str(path))
+    record = InputRecord("leads", str(path), sha256_of(path), len(raw.frame), len(frame),
+                         raw.file_format, raw.encoding, raw.separator, raw.sheet, mapping.name)
+    return frame, mapping, Lineage((record,), tuple(issues))
+
+
+def load_spend(path: str | Path, mapping: Mapping) -> tuple[pd.DataFrame, Lineage]:
+    """Read and clean a spend export through the same mapping (falling back to the sample's)."""
+    path = Path(path)
+    spend_mapping = mapping
+    if any(col not in mapping.columns for col in REQUIRED_SPEND_COLUMNS):
+        # the lead mapping does not describe spend: use the one of the built-ins that fits
+        raw, spend_mapping = _read(path, None, None, REQUIRED_SPEND_COLUMNS)
+    else:
+        raw, spend_mapping = _read(path, mapping, None, REQUIRED_SPEND_COLUMNS)
+    frame, issues = clean_spend(raw, spend_mapping, str(path))
+    record = InputRecord("spend", str(path), sha256_of(path), len(raw.frame), len(frame),
+                         raw.file_format, raw.encoding, raw.separator, raw.sheet, spend_mapping.name)
+    return frame, Lineage((record,), tuple(issues))
+
+
+def parse_as_of(value: Any) -> pd.Timestamp | None:
+    """``as_of`` from a parameter: a date (end of that day) or a timestamp; None stays None."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        raise ParameterError(f"as_of «{value}» is not a date", hint="write it as 2026-10-31") from None
+    if len(text) <= 10:  # a bare date means the end of that day: the export's date
+        stamp = stamp + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
+    return stamp
+
+
+def load_dataset(
+    leads: str | Path,
+    spend: str | Path | None = None,
+    mapping: str | Path | Mapping | None = None,
+    *,
+    sheet: str | None = None,
+    as_of: Any = None,
+    working_hours: str | None = None,
+    snapshot: str | Path | None = None,
+) -> Dataset:
+    """Load a lead export (and optionally spend) into a :class:`Dataset`.
+
+    Parameters
+    ----------
+    leads
+        CSV, XLSX, Bitrix24 HTML ``.xls`` or Parquet export.
+    spend
+        Spend export (optional).
+    mapping
+        Mapping file or object; default: the built-in mapping that fits the headers.
+    sheet
+        XLSX sheet.
+    as_of
+        Export date; default the latest ``created_at``. Leads created later are dropped.
+    working_hours
+        Overrides the mapping's ``settings.working_hours``.
+    snapshot
+        A folder written by :func:`save_snapshot`: read it instead of parsing ``leads``
+        again (the CLI parses once and hands the kernel the snapshot).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    LeadAuditError
+        Bad input; the message names the file, column or value and the fix.
+    """
+    if snapshot:
+        return read_snapshot(snapshot)
+    if isinstance(mapping, (str, Path)):
+        mapping = load_mapping(mapping)
+    if mapping is not None and working_hours:
+        mapping = mapping.with_settings(working_hours=working_hours)
+    frame, mapping, lineage = load_leads(leads, mapping, sheet=sheet)
+    if working_hours and mapping.settings.working_hours != working_hours:
+        # detected mapping: recompute with the requested hours
+        frame, mapping, lineage = load_leads(leads, mapping.with_settings(working_hours=working_hours), sheet=sheet)
+    spend_frame = None
+    if spend:
+        spend_frame, spend_lineage = load_spend(spend, mapping)
+        lineage = lineage + spend_lineage
+    stamp = parse_as_of(as_of)
+    if "created_at" in frame and len(frame):
+        latest = frame["created_at"].max()
+        if stamp is None:
+            stamp = latest
+        late = frame["created_at"] > stamp
+        if late.any():
+            lineage = Lineage(lineage.inputs, lineage.issues + (
+                Issue("created_after_as_of", int(late.sum()), dropped=True,
+                      column=mapping.columns.get("created_at", ("",))[0]),))
+            frame = frame.loc[~late].reset_index(drop=True)
+            record = lineage.inputs[0]
+            lineage = Lineage((replace(record, rows_used=len(frame)),) + lineage.inputs[1:], lineage.issues)
+        frame["age_days"] = (stamp - frame["created_at"]).dt.total_seconds() / 86400.0
+    if stamp is None:
+        stamp = pd.Timestamp.now().floor("s")
+    if len(frame) == 0:
+        raise InputFileError("no usable leads are left after cleaning", file=str(leads),
+                             hint="see the reasons above; check the mapping and --as-of")
+    return Dataset(frame, spend_frame, mapping, lineage, pd.Timestamp(stamp))
+
+
+# --------------------------------------------------------------------------- snapshot
+
+def save_snapshot(dataset: Dataset, folder: str | Path) -> Path:
+    """Write the canonical tables as Parquet with their lineage, for the kernel to read."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    dataset.leads.to_parquet(folder / "leads.parquet", index=False)
+    if dataset.spend is not None:
+        dataset.spend.to_parquet(folder / "spend.parquet", index=False)
+    meta = {"mapping": dataset.mapping.to_dict(), "lineage": dataset.lineage.to_dict(),
+            "as_of": dataset.as_of.isoformat()}
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def read_snapshot(folder: str | Path) -> Dataset:
+    """Inverse of :func:`save_snapshot`."""
+    folder = Path(folder)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        leads = pd.read_parquet(folder / "leads.parquet")
+    except (OSError, ValueError) as error:
+        raise InputFileError(f"the snapshot cannot be read ({error})", file=str(folder),
+                             hint="run the report through the leadaudit command again") from None
+    spend_path = folder / "spend.parquet"
+    spend = pd.read_parquet(spend_path) if spend_path.exists() else None
+    return Dataset(leads, spend, mapping_from_dict(meta["mapping"]), Lineage.from_dict(meta["lineage"]),
+                   pd.Timestamp(meta["as_of"]))
+

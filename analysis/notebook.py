@@ -1,0 +1,29 @@
+"""What a report notebook calls: one import (``import analysis.notebook as la``), thin cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .jobs import diagnose_parameters, experiment_parameters, quarterly_parameters
+from .loading import Dataset, load_dataset
+from .overview import appendix_section, overview_figures, overview_section, pending_section
+from .summary import emit_summary
+
+__all__ = [
+    "appendix_section", "diagnose_parameters", "emit_summary", "experiment_parameters", "load_report_data",
+    "overview_figures", "overview_section", "pending_section", "quarterly_parameters", "pending_warnings",
+]
+
+
+def load_report_data(params: dict[str, Any]) -> Dataset:
+    """Load the data a report's validated parameters point at (the CLI's snapshot when given)."""
+    return load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
+                        as_of=params["as_of"], working_hours=params.get("working_hours"),
+                        snapshot=params["snapshot"])
+
+
+def pending_warnings(lang: str) -> list[dict[str, str]]:
+    """The warning every report carries until its statistical analysis lands."""
+    from .i18n import t
+
+    return [{"code": "pending_analysis", "text": t("warning.pending_analysis", lang)}]

@@ -1,0 +1,293 @@
+"""Read an export file into a raw table of text cells, whatever its dialect.
+
+Formats (chosen by the file's first bytes, not its name): CSV/TSV with ``,`` ``;`` or tab
+separators (Bitrix24's trailing ``;`` too) in UTF-8, UTF-8 with BOM, UTF-16 or cp1251;
+XLSX (title rows above the header skipped); Bitrix24's "Excel" export, an HTML table named
+``.xls``; Parquet. Headers are kept as a list (they may repeat, as in amoCRM); columns are
+addressed by position.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .errors import InputFileError
+
+SEPARATORS = (";", ",", "\t")
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """An export as read: headers, cells by column position, and how it was read.
+
+    Attributes
+    ----------
+    headers
+        Header texts in file order (may repeat).
+    frame
+        One column per header, labelled 0..n-1; text cells ("" for empty) except for
+        typed Parquet columns.
+    file_format
+        ``csv``, ``xlsx``, ``html`` or ``parquet``.
+    encoding, separator
+        For text formats.
+    header_row
+        Zero-based row of the header (title rows above it are skipped).
+    first_data_line
+        One-based line/row number of the first data row in the file, for messages.
+    """
+
+    headers: list[str]
+    frame: pd.DataFrame
+    file_format: str
+    encoding: str | None = None
+    separator: str | None = None
+    header_row: int = 0
+    first_data_line: int = 2
+    sheet: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def sha256_of(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (read in chunks, read-only)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_table(path: str | Path, *, sheet: str | None = None,
+               header_finder: Callable[[list[list[str]]], int] | None = None) -> RawTable:
+    """Read an export into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    path
+        The export file. It is opened read-only and never modified.
+    sheet
+        XLSX sheet name (default: the first sheet).
+    header_finder
+        Given the first rows as text, returns the header row's index; by default the first
+        row that is at least half as full as the fullest of the first 30 rows.
+
+    Raises
+    ------
+    InputFileError
+        Missing, empty, binary or truncated file, unknown format, missing sheet.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError("the file does not exist", file=str(path), hint="check the path and the file name")
+    if path.is_dir():
+        raise InputFileError("this is a folder, not a file", file=str(path), hint="give the export file itself")
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    if not head.strip():
+        raise InputFileError("the file is empty", file=str(path), hint="export the data from the CRM again")
+    finder = header_finder or default_header_row
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, sheet, finder)
+    if sheet is not None:
+        raise InputFileError(f"--sheet «{sheet}» was given but this file is not an XLSX workbook",
+                             file=str(path), hint="drop --sheet, or give the .xlsx file")
+    if head.startswith(b"PAR1"):
+        return _read_parquet(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFileError("this is an old binary Excel 97–2003 .xls workbook, which is not read",
+                             file=str(path), hint="open it in Excel and save as .xlsx or CSV (UTF-8)")
+    text, encoding = _decode(path)
+    stripped = text.lstrip()
+    if stripped[:1] == "<" and "<table" in stripped[:200000].lower():
+        return _read_html(path, text, encoding, finder)
+    return _read_csv(path, text, encoding, finder)
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    data = path.read_bytes()
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFileError("the file is binary, not a text export", file=str(path),
+                             hint="export CSV, XLSX or Parquet from the CRM; this may be a damaged or wrong file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ("utf-16",)
+    else:
+        candidates = ("utf-8", "cp1251")
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\r\n")
+        if control > max(2, len(text[:20000]) // 200):
+            break
+        return text, encoding
+    raise InputFileError("the file is not readable text in UTF-8 or cp1251", file=str(path),
+                         hint="save the export as CSV in UTF-8 (or Windows-1251), XLSX or Parquet")
+
+
+def default_header_row(rows: list[list[str]]) -> int:
+    """First row at least half as full as the fullest of the first rows (skips title rows)."""
+    if not rows:
+        return 0
+    filled = [sum(1 for cell in row if str(cell).strip()) for row in rows]
+    target = max(filled)
+    for index, count in enumerate(filled):
+        if count >= max(1, target / 2) and count > 1 or (target == 1 and count == 1):
+            return index
+    return 0
+
+
+def _sniff_separator(lines: list[str]) -> str:
+    best, best_score = ",", -1.0
+    for separator in SEPARATORS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=separator) if row]
+        if not counts:
+            continue
+        widest = max(counts)
+        if widest < 2:
+            continue
+        # the separator that splits most lines into the same, largest number of fields
+        score = sum(1 for count in counts if count == widest) * widest
+        if score > best_score:
+            best, best_score = separator, score
+    return best
+
+
+def _read_csv(path: Path, text: str, encoding: str, finder: Callable) -> RawTable:
+    sample_lines = text[:200000].splitlines()[:HEADER_SEARCH_ROWS + 20]
+    separator = _sniff_separator(sample_lines)
+    head_rows = [row for row in csv.reader(sample_lines[:HEADER_SEARCH_ROWS], delimiter=separator)]
+    header_row = finder(head_rows) if head_rows else 0
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=separator, header=None, dtype=str, keep_default_na=False,
+            na_filter=False, skiprows=header_row, engine="c", skip_blank_lines=True,
+            quotechar='"', doublequote=True,
+        )
+    except pd.errors.ParserError as error:
+        raise InputFileError(f"the CSV is malformed or truncated ({error})", file=str(path),
+                             hint="export the file again; check that quotes are balanced") from None
+    except pd.errors.EmptyDataError:
+        raise InputFileError("the file has no rows", file=str(path), hint="export the data again") from None
+    return _finish(path, frame, "csv", encoding=encoding, separator=separator, header_row=header_row)
+
+
+def _finish(path: Path, frame: pd.DataFrame, file_format: str, *, header_row: int, **info) -> RawTable:
+    if frame.empty or len(frame.columns) == 0:
+        raise InputFileError("the file has no rows", file=str(path), hint="export the data again")
+    headers = [str(h).replace("\ufeff", "").strip() for h in frame.iloc[0].tolist()]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = range(len(headers))
+    # Bitrix24 ends each line with ';': a nameless, empty last column
+    keep = [i for i, header in enumerate(headers) if header or (body[i].astype(str).str.strip() != "").any()]
+    if len(keep) != len(headers):
+        headers = [headers[i] if headers[i] else f"column {i + 1}" for i in keep]
+        body = body[keep]
+        body.columns = range(len(headers))
+    else:
+        headers = [h if h else f"column {i + 1}" for i, h in enumerate(headers)]
+    if body.empty:
+        raise InputFileError("the file has a header but no data rows", file=str(path),
+                             hint="check the export's filters: it exported no leads")
+    return RawTable(headers=headers, frame=body, file_format=file_format, header_row=header_row,
+                    first_data_line=header_row + 2, **info)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path, sheet: str | None, finder: Callable) -> RawTable:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged zip
+        raise InputFileError(f"the Excel workbook cannot be opened ({type(error).__name__})", file=str(path),
+                             hint="open it in Excel and save it again as .xlsx") from None
+    try:
+        names = workbook.sheetnames
+        if sheet is not None and sheet not in names:
+            raise InputFileError(f"the workbook has no sheet «{sheet}»", file=str(path),
+                                 hint=f"sheets in the file: {', '.join(names)}; pass one with --sheet")
+        worksheet = workbook[sheet] if sheet is not None else workbook[names[0]]
+        rows = [[_cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    if not rows:
+        raise InputFileError("the sheet is empty", file=str(path), hint="choose the sheet with --sheet")
+    header_row = finder(rows[:HEADER_SEARCH_ROWS])
+    width = max(len(row) for row in rows)
+    frame = pd.DataFrame([row + [""] * (width - len(row)) for row in rows[header_row:]], dtype=object).astype(str)
+    frame = frame.loc[(frame != "").any(axis=1)]
+    return _finish(path, frame, "xlsx", header_row=header_row, sheet=sheet or names[0])
+
+
+def _read_html(path: Path, text: str, encoding: str, finder: Callable) -> RawTable:
+    import lxml.html
+
+    try:
+        document = lxml.html.fromstring(text)
+    except Exception as error:  # lxml's parser errors vary by version
+        raise InputFileError(f"the HTML table cannot be parsed ({type(error).__name__})", file=str(path),
+                             hint="export the file again") from None
+    tables = document.xpath("//table")
+    if not tables:
+        raise InputFileError("the HTML file has no table", file=str(path), hint="export the data again")
+    rows = []
+    for tr in tables[0].xpath(".//tr"):
+        rows.append([" ".join(cell.text_content().split()) for cell in tr.xpath("./th|./td")])
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        raise InputFileError("the HTML table is empty", file=str(path), hint="export the data again")
+    header_row = finder(rows[:HEADER_SEARCH_ROWS])
+    width = max(len(row) for row in rows)
+    frame = pd.DataFrame([row + [""] * (width - len(row)) for row in rows[header_row:]], dtype=object).astype(str)
+    return _finish(path, frame, "html", encoding=encoding, header_row=header_row)
+
+
+def _read_parquet(path: Path) -> RawTable:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as error:  # pyarrow raises ArrowInvalid/OSError for damaged files
+        raise InputFileError(f"the Parquet file cannot be read ({error})", file=str(path),
+                             hint="write the file again") from None
+    frame = table.to_pandas()
+    if frame.empty:
+        raise InputFileError("the file has a header but no data rows", file=str(path),
+                             hint="check the export's filters: it exported no leads")
+    headers = [str(column) for column in frame.columns]
+    frame.columns = range(len(headers))
+    for column in frame.columns:
+        series = frame[column]
+        if not (pd.api.types.is_datetime64_any_dtype(series) or pd.api.types.is_numeric_dtype(series)
+                or pd.api.types.is_bool_dtype(series)):
+            frame[column] = series.astype(object).where(series.notna(), "").astype(str)
+    return RawTable(headers=headers, frame=frame, file_format="parquet", header_row=0, first_data_line=1)
+
+
+def text_cells(series: pd.Series) -> pd.Series:
+    """Cells as stripped text, "" for missing (Parquet columns may be typed)."""
+    if series.dtype == object or pd.api.types.is_string_dtype(series):
+        return series.astype(str).str.strip()
+    return series.astype(object).where(series.notna(), "").astype(str).str.strip()

@@ -1,0 +1,223 @@
+"""Render a report: validate, load once, run the notebook with papermill, export HTML, write atomically.
+
+:func:`render_report` is the one function behind every CLI command (SPEC 4): parameters
+are validated and the export is loaded and checked before any kernel starts (bad input →
+:class:`~analysis.errors.LeadAuditError`, nothing written); the kernel gets a canonical
+Parquet snapshot, so the export is parsed once; the HTML (no code, no prompts, nothing
+fetched from the network), the executed notebook and the JSON summary are written
+together, each through a temporary file and an atomic rename. A notebook that fails
+leaves no HTML or JSON, only ``<name>.failed.ipynb``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import NOTEBOOK_OF_JOB, NOTEBOOKS_DIR, TEMPLATE_NAME, TEMPLATES_DIR
+from .errors import ParameterError, ReportExecutionError
+from .i18n import t
+from .jobs import PARAMETERS, check_against_data, parameters_hash, scope_text, slugify
+from .loading import Dataset, load_dataset, save_snapshot
+from .summary import dumps, extract_summary
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+HEADING = re.compile(r'<h2 id="([^"]+)" class="la-section">(.*?)</h2>', re.S)
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The three files a run wrote, and the summary it wrote into the JSON."""
+
+    html: Path
+    notebook: Path
+    summary: Path
+    summary_data: dict[str, Any]
+
+
+def _say(message: str, progress: bool) -> None:
+    if progress:
+        print(f"leadaudit: {message}", file=sys.stderr, flush=True)
+
+
+def prepare(job: str, **kwargs: Any) -> tuple[dict[str, Any], Dataset]:
+    """Validate parameters and load the data (everything that can fail on bad input)."""
+    if job not in PARAMETERS:
+        raise ParameterError(f"unknown report «{job}»", hint=f"use one of: {', '.join(PARAMETERS)}")
+    params = PARAMETERS[job](**kwargs)
+    dataset = load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
+                           as_of=params["as_of"], working_hours=params.get("working_hours"))
+    check_against_data(job, params, dataset)
+    return params, dataset
+
+
+def report_name(job: str, params: dict[str, Any], run_date: dt.date | None = None) -> str:
+    """``<run date>-<job>-<slug>-<hash>`` (SPEC 4)."""
+    run_date = run_date or dt.date.today()
+    return f"{run_date.isoformat()}-{job}-{slugify(scope_text(job, params))}-{parameters_hash(params)}"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are ordinary files
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _failing_section(error: Any) -> str:
+    index = getattr(error, "cell_index", None)
+    source = getattr(error, "source", "") or ""
+    call = next((line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#")), "")
+    return f"cell {index}: {call}" if index is not None else call
+
+
+def _execute(job: str, params: dict[str, Any], workdir: Path, progress: bool) -> Any:
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    source = NOTEBOOKS_DIR / NOTEBOOK_OF_JOB[job]
+    executed = workdir / "executed.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(source), str(executed), parameters=params, kernel_name="python3", progress_bar=progress,
+            cwd=str(NOTEBOOKS_DIR), log_output=False, report_mode=False,
+        )
+    except PapermillExecutionError as error:
+        error.section = _failing_section(error)  # type: ignore[attr-defined]
+        raise
+    return nbformat.read(executed, as_version=4)
+
+
+def _export_html(notebook: Any, lang: str) -> str:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    config.HTMLExporter.template_name = TEMPLATE_NAME
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.language_code = lang
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
+    config.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
+    exporter = HTMLExporter(config=config)
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
+
+
+def _header(job: str, params: dict[str, Any], dataset: Dataset, notebook: Any, run_date: dt.date) -> dict[str, Any]:
+    lang = params["lang"]
+    start, end = dataset.period()
+    period = "—" if start is None else f"{start:%d.%m.%Y} — {end:%d.%m.%Y}"
+    toc = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html", "")
+            text = "".join(text) if isinstance(text, list) else text
+            for anchor, title in HEADING.findall(text):
+                toc.append([anchor, re.sub(r"<[^>]+>", "", title).replace("&amp;", "&").replace("&quot;", '"')
+                            .replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">")])
+    return {
+        "title": t(f"title.{job}", lang),
+        "facts": [
+            [t("fact.scope", lang), scope_text(job, params) or t("scope.all", lang)],
+            [t("fact.period", lang), period],
+            [t("fact.as_of", lang), f"{dataset.as_of:%d.%m.%Y %H:%M}"],
+            [t("fact.run_date", lang), run_date.strftime("%d.%m.%Y")],
+        ],
+        "toc": toc,
+        "toc_title": t("toc", lang),
+        "footer": t("footer", lang, version=__version__),
+    }
+
+
+def render_report(job: str, *, out_dir: str | Path = "reports", progress: bool = True,
+                  run_date: dt.date | None = None, **kwargs: Any) -> ReportFiles:
+    """Run one report and write its HTML, executed notebook and JSON summary.
+
+    Parameters
+    ----------
+    job
+        ``diagnose``, ``experiment`` or ``quarterly``.
+    out_dir
+        Output folder (created if missing).
+    progress
+        Print progress to stderr.
+    **kwargs
+        The job's parameters (see :mod:`analysis.jobs`).
+
+    Returns
+    -------
+    ReportFiles
+
+    Raises
+    ------
+    LeadAuditError
+        Bad input or parameters (exit code 2): nothing was written.
+    ReportExecutionError
+        The notebook failed (exit code 1): only ``<name>.failed.ipynb`` was written.
+    """
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    run_date = run_date or dt.date.today()
+    _say("checking parameters and reading the data", progress)
+    params, dataset = prepare(job, **kwargs)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"--out «{out}» is a file, not a folder", hint="give a folder for the reports")
+    name = report_name(job, params, run_date)
+    with tempfile.TemporaryDirectory(prefix="leadaudit-") as workdir:
+        snapshot = save_snapshot(dataset, Path(workdir) / "snapshot")
+        run_params = {**params, "snapshot": str(snapshot)}
+        _say(f"running notebooks/{NOTEBOOK_OF_JOB[job]}", progress)
+        try:
+            notebook = _execute(job, run_params, Path(workdir), progress)
+        except PapermillExecutionError as error:
+            out.mkdir(parents=True, exist_ok=True)
+            failed = out / f"{name}.failed.ipynb"
+            executed = Path(workdir) / "executed.ipynb"
+            if executed.exists():
+                atomic_write(failed, executed.read_bytes())
+            raise ReportExecutionError(
+                f"the report notebook failed in section «{error.section}»: {error.ename}: {error.evalue}",
+                file=str(failed), hint="the executed notebook is kept there for debugging; no report was written",
+            ) from None
+    summary = extract_summary(notebook)
+    if summary is None:
+        raise ReportExecutionError(f"the notebook {NOTEBOOK_OF_JOB[job]} emitted no summary",
+                                   hint="its last cell must call la.emit_summary(...)")
+    _say("rendering HTML", progress)
+    notebook.metadata["leadaudit"] = _header(job, params, dataset, notebook, run_date)
+    notebook.metadata["title"] = f"{t(f'title.{job}', params['lang'])} — {scope_text(job, params)}"
+    html = _export_html(notebook, params["lang"])
+    out.mkdir(parents=True, exist_ok=True)
+    files = ReportFiles(out / f"{name}.html", out / f"{name}.ipynb", out / f"{name}.json", summary)
+    payloads = [
+        (files.notebook, nbformat.writes(notebook).encode("utf-8")),
+        (files.summary, dumps(summary).encode("utf-8")),
+        (files.html, html.encode("utf-8")),
+    ]
+    for path, data in payloads:
+        atomic_write(path, data)
+    (out / f"{name}.failed.ipynb").unlink(missing_ok=True)
+    return files

@@ -1,0 +1,227 @@
+"""From an export to canonical tables (SPEC 2.1–2.5): dialects, cleaning, lineage, errors."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis.errors import ColumnError, InputFileError, MappingError, UnmappedValueError
+from analysis.loading import load_dataset, parse_dates, parse_numbers, read_snapshot, save_snapshot
+
+from .conftest import SAMPLE_HEADERS, sample_row, write_csv
+from .test_mapping import AMO_OLD, BITRIX_DEALS, BITRIX_LEADS
+
+
+def amo_row(lead_id, stage, source="Авито", reason="", created="22.03.2026 13:32:57", phone="", budget="1 500 000"):
+    row = dict.fromkeys(AMO_OLD, "")
+    values = {"ID": str(lead_id), "Бюджет ": budget, "Ответственный": "Петров Пётр", "Дата создания сделки": created,
+              "Дата закрытия": "не закрыта", "Этап сделки": stage, "Мобильный телефон": phone,
+              "Причина отказа": reason, "utm_source": "avito"}
+    cells = [values.get(h, "") for h in AMO_OLD]
+    cells[len(AMO_OLD) - 3] = source  # the deal's own «Источник» (the last of the two)
+    cells[AMO_OLD.index("Источник")] = "контакт: из рекомендации"
+    return cells
+
+
+def test_amocrm_csv_export(tmp_path):
+    rows = [amo_row(1, "Успешно реализовано", budget="2 100 000"), amo_row(2, "Закрыто и не реализовано", reason="Слишком дорого"),
+            amo_row(3, "Неразобранное", source=""), amo_row(4, "Переговоры", reason="Пропала потребность")]
+    path = write_csv(tmp_path / "amocrm_export_leads_2026-11-22.csv", AMO_OLD, rows, sep=",", encoding="utf-8-sig")
+    data = load_dataset(path)
+    leads = data.leads
+    assert data.mapping.name == "amocrm"
+    assert leads["channel"].tolist() == ["Авито", "Авито", "unknown", "Авито"]
+    assert leads["stage"].tolist() == ["deal", "disqualified", "new", "qualified"]
+    assert leads["deal_amount"].tolist()[0] == 2_100_000
+    assert leads["created_at"].iloc[0] == pd.Timestamp("2026-03-22 13:32:57")
+    # «Слишком дорого» → price_or_discount, which implies the lead had been qualified
+    assert leads.loc[1, "disqualification_reason"] == "price_or_discount"
+    assert bool(leads.loc[1, "qualified"]) and not bool(leads.loc[1, "won"])
+    assert leads["won"].tolist() == [True, False, False, False]
+    assert data.lineage.count("unknown_channel") == 1
+
+
+def test_bitrix24_leads_csv_with_trailing_separator(tmp_path):
+    rows = []
+    for i, status in enumerate(["Не обработан", "В работе", "Качественный лид", "Некачественный лид"]):
+        cells = dict.fromkeys(BITRIX_LEADS, "")
+        cells.update({"ID": str(i + 1), "Название лида": f"Лид #{i}", "Дата создания": f"0{i + 1}.08.2026 14:30:00",
+                      "Ответственный": "Сидорова Анна", "Статус": status, "Источник": "Веб-сайт",
+                      "Мобильный телефон": "8 (912) 111-22-33", "UTM Campaign": "creta_price"})
+        rows.append([cells[h] for h in BITRIX_LEADS])
+    path = write_csv(tmp_path / "leads.csv", BITRIX_LEADS, rows, sep=";", encoding="utf-8-sig", quote_all=True,
+                     trailing_sep=True)
+    data = load_dataset(path)
+    assert data.mapping.name == "bitrix24_leads"
+    assert data.leads["stage"].tolist() == ["new", "contacted", "qualified", "disqualified"]
+    assert data.leads["campaign"].unique().tolist() == ["creta_price"]
+    # one phone in four leads: one person; the later ones within 30 days are repeats
+    assert data.leads["is_repeat"].tolist() == [False, True, True, True]
+    assert data.leads["repeat_first_channel"].iloc[1] == "Веб-сайт"
+
+
+def test_bitrix24_deals_html_xls(tmp_path):
+    stages = ["Новая", "Финальный счёт", "Сделка успешна", "Анализ причины провала"]
+    body = ""
+    for i, stage in enumerate(stages):
+        cells = dict.fromkeys(BITRIX_DEALS, "")
+        cells.update({"ID": str(10 + i), "Стадия сделки": stage, "Дата создания": f"1{i}.09.2026 09:15:00",
+                      "Источник": "Звонок", "Сумма": "1850000.00", "Ответственный": "Сидорова Анна"})
+        body += "<tr>" + "".join(f"<td>{cells[h]}</td>" for h in BITRIX_DEALS) + "</tr>"
+    html = ('<meta http-equiv="Content-type" content="text/html;charset=windows-1251" /><table border="1"><tr>'
+            + "".join(f"<th>{h}</th>" for h in BITRIX_DEALS) + "</tr>" + body + "</table>")
+    path = tmp_path / "deals.xls"
+    path.write_bytes(html.encode("cp1251"))
+    data = load_dataset(path)
+    assert data.mapping.name == "bitrix24_deals"
+    assert data.leads["stage"].tolist() == ["qualified", "visit", "deal", "disqualified"]
+    assert data.leads["deal_amount"].iloc[0] == 1_850_000
+    assert data.lineage.inputs[0].file_format == "html"
+
+
+def test_sample_dialect_lineage_counts(tmp_path, sample_rows):
+    rows = list(sample_rows)
+    rows.append(list(rows[0]))                                   # exact duplicate row → removed
+    conflicting = list(rows[1]); conflicting[10] = "Продажа"
+    rows.append(conflicting)                                     # duplicate ID, other status → first kept
+    rows.append(sample_row(5000, created="31.02.2026 10:00"))   # impossible date → dropped
+    rows.append(sample_row(5001, created=""))                   # no date → dropped
+    rows.append(sample_row(5002, status="-"))                   # placeholder status → dropped
+    rows.append(["", *sample_row(5003)[1:]])                     # no ID → dropped
+    rows.append(sample_row(5004, channel="не указано", status="Отказ", reason="Клиент хамит"))
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    data = load_dataset(path)
+    lineage = data.lineage
+    record = lineage.inputs[0]
+    assert record.rows_read == 47
+    assert lineage.count("duplicate_rows") == 1
+    assert lineage.count("duplicate_ids") == 1
+    assert lineage.count("bad_created_at") == 2
+    assert lineage.count("no_status") == 1
+    assert lineage.count("no_id") == 1
+    assert record.rows_used == 47 - 6 == len(data.leads)
+    assert lineage.count("unknown_channel") == 1
+    assert lineage.issue("unmapped_reasons").values == {"Клиент хамит": 1}
+    bad = lineage.issue("bad_created_at")
+    assert bad.examples[0].endswith("«31.02.2026 10:00»")
+    assert re.match(r"line \d+", bad.examples[0])
+    assert data.leads.loc[data.leads["lead_id"] == "1001", "stage"].item() == "contacted"  # first row kept
+    assert record.sha256 and record.encoding == "cp1251" and record.separator == ";"
+
+
+def test_personal_data_never_reaches_the_canonical_table(sample_csv):
+    data = load_dataset(sample_csv)
+    assert not {"phone", "email", "name"} & set(data.leads.columns)
+    text = data.leads.astype(str).to_csv()
+    assert "+7 (900)" not in text and "9000000" not in text and "Клиентова" not in text
+
+
+def test_snapshot_round_trip(tmp_path, sample_csv):
+    data = load_dataset(sample_csv)
+    folder = save_snapshot(data, tmp_path / "snap")
+    again = read_snapshot(folder)
+    pd.testing.assert_frame_equal(again.leads, data.leads, check_dtype=False)
+    assert again.lineage == data.lineage and again.as_of == data.as_of
+    assert again.mapping.to_dict() == data.mapping.to_dict()
+
+
+def test_unmapped_status_is_an_error_naming_the_value_and_the_line_to_add(tmp_path, sample_rows):
+    rows = [*sample_rows, sample_row(9000, status="Перезвонить завтра")]
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    with pytest.raises(UnmappedValueError) as error:
+        load_dataset(path)
+    message = str(error.value)
+    assert "«Перезвонить завтра» (1 rows)" in message
+    assert '"Перезвонить завтра": <one of new | contacted' in message
+    assert "Статус" in message
+
+
+def test_missing_required_column(tmp_path, sample_rows):
+    headers = [h if h != "Статус" else "Статус сделки" for h in SAMPLE_HEADERS]
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text('columns: {lead_id: ID, channel: "Источник", stage: "Статус"}\n', encoding="utf-8")
+    path = write_csv(tmp_path / "leads.csv", headers, sample_rows)
+    with pytest.raises(ColumnError, match="required column stage is missing") as error:
+        load_dataset(path, mapping=mapping)
+    assert "«Статус сделки»" in str(error.value)
+    assert 'stage: "<header in your file>"' in error.value.hint
+
+
+def test_date_column_failing_wholesale_is_an_error(tmp_path, sample_rows):
+    rows = [list(r) for r in sample_rows]
+    for row in rows[:5]:
+        row[1] = "вчера"
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    with pytest.raises(ColumnError, match=r"5 of 40 cells are not dates \(e.g. «вчера»\)"):
+        load_dataset(path)
+
+
+def test_as_of_drops_later_leads_and_sets_age(sample_csv):
+    data = load_dataset(sample_csv, as_of="2026-09-15")
+    assert data.as_of == pd.Timestamp("2026-09-15 23:59:59")
+    assert data.leads["created_at"].max() <= data.as_of
+    assert data.lineage.count("created_after_as_of") > 0
+    assert (data.leads["age_days"] >= 0).all()
+    assert data.mature("qualified").sum() == (data.leads["age_days"] >= 14).sum()
+
+
+def test_spend_table_through_the_same_mapping(tmp_path, sample_csv):
+    spend = write_csv(tmp_path / "spend.csv", ["Дата", "Источник", "Кампания", "Расход", "Показы", "Клики"],
+                      [["01.09.2026", "Авито", "Creta", "12345,67", "1000", "50"],
+                       ["02.09.2026", "Авито", "Creta", "1 000,5", "900", "40"]])
+    data = load_dataset(sample_csv, spend)
+    assert data.spend["spend"].tolist() == [12345.67, 1000.5]
+    assert data.spend["date"].tolist() == [pd.Timestamp("2026-09-01"), pd.Timestamp("2026-09-02")]
+    assert [r.kind for r in data.lineage.inputs] == ["leads", "spend"]
+
+
+def test_negative_spend_is_an_error(tmp_path, sample_csv):
+    spend = write_csv(tmp_path / "spend.csv", ["Дата", "Источник", "Расход"], [["01.09.2026", "Авито", "-5,00"]])
+    with pytest.raises(ColumnError, match="spend cannot be negative"):
+        load_dataset(sample_csv, spend)
+
+
+def test_file_with_no_usable_rows(tmp_path):
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, [sample_row(1, status="-"), sample_row(2, status="")])
+    with pytest.raises(InputFileError, match="no usable leads"):
+        load_dataset(path)
+
+
+def test_explicit_target_flag_overrides_the_stage(tmp_path, sample_rows):
+    headers = [*SAMPLE_HEADERS, "Целевой"]
+    rows = [[*row, "да" if i % 2 else "нет"] for i, row in enumerate(sample_rows)]
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "columns: {lead_id: ID, created_at: Дата создания, channel: Источник, stage: Статус, qualified: Целевой}\n"
+        "values:\n  stage: {Новый: new, В работе: contacted, Квалифицирован: qualified, Визит в салон: visit,"
+        " Продажа: deal, Отказ: disqualified}\n", encoding="utf-8")
+    data = load_dataset(write_csv(tmp_path / "leads.csv", headers, rows), mapping=mapping)
+    assert data.leads["qualified"].tolist() == [bool(i % 2) for i in range(len(rows))]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("22.03.2026 13:32:57", "2026-03-22 13:32:57"), ("22.03.2026 13:32", "2026-03-22 13:32"),
+    ("22.03.2026", "2026-03-22"), ("2026-03-22 13:32:57", "2026-03-22 13:32:57"),
+    ("2026-03-22T13:32:57+03:00", "2026-03-22 13:32:57"), ("2026-03-22T10:32:57Z", "2026-03-22 13:32:57"),
+    ("03.04.2026 10:00", "2026-04-03 10:00"),  # day first: 3 April, never 4 March
+])
+def test_parse_dates(cell, expected):
+    parsed = parse_dates(pd.Series([cell]), dayfirst=True, timezone="Europe/Moscow")
+    assert parsed.iloc[0] == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("1 500 000,50", 1500000.5), ("1\u00a0500\u00a0000", 1500000.0), ("12345,67", 12345.67), ("2 345 000,00 ₽", 2345000.0),
+    ("1,500,000.25", 1500000.25), ("1.500.000", 1500000.0), ("3.5", 3.5), ("руб. 100", 100.0),
+])
+def test_parse_numbers(cell, expected):
+    assert parse_numbers(pd.Series([cell])).iloc[0] == pytest.approx(expected)
+
+
+def test_mapping_error_from_a_broken_mapping_file(tmp_path, sample_csv):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns:\n  lead_id: [ID\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="not valid YAML"):
+        load_dataset(sample_csv, mapping=mapping)

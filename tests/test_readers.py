@@ -1,0 +1,143 @@
+"""Reading exports in every dialect the loader promises (SPEC 2, CRM_EXPORTS.md)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.errors import InputFileError
+from analysis.readers import read_table, sha256_of
+
+from .conftest import write_csv
+
+HEADERS = ["ID", "Дата создания", "Источник", "Статус"]
+ROWS = [["1", "01.10.2026 10:00", "Авито", "Новый"], ["2", "02.10.2026 11:30:15", "VK Реклама", "Отказ"]]
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251"])
+def test_csv_separators_and_encodings(tmp_path, sep, encoding):
+    path = write_csv(tmp_path / "x.csv", HEADERS, ROWS, sep=sep, encoding=encoding)
+    table = read_table(path)
+    assert table.headers == HEADERS
+    assert table.separator == sep
+    assert table.frame.iloc[1].tolist() == ROWS[1]
+
+
+def test_bitrix_quoted_values_with_trailing_separator_and_bom(tmp_path):
+    path = write_csv(tmp_path / "leads.csv", HEADERS, ROWS, sep=";", encoding="utf-8-sig", quote_all=True,
+                     trailing_sep=True)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf\"ID\";")
+    table = read_table(path)
+    assert table.headers == HEADERS  # the empty column after the trailing ';' is gone
+    assert table.encoding == "utf-8-sig"
+    assert table.frame.shape == (2, 4)
+
+
+def test_utf16_tab_export(tmp_path):
+    text = "\t".join(HEADERS) + "\r\n" + "\r\n".join("\t".join(r) for r in ROWS) + "\r\n"
+    path = tmp_path / "excel-unicode.txt"
+    path.write_bytes(text.encode("utf-16"))
+    table = read_table(path)
+    assert table.headers == HEADERS and table.separator == "\t"
+
+
+def test_quoted_newlines_inside_notes(tmp_path):
+    path = write_csv(tmp_path / "amo.csv", ["ID", "Примечание", "Статус"],
+                     [["1", "строка 1\nстрока 2; с разделителем", "Новый"], ["2", "", "Новый"]], sep=",")
+    table = read_table(path)
+    assert table.frame.iloc[0, 1] == "строка 1\nстрока 2; с разделителем"
+    assert len(table.frame) == 2
+
+
+def test_title_rows_above_the_header_are_skipped_in_csv(tmp_path):
+    path = write_csv(tmp_path / "x.csv", HEADERS, ROWS, title_rows=["Отчёт по лидам за октябрь", ""])
+    table = read_table(path)
+    assert table.headers == HEADERS and len(table.frame) == 2
+
+
+def test_xlsx_with_title_rows_and_sheet(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "Сводка"
+    first.append(["ничего"])
+    sheet = workbook.create_sheet("Лиды")
+    sheet.append(["Выгрузка лидов"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    sheet.append([1, pd.Timestamp("2026-10-01 10:00").to_pydatetime(), "Авито", "Новый"])
+    sheet.append([2, "02.10.2026 11:30", "VK Реклама", "Отказ"])
+    path = tmp_path / "export.xlsx"
+    workbook.save(path)
+    table = read_table(path, sheet="Лиды")
+    assert table.headers == HEADERS
+    assert table.header_row == 2
+    assert table.frame.iloc[0].tolist() == ["1", "2026-10-01 10:00:00", "Авито", "Новый"]
+    with pytest.raises(InputFileError, match="no sheet «Нет такого»") as error:
+        read_table(path, sheet="Нет такого")
+    assert "Лиды" in error.value.hint
+
+
+def test_bitrix_excel_export_is_an_html_table(tmp_path):
+    rows = "".join(f"<tr>{''.join(f'<td>{c}</td>' for c in r)}</tr>" for r in ROWS)
+    html = ('<meta http-equiv="Content-type" content="text/html;charset=utf-8" />'
+            f"<table border=\"1\"><tr>{''.join(f'<th>{h}</th>' for h in HEADERS)}</tr>{rows}</table>")
+    path = tmp_path / "leads.xls"
+    path.write_text(html, encoding="utf-8")
+    table = read_table(path)
+    assert table.file_format == "html"
+    assert table.headers == HEADERS
+    assert table.frame.iloc[1].tolist() == ROWS[1]
+
+
+def test_parquet_keeps_types(tmp_path):
+    frame = pd.DataFrame({"ID": [1, 2], "Дата создания": pd.to_datetime(["2026-10-01 10:00", "2026-10-02 00:00"]),
+                          "Источник": ["Авито", None], "Статус": ["Новый", "Отказ"]})
+    path = tmp_path / "leads.parquet"
+    frame.to_parquet(path)
+    table = read_table(path)
+    assert table.file_format == "parquet"
+    assert pd.api.types.is_datetime64_any_dtype(table.frame[1])
+    assert table.frame[2].tolist() == ["Авито", ""]
+
+
+def test_repeated_headers_are_kept(tmp_path):
+    path = write_csv(tmp_path / "amo.csv", ["ID", "Источник", "Этап сделки", "Источник"],
+                     [["1", "контакт", "Неразобранное", "Авито"]], sep=",")
+    table = read_table(path)
+    assert table.headers == ["ID", "Источник", "Этап сделки", "Источник"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \r\n\r\n", "empty"),
+        (bytes(range(256)) * 40, "binary"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Excel 97"),
+        (b"PK\x03\x04garbage-not-a-zip", "cannot be opened"),
+        (b"PAR1garbage", "Parquet"),
+        ('ID;Статус\r\n1;"Новый\r\n2;Отказ\r\n'.encode("cp1251"), "malformed or truncated"),
+        (b"ID;Status\r\n", "no data rows"),
+    ],
+)
+def test_unreadable_files_raise_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=message) as error:
+        read_table(path)
+    assert str(path) in str(error.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputFileError, match="does not exist"):
+        read_table(tmp_path / "nope.csv")
+
+
+def test_reading_never_modifies_the_file(tmp_path):
+    path = write_csv(tmp_path / "x.csv", HEADERS, ROWS)
+    before = sha256_of(path)
+    read_table(path)
+    assert sha256_of(path) == before
