@@ -17,7 +17,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .config import SAMPLE_LEADS, SAMPLE_SPEND, UNKNOWN
-from .errors import ParameterError, ScopeError
+from .errors import LeadAuditError, ParameterError, ScopeError
 from .i18n import check_lang
 from .mapping import parse_working_hours
 from .loading import Dataset, parse_as_of
@@ -103,7 +103,10 @@ def diagnose_parameters(
         raise ParameterError(f"baseline «{baseline}» is not known", hint=f"use one of: {', '.join(BASELINES)}")
     parse_period(period)
     if working_hours:
-        parse_working_hours(working_hours)
+        try:
+            parse_working_hours(working_hours)
+        except LeadAuditError as error:
+            raise ParameterError(f"--working-hours: {error.message}", hint=error.hint) from None
     params.update(
         channel=_names(channel), campaign=_names(campaign), model=_names(model), manager=_names(manager),
         period=period or None, claim=claim, complaint=str(complaint or ""), baseline=baseline,

@@ -1,0 +1,104 @@
+"""Rendering: papermill → nbconvert → three files written atomically (SPEC 4); notebooks executed, so slow."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import nbformat
+import pytest
+
+import analysis.report as report
+from analysis.errors import ReportExecutionError
+from analysis.report import render_report
+
+pytestmark = pytest.mark.slow
+
+EXTERNAL = re.compile(r"""<(script|link|img|iframe)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", re.I)
+
+
+def check_html(text: str) -> None:
+    assert not EXTERNAL.search(text), "a report must load nothing from the network"
+    assert "require.js" not in text and "mathjax" not in text.lower()
+    assert not re.search(r'class="[^"]*jp-(InputArea|InputPrompt|CodeMirrorEditor)', text), "no code cells"
+    assert "import analysis" not in text and "la.overview_section" not in text
+    assert not re.search(r">(In|Out)\s*\[\d*\]:", text), "no prompts"
+    assert "Traceback" not in text
+    assert "la-header" in text and "la-toc" in text
+    assert "data:image/png;base64," in text, "plots are embedded"
+
+
+@pytest.fixture(scope="module")
+def small_export(tmp_path_factory):
+    from .conftest import SAMPLE_HEADERS, sample_row, write_csv
+
+    rows = []
+    for i in range(120):
+        status = ["Новый", "В работе", "Квалифицирован", "Визит в салон", "Продажа", "Отказ"][i % 6]
+        rows.append(sample_row(i + 1, created=f"{1 + i % 28:02d}.{7 + i % 3:02d}.2026 {9 + i % 12:02d}:15",
+                               channel=["Авито", "Яндекс Директ", "<b>VK</b> & «Реклама»"][i % 3], status=status,
+                               reason="Нет денег" if status == "Отказ" else "", campaign=["A", "B"][i % 2],
+                               phone=f"+7 (900) 111-{i // 100:02d}-{i % 100:02d}"))
+    path = tmp_path_factory.mktemp("data") / "leads.csv"
+    return write_csv(path, SAMPLE_HEADERS, rows)
+
+
+@pytest.mark.parametrize(("job", "kwargs"), [
+    ("diagnose", {"channel": ["Авито"], "claim": "no_contact", "complaint": "<script>alert(1)</script> не берут трубку"}),
+    ("experiment", {"arms_by": "campaign", "control": "A", "variant": "B", "lang": "en"}),
+    ("quarterly", {"quarter": "2026Q3"}),
+])
+def test_render_each_report(tmp_path, small_export, job, kwargs):
+    files = render_report(job, out_dir=tmp_path, progress=False, leads=str(small_export), **kwargs)
+    assert files.html.exists() and files.notebook.exists() and files.summary.exists()
+    assert re.fullmatch(rf"\d{{4}}-\d\d-\d\d-{job}-[a-z0-9-]+-[0-9a-f]{{6}}\.html", files.html.name)
+    html = files.html.read_text(encoding="utf-8")
+    check_html(html)
+    assert "&lt;b&gt;VK&lt;/b&gt; &amp; «Реклама»" in html and "<b>VK</b>" not in html
+    assert "<script>alert(1)</script>" not in html
+    summary = json.loads(files.summary.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
+    assert summary["job"] == job
+    for key in ("version", "parameters", "as_of", "inputs", "warnings", "figures"):
+        assert key in summary
+    assert summary["inputs"][0]["rows_read"] == 120 and len(summary["inputs"][0]["sha256"]) == 64
+    assert "snapshot" not in summary["parameters"]
+    assert "+7 (900)" not in html and "+7 (900)" not in files.notebook.read_text(encoding="utf-8")
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".ipynb", ".json"]
+
+
+def test_failing_notebook_keeps_the_previous_report_and_the_failed_notebook(tmp_path, small_export, monkeypatch):
+    first = render_report("quarterly", out_dir=tmp_path, progress=False, leads=str(small_export), quarter="2026Q3")
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+
+    broken_dir = tmp_path / "broken-notebooks"
+    broken_dir.mkdir()
+    source = report.NOTEBOOKS_DIR / "quarterly_report.ipynb"
+    notebook = nbformat.read(source, as_version=4)
+    notebook.cells.insert(5, nbformat.v4.new_code_cell("raise RuntimeError('section exploded')"))
+    nbformat.write(notebook, broken_dir / "quarterly_report.ipynb")
+    monkeypatch.setattr(report, "NOTEBOOKS_DIR", broken_dir)
+    shutil.rmtree(broken_dir.parent / "unused", ignore_errors=True)
+
+    with pytest.raises(ReportExecutionError) as error:
+        render_report("quarterly", out_dir=tmp_path, progress=False, leads=str(small_export), quarter="2026Q3")
+    assert error.value.exit_code == 1
+    assert "section exploded" in str(error.value) and "raise RuntimeError" in str(error.value)
+    failed = tmp_path / first.html.name.replace(".html", ".failed.ipynb")
+    assert failed.exists()
+    for name, data in before.items():
+        assert (tmp_path / name).read_bytes() == data, f"{name} was touched by a failed run"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_papermill_directly_on_the_notebook(tmp_path, small_export):
+    import papermill
+
+    output = tmp_path / "run.ipynb"
+    papermill.execute_notebook(str(report.NOTEBOOKS_DIR / "complaint_diagnosis.ipynb"), str(output),
+                               parameters={"leads": str(small_export), "channel": ["Авито"], "period": None},
+                               kernel_name="python3", progress_bar=False, cwd=str(report.NOTEBOOKS_DIR))
+    from analysis.summary import extract_summary
+
+    summary = extract_summary(nbformat.read(output, as_version=4))
+    assert summary["job"] == "diagnose" and summary["inputs"][0]["rows_read"] == 120

@@ -1,0 +1,48 @@
+"""Working-time response minutes (SPEC 2.5)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.worktime import WorkingCalendar, holiday_dates
+
+
+def minutes(calendar, start, end):
+    return calendar.minutes_between(pd.Series([pd.Timestamp(start)]), pd.Series([pd.Timestamp(end)])).iloc[0]
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    ("2026-10-01 23:00", "2026-10-02 09:10", 10),           # SPEC 2.5's example
+    ("2026-10-01 10:00", "2026-10-01 10:07:30", 7.5),
+    ("2026-10-01 20:50", "2026-10-02 09:05", 15),           # 10 before closing + 5 after opening
+    ("2026-10-01 07:00", "2026-10-01 08:30", 0),            # both before opening
+    ("2026-10-03 12:00", "2026-10-04 12:00", 720),          # a weekend day counts: dealerships work weekends
+    ("2026-10-01 10:00", "2026-10-03 10:00", 1440),
+])
+def test_minutes_between_every_day_open(start, end, expected):
+    assert minutes(WorkingCalendar(9 * 60, 21 * 60), start, end) == pytest.approx(expected)
+
+
+def test_holidays_closed_skips_public_holidays_with_transferred_days():
+    closed = WorkingCalendar(9 * 60, 21 * 60, holidays_closed=True)
+    open_every_day = WorkingCalendar(9 * 60, 21 * 60, holidays_closed=False)
+    # 31.12.2025 and 9.01.2026 are transferred days off, 1–8 January holidays (the holidays library):
+    # a lead of 30 December 20:00 answered on Saturday 10 January 09:30 waited 60 + 30 working minutes
+    assert minutes(closed, "2025-12-30 20:00", "2026-01-10 09:30") == pytest.approx(60 + 30)
+    assert minutes(open_every_day, "2025-12-30 20:00", "2026-01-10 09:30") == pytest.approx(60 + 10 * 720 + 30)
+
+
+def test_holiday_calendar_comes_from_the_library():
+    days = holiday_dates("RU", range(2026, 2027))
+    assert pd.Timestamp("2026-01-09").date() in days  # transferred day off
+    assert pd.Timestamp("2026-05-11").date() in days
+
+
+def test_missing_and_negative_values():
+    calendar = WorkingCalendar()
+    start = pd.Series([pd.Timestamp("2026-10-01 10:00"), pd.NaT, pd.Timestamp("2026-10-01 12:00")])
+    end = pd.Series([pd.NaT, pd.Timestamp("2026-10-01 10:00"), pd.Timestamp("2026-10-01 11:00")])
+    result = calendar.minutes_between(start, end)
+    assert result.isna().tolist() == [True, True, False]
+    assert result.iloc[2] == -60
