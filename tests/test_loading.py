@@ -225,3 +225,20 @@ def test_mapping_error_from_a_broken_mapping_file(tmp_path, sample_csv):
     mapping.write_text("columns:\n  lead_id: [ID\n", encoding="utf-8")
     with pytest.raises(MappingError, match="not valid YAML"):
         load_dataset(sample_csv, mapping=mapping)
+
+
+def test_the_bundled_sample_loads_with_its_planted_glitches_counted():
+    from analysis.config import SAMPLE_LEADS, SAMPLE_SPEND
+    from analysis.sample import PLANTED
+
+    data = load_dataset(SAMPLE_LEADS, SAMPLE_SPEND)
+    glitches = PLANTED["glitches"]
+    assert data.mapping.name == "sample"
+    assert data.lineage.count("duplicate_rows") == glitches["exact_duplicate_extra_rows"]
+    assert data.lineage.count("duplicate_ids") == glitches["conflicting_ids"]
+    assert data.lineage.count("bad_created_at") == len(glitches["bad_created_at"])
+    assert set(data.lineage.issue("unmapped_reasons").values) == {"Просто интересовался", "Клиент хамит"}
+    assert data.spend["spend"].min() > 0 and set(data.spend["channel"]) == {"Яндекс Директ", "VK Реклама", "Авито", "Авто.ру"}
+    # the loader's working-time measure agrees with the generator's clock (effect 4: VK is slow)
+    median = data.leads.groupby("channel")["response_minutes"].median()
+    assert median["VK Реклама"] > 100 > 10 > median["Авито"]
