@@ -79,6 +79,8 @@ def overview_section(dataset: Dataset, lang: str) -> Section:
     shown.columns = [t(f"col.{c}", lang) for c in ("channel", "leads", "repeats", *FUNNEL_FLAGS)]
     plot_counts = counts.assign(channel=counts["channel"].map(lambda c: _label(c, lang)))
     monthly = monthly_counts(dataset)
+    if monthly is not None:
+        monthly["channel"] = monthly["channel"].map(lambda c: _label(c, lang))
     return section(
         heading("section.overview", lang),
         paragraph(lead, "la-lead"),

@@ -98,6 +98,8 @@ def _execute(job: str, params: dict[str, Any], workdir: Path, progress: bool) ->
         papermill.execute_notebook(
             str(source), str(executed), parameters=params, kernel_name="python3", progress_bar=progress,
             cwd=str(NOTEBOOKS_DIR), log_output=False, report_mode=False,
+            # the kernel warns on stderr that local TCP is unencrypted: noise for a marketer
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as error:
         error.section = _failing_section(error)  # type: ignore[attr-defined]
