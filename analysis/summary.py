@@ -63,6 +63,12 @@ def build_summary(job: str, dataset: Dataset, parameters: dict[str, Any], figure
         "as_of": dataset.as_of.isoformat(),
         "inputs": [record.to_json() for record in dataset.lineage.inputs],
         "warnings": lineage_warnings(dataset, lang) + list(warnings or []),
+        "lineage": {
+            "dropped": [{"kind": i.kind, "code": i.code, "count": i.count, "column": i.column}
+                        for i in dataset.lineage.dropped],
+            "kept": [{"kind": i.kind, "code": i.code, "count": i.count, "column": i.column}
+                     for i in dataset.lineage.notices],
+        },
         **top_level,
         "figures": figures,
     }
@@ -89,7 +95,7 @@ def extract_summary(notebook: Any) -> dict[str, Any] | None:
     return None
 
 
-COMMON_KEYS = ("job", "version", "parameters", "as_of", "inputs", "warnings")
+COMMON_KEYS = ("job", "version", "parameters", "as_of", "inputs", "warnings", "lineage")
 
 
 def dumps(summary: dict[str, Any]) -> str:

@@ -242,3 +242,22 @@ def test_the_bundled_sample_loads_with_its_planted_glitches_counted():
     # the loader's working-time measure agrees with the generator's clock (effect 4: VK is slow)
     median = data.leads.groupby("channel")["response_minutes"].median()
     assert median["VK Реклама"] > 100 > 10 > median["Авито"]
+
+
+def test_xlsx_export_with_a_title_row_is_recognised_and_loaded(tmp_path, sample_rows):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Лиды"
+    sheet.append(["Выгрузка из CRM за сентябрь 2026"])
+    sheet.append(SAMPLE_HEADERS)
+    for row in sample_rows:
+        sheet.append([int(row[0]), *row[1:]])
+    path = tmp_path / "export.xlsx"
+    workbook.save(path)
+    data = load_dataset(path, sheet="Лиды")
+    assert data.mapping.name == "sample"
+    assert len(data.leads) == len(sample_rows)
+    assert data.lineage.inputs[0].sheet == "Лиды" and data.lineage.inputs[0].file_format == "xlsx"
+    assert data.leads["lead_id"].iloc[0] == "1000"

@@ -63,6 +63,8 @@ def test_render_each_report(tmp_path, small_export, job, kwargs):
         assert key in summary
     assert summary["inputs"][0]["rows_read"] == 120 and len(summary["inputs"][0]["sha256"]) == 64
     assert "snapshot" not in summary["parameters"]
+    assert list(summary)[:7] == ["job", "version", "parameters", "as_of", "inputs", "warnings", "lineage"]
+    assert summary["lineage"]["dropped"] == []  # the small export is clean
     assert "+7 (900)" not in html and "+7 (900)" not in files.notebook.read_text(encoding="utf-8")
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".ipynb", ".json"]
 
