@@ -139,6 +139,72 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Статистические выводы этого отчёта ещё не реализованы: показан обзор данных.",
         "en": "This report's statistical conclusions are not implemented yet: a data overview is shown.",
     },
+    # statistics: plain-language summaries (analysis.stats); "{label}" etc. are filled in by the caller
+    "stats.no_data": {"ru": "Нет данных{label}: сравнивать не с чем.", "en": "No data{label}: nothing to compare."},
+    "stats.rate": {"ru": "{metric} {label}: {rate} ({ci}; {count} из {nobs}).",
+                   "en": "{metric} {label}: {rate} ({ci}; {count} of {nobs})."},
+    "stats.compare.below": {"ru": "{metric} у {label1} — {rate1} ({ci1}), ниже, чем у {label2} — {rate2}",
+                            "en": "{label1_of} {metric} is {rate1} ({ci1}), below {label2_of} {rate2}"},
+    "stats.compare.above": {"ru": "{metric} у {label1} — {rate1} ({ci1}), выше, чем у {label2} — {rate2}",
+                            "en": "{label1_of} {metric} is {rate1} ({ci1}), above {label2_of} {rate2}"},
+    "stats.compare.equal": {"ru": "{metric} у {label1} — {rate1} ({ci1}), как и у {label2} — {rate2}",
+                            "en": "{label1_of} {metric} is {rate1} ({ci1}), the same as {label2_of} {rate2}"},
+    "stats.beyond_chance": {"ru": "разница больше, чем объясняется случайностью ({p})",
+                            "en": "the difference is larger than chance explains ({p})"},
+    "stats.within_chance": {"ru": "такую разницу может дать и случайность: данных недостаточно, чтобы их различить ({p})",
+                            "en": "chance alone could produce a difference like this: the data cannot tell them apart ({p})"},
+    "stats.ratio": {"ru": "{metric}: {label1} к {label2} — {ratio} (от {low} до {high})",
+                    "en": "{metric}, {label1} to {label2}: {ratio} ({low} to {high})"},
+    "stats.noninferior.shown": {
+        "ru": "{metric} у {label1} не хуже, чем у {label2}, больше чем на {margin}: это показано ({p}).",
+        "en": "{label1}'s {metric} is shown to be no worse than {label2}'s by more than {margin} ({p})."},
+    "stats.noninferior.not_shown": {
+        "ru": "Данных недостаточно, чтобы утверждать, что {metric} у {label1} не хуже, чем у {label2} "
+              "(допуск {margin}, {p}); это не значит, что он хуже.",
+        "en": "There is not enough evidence that {label1}'s {metric} is no worse than {label2}'s (margin {margin}, {p}); "
+              "that does not mean it is worse."},
+    "stats.scan.none": {"ru": "Ни одна группа не отличается по показателю «{metric}» от остальных сильнее, чем объясняет "
+                              "случайность, с поправкой на множественные сравнения (общий тест {p}).",
+                        "en": "No group differs from the rest in {metric} by more than chance explains once the scan "
+                              "is corrected for multiple comparisons (overall test {p})."},
+    "stats.scan.some": {"ru": "Отличаются от остальных по показателю «{metric}» (с поправкой {adjust}): {groups}.",
+                        "en": "Groups that differ from the rest in {metric} (corrected, {adjust}): {groups}."},
+    "stats.association.some": {"ru": "Состав причин различается ({p}, V Крамера {v}); чаще ожидаемого: {cells}.",
+                               "en": "The mix differs ({p}, Cramér's V {v}); more often than expected: {cells}."},
+    "stats.association.none": {"ru": "Состав причин не отличается сильнее, чем объясняет случайность ({p}).",
+                               "en": "The mix does not differ by more than chance explains ({p})."},
+    "stats.srm.mismatch": {"ru": "Трафик разделился не по плану ({p}): сравнение групп может быть искажено.",
+                           "en": "Traffic did not split as planned ({p}): the arms may not be comparable."},
+    "stats.srm.ok": {"ru": "Трафик разделился по плану ({p}).", "en": "Traffic split as planned ({p})."},
+    "stats.adjusted_gap": {
+        "ru": "{metric} при одинаковой обработке: {scope} против {baseline}, отставание {gap} (от {low} до {high}); "
+              "сравнение покрывает {coverage} базы.",
+        "en": "{metric} with processing held equal: {scope} vs {baseline}, a gap of {gap} ({low} to {high}); "
+              "the comparison covers {coverage} of the baseline."},
+    "stats.mantel_haenszel": {
+        "ru": "Отношение шансов внутри групп {odds} (от {low} до {high}), без учёта групп — {crude} ({p}).",
+        "en": "Odds ratio within strata {odds} ({low} to {high}); crude {crude} ({p})."},
+    "stats.not_reached": {"ru": "не достигнут", "en": "not reached"},
+    "stats.time_to_contact": {
+        "ru": "Время до первого контакта (рабочие минуты): медиана {median}, 90-й процентиль {p90}; лидов {n}.",
+        "en": "Time to first contact (working minutes): median {median}, 90th percentile {p90}; {n} leads."},
+    "stats.warning.no_data": {"ru": "нет данных", "en": "no data"},
+    "stats.warning.small_sample": {"ru": "мало наблюдений: точный тест", "en": "small counts: exact test used"},
+    "stats.warning.all_same_outcome": {"ru": "у всех один и тот же исход", "en": "every observation has the same outcome"},
+    "stats.warning.ratio_undefined": {"ru": "отношение не определено (ноль в знаменателе)",
+                                      "en": "ratio undefined (zero in the denominator)"},
+    "stats.warning.not_reached": {"ru": "квантиль не достигнут", "en": "quantile not reached"},
+    "stats.warning.merged_categories": {"ru": "редкие категории объединены в «другое»",
+                                        "en": "rare categories merged into «other»"},
+    "stats.warning.monte_carlo": {"ru": "p-значение методом Монте-Карло (мало ожидаемых наблюдений)",
+                                  "en": "p-value by Monte Carlo (small expected counts)"},
+    "stats.warning.overdispersed": {"ru": "разброс больше пуассоновского: интервалы расширены",
+                                    "en": "more variation than Poisson: intervals widened"},
+    "stats.warning.no_variation": {"ru": "различий между группами не видно: оценки стянуты к общей",
+                                   "en": "no between-group variation: estimates shrunk to the pooled rate"},
+    "stats.warning.low_coverage": {"ru": "сравнение покрывает меньше 80% базы", "en": "the comparison covers under 80% of the baseline"},
+    "stats.warning.not_enough_groups": {"ru": "меньше двух групп для сравнения", "en": "fewer than two groups to compare"},
+    "stats.warning.bootstrap": {"ru": "интервал бутстрепом по дням", "en": "interval by bootstrap over days"},
 }
 
 

@@ -1,0 +1,318 @@
+"""Every statistic against reference values: METHODS.md sections 5, 7, 8, 9 (statsmodels 0.14.6 /
+0.15.0 and scipy 1.17, as computed there), and independent computations cited per test."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats as sps
+
+from analysis import stats
+from analysis.stats import messages
+
+REL = 1e-9
+
+
+# --- METHODS 9 -----------------------------------------------------------------------------
+
+def test_two_rate_score_test_equals_pooled_z():
+    # METHODS 9: proportions_ztest([20,30],[100,60]) z -3.9634695544548983, p 7.386828793761122e-05
+    result = stats.compare_rates(20, 100, 30, 60)
+    assert result.test == "score"
+    assert result.statistic == pytest.approx(-3.9634695544548983, rel=1e-9)
+    assert result.p_value == pytest.approx(7.386828793761122e-05, rel=1e-6)
+
+
+def test_wilson_interval():
+    # METHODS 9: proportion_confint(20,100,method='wilson')
+    assert stats.rate_interval(20, 100).ci == pytest.approx((0.1333669333310325, 0.2888291655931589), rel=REL)
+
+
+def test_difference_intervals_newcombe_and_score():
+    # METHODS 9: newcomb (-0.439581, -0.148562); score (-0.437439, -0.150449)
+    assert stats.compare_rates(20, 100, 30, 60).difference_ci == pytest.approx((-0.439581, -0.148562), abs=1e-6)
+    assert stats.compare_rates(20, 100, 30, 60, interval="score").difference_ci == \
+        pytest.approx((-0.437439, -0.150449), abs=1e-6)
+
+
+def test_risk_ratio_katz_and_score_cross_check():
+    # METHODS 9: risk ratio 20/100 vs 30/60, Katz log: 0.4, (0.25086119959221825, 0.637802897618621)
+    ratio, ci = stats.ratio_interval_katz(20, 100, 30, 60)
+    assert ratio == pytest.approx(0.4) and ci == pytest.approx((0.25086119959221825, 0.637802897618621), rel=REL)
+    score = stats.compare_rates(20, 100, 30, 60).ratio_ci  # reports use the score interval
+    assert score == pytest.approx(ci, abs=0.005)
+
+
+def test_fisher_and_boschloo():
+    # METHODS 9: fisher_exact([[3,7],[12,8]]) OR 0.2857142857, p 0.2450774612693653; Boschloo p 0.1418316377
+    fisher = stats.exact_test(3, 10, 12, 20, method="fisher")
+    assert fisher.odds_ratio == pytest.approx(0.2857142857, rel=1e-9)
+    assert fisher.p_value == pytest.approx(0.2450774612693653, rel=1e-9)
+    assert stats.exact_test(3, 10, 12, 20, method="boschloo").p_value == pytest.approx(0.1418316377, rel=1e-8)
+    assert stats.exact_test(3, 10, 12, 20).test == "boschloo"
+    assert stats.exact_test(3, 300, 12, 200).test == "fisher"  # Boschloo's cost grows with n1·n2
+
+
+def test_small_expected_counts_switch_to_the_exact_test():
+    result = stats.compare_rates(1, 12, 6, 14)  # an expected cell below 5
+    assert result.test == "boschloo" and messages.SMALL_SAMPLE in result.warnings
+    assert result.p_value == pytest.approx(stats.exact_test(1, 12, 6, 14, method="boschloo").p_value)
+
+
+def test_chi_square_residuals_and_cramers_v():
+    # METHODS 9: chi2_contingency([[30,10,10],[20,25,15],[10,15,35]]): χ² 33.71666666666666, df 4,
+    # p 8.518434418987742e-07; V 0.31490739379485305; adjusted residual [0,0] 4.351071, [2,2] 4.642462
+    table = [[30, 10, 10], [20, 25, 15], [10, 15, 35]]
+    result = stats.test_association(table, ["a", "b", "c"], ["x", "y", "z"])
+    assert result.statistic == pytest.approx(33.71666666666666, rel=REL)
+    assert result.df == 4 and result.handling == "none"
+    assert result.p_value == pytest.approx(8.518434418987742e-07, rel=1e-8)
+    assert stats.cramers_v(np.array(table), bias_corrected=False) == pytest.approx(0.31490739379485305, rel=REL)
+    assert result.residuals.loc["a", "x"] == pytest.approx(4.351071, abs=1e-6)
+    assert result.residuals.loc["c", "z"] == pytest.approx(4.642462, abs=1e-6)
+    assert ("a", "x", pytest.approx(4.351071, abs=1e-6)) in result.flagged
+    assert result.cut == pytest.approx(sps.norm.ppf(1 - 0.05 / 18))
+    # the bias-corrected V (Bergsma 2013) is smaller than the plain one
+    assert result.cramers_v < 0.31490739379485305
+
+
+def test_statsmodels_table_residuals_agree():
+    # adjusted residuals cross-checked against statsmodels' Table(shift_zeros=False)
+    from statsmodels.stats.contingency_tables import Table
+
+    table = np.array([[30, 10, 10], [20, 25, 15], [10, 15, 35]])
+    expected = Table(table, shift_zeros=False).standardized_resids
+    assert stats.adjusted_residuals(table) == pytest.approx(np.asarray(expected), rel=1e-9)
+
+
+def test_poisson_score_test_and_ratio_interval():
+    # METHODS 9: test_poisson_2indep(100,7,60,7) score: z 3.162277660168379, p 0.001565402258002548;
+    # ratio CI (1.21181, 2.292254)
+    result = stats.compare_poisson(100, 7, 60, 7)
+    assert result.statistic == pytest.approx(3.162277660168379, rel=REL)
+    assert result.p_value == pytest.approx(0.001565402258002548, rel=1e-8)
+    assert result.ratio_ci == pytest.approx((1.21181, 2.292254), abs=1e-5)
+
+
+def test_holm_and_benjamini_hochberg():
+    # METHODS 9: Holm rejects 1; BH rejects 2 (adj .008,.032,.0672,.0672,.0672,.08,.084571,.205)
+    p = [.001, .008, .039, .041, .042, .06, .074, .205]
+    holm_rejected, _ = stats.adjust_pvalues(p, method="holm")
+    bh_rejected, bh_adjusted = stats.adjust_pvalues(p, method="fdr_bh")
+    assert holm_rejected.sum() == 1
+    assert bh_rejected.sum() == 2
+    assert bh_adjusted == pytest.approx([.008, .032, .0672, .0672, .0672, .08, .084571, .205], abs=1e-6)
+
+
+def test_power_for_two_rates():
+    # METHODS 9: 0.25 vs 0.20, α .05, power .8: h 0.11990233319498567; n 1091.8961587 (NormalIndPower),
+    # 1093.7390458 (samplesize_proportions_2indep_onetail)
+    assert stats.cohens_h(0.25, 0.20) == pytest.approx(0.11990233319498567, rel=REL)
+    assert stats.sample_size_two_rates(0.25, 0.20) == pytest.approx(1091.8961587, rel=1e-9)
+    assert stats.sample_size_two_rates(0.25, 0.20, method="onetail") == pytest.approx(1093.7390458, rel=1e-9)
+    assert stats.power_two_rates(0.25, 0.20, 1091.8961587) == pytest.approx(0.8, abs=1e-9)
+
+
+def test_sample_ratio_mismatch():
+    # METHODS 9: chisquare([5210,4790],[5000,5000]) 17.64, p 2.6691498031812692e-05
+    result = stats.sample_ratio_check([5210, 4790], [50, 50])
+    assert result.statistic == pytest.approx(17.64, rel=REL)
+    assert result.p_value == pytest.approx(2.6691498031812692e-05, rel=1e-8)
+    assert result.mismatch
+
+
+def test_funnel_limits():
+    # METHODS 9: p0 .3, n 50: normal 95% (0.17298, 0.42702); exact 95% (0.166139, 0.420136); 99.8% (0.09973, 0.50027)
+    normal = stats.funnel_limits(0.3, [50], method="normal").table.iloc[0]
+    exact = stats.funnel_limits(0.3, [50], method="exact").table.iloc[0]
+    assert (normal.low_95, normal.high_95) == pytest.approx((0.17298, 0.42702), abs=1e-5)
+    assert (exact.low_95, exact.high_95) == pytest.approx((0.166139, 0.420136), abs=1e-6)
+    assert (normal.low_998, normal.high_998) == pytest.approx((0.09973, 0.50027), abs=1e-5)
+    # plain binom.ppf/n is not Spiegelhalter's limit (METHODS 2)
+    assert sps.binom.ppf(0.025, 50, 0.3) / 50 == pytest.approx(0.18) != exact.low_95
+
+
+# --- METHODS 8: Mantel–Haenszel and Simpson's paradox --------------------------------------
+
+def test_mantel_haenszel_simpsons_paradox():
+    # METHODS 8: channel 1 [[81, 6], [234, 36]], channel 2 [[192, 71], [55, 25]] (rows fast/slow,
+    # columns contacted/not); crude OR 0.748; MH OR 1.44684662494262 (0.915793–2.285849), CMH p 0.11874052970979887
+    result = stats.mantel_haenszel([[[81, 6], [234, 36]], [[192, 71], [55, 25]]])
+    assert result.crude_odds_ratio == pytest.approx(0.748, abs=5e-4)
+    assert result.odds_ratio == pytest.approx(1.44684662494262, rel=REL)
+    assert result.ci == pytest.approx((0.915793, 2.285849), abs=1e-6)
+    assert result.cmh_p == pytest.approx(0.11874052970979887, rel=1e-9)
+    assert result.breslow_day_p is not None and 0 <= result.breslow_day_p <= 1
+    assert result.crude_odds_ratio < 1 < result.odds_ratio  # the crude comparison points the wrong way
+
+
+# --- METHODS 5: price in the ad ------------------------------------------------------------
+
+def test_price_in_ad_example():
+    # METHODS 5: 100 000 ₽ per arm; A 200 leads, 60 qualified; B 140 leads, 63 qualified.
+    share = stats.compare_rates(63, 140, 60, 200)
+    assert (share.rate1, share.rate2) == (0.45, 0.30)
+    # METHODS quotes p 0.0047, rounded: the pooled z used here gives 0.00461, the score test with
+    # statsmodels' default n/(n−1) correction 0.00467 (METHODS trap 2); both within 1e-4 of it
+    assert share.p_value == pytest.approx(0.0047, abs=1e-4)
+    volume = stats.compare_poisson(140, 100, 200, 100)  # leads per 1000 ₽
+    assert (volume.rate1, volume.rate2) == (1.4, 2.0)
+    assert volume.p_value == pytest.approx(0.0011, abs=5e-5)
+    qualified = stats.compare_poisson(63, 100, 60, 100)  # qualified per 1000 ₽: the decision metric
+    assert qualified.ratio == pytest.approx(1.05)
+    assert qualified.ratio_ci == pytest.approx((0.739, 1.493), abs=5e-4)
+    assert qualified.p_value == pytest.approx(0.79, abs=5e-3)
+
+
+def test_poisson_sample_size_for_a_ratio():
+    # METHODS 7: qualified leads needed in control ≈ (z_{α/2}+z_β)²(1/r+1)/(ln r)², 433 for r = 1.2
+    assert round(stats.sample_size_poisson_ratio(1.2)) == 433
+    assert stats.power_poisson_ratio(stats.sample_size_poisson_ratio(1.2), 1.2) == pytest.approx(0.8, abs=2e-3)
+
+
+# --- independent computations ----------------------------------------------------------------
+
+def test_cost_per_event_uses_the_exact_poisson_interval():
+    # Garwood interval from the chi-square distribution: [χ²(α/2, 2k)/2, χ²(1−α/2, 2k+2)/2]
+    low_count = sps.chi2.ppf(0.025, 126) / 2
+    high_count = sps.chi2.ppf(0.975, 128) / 2
+    result = stats.cost_per_event(100_000, 63)
+    assert result.cost == pytest.approx(100_000 / 63)
+    assert result.ci == pytest.approx((100_000 / high_count, 100_000 / low_count), rel=1e-9)
+    zero = stats.cost_per_event(50_000, 0)
+    assert zero.cost is None and zero.ci[0] == pytest.approx(50_000 / (sps.chi2.ppf(0.975, 2) / 2))
+    assert messages.RATIO_UNDEFINED in zero.warnings
+
+
+def test_noninferiority_matches_one_side_of_statsmodels_tost():
+    from statsmodels.stats.proportion import tost_proportions_2indep
+
+    result = stats.noninferiority_rates(45, 100, 50, 100, margin=0.10)
+    tost = tost_proportions_2indep(45, 100, 50, 100, -0.10, 0.10, method="score", compare="diff", correction=False)
+    assert result.p_value == pytest.approx(tost.results_larger.pvalue, rel=1e-9)
+    assert not result.shown  # 5 points lower with n = 100 each: not enough evidence
+    assert "does not mean it is worse" in result.summary("en")
+
+
+def test_adjusted_gap_by_hand():
+    # two strata (fast, slow response): scope 40/50 fast, 20/50 slow; baseline 180/200 fast, 30/100 slow.
+    # weights from the baseline: 2/3, 1/3 → scope 2/3·0.8 + 1/3·0.4 = 0.6667; baseline 2/3·0.9 + 1/3·0.3 = 0.7
+    result = stats.standardised_gap([40, 20, 0], [50, 50, 0], [180, 30, 5], [200, 100, 10])
+    assert result.scope_rate == pytest.approx(2 / 3 * 0.8 + 1 / 3 * 0.4)
+    assert result.baseline_rate == pytest.approx(2 / 3 * 0.9 + 1 / 3 * 0.3)
+    assert result.gap == pytest.approx(0.7 - 2 / 3 * 0.8 - 1 / 3 * 0.4)
+    variance = (4 / 9) * 0.8 * 0.2 / 50 + (1 / 9) * 0.4 * 0.6 / 50 + (4 / 9) * 0.9 * 0.1 / 200 + (1 / 9) * 0.3 * 0.7 / 100
+    assert result.standard_error == pytest.approx(math.sqrt(variance))
+    assert result.coverage == pytest.approx(300 / 310)
+    assert result.strata_used == 2 and result.warnings == ()
+    low = stats.standardised_gap([5, 1], [10, 2], [50, 500], [100, 1000])
+    assert low.coverage == pytest.approx(100 / 1100 + 1000 / 1100) and low.strata_used == 2
+    assert stats.standardised_gap([5, 0], [10, 0], [50, 500], [100, 1000]).coverage == pytest.approx(100 / 1100)
+    assert messages.LOW_COVERAGE in stats.standardised_gap([5, 0], [10, 0], [50, 500], [100, 1000]).warnings
+
+
+def test_grouped_binomial_glm_equals_the_row_level_logit():
+    # independent: statsmodels Logit on the expanded rows gives the same coefficients and errors
+    counts = pd.DataFrame({"channel": ["A", "A", "B", "B"], "bucket": ["fast", "slow", "fast", "slow"],
+                           "contacted": [80, 40, 60, 23], "leads": [100, 80, 90, 60]})
+    result = stats.binomial_glm(counts, "contacted", "leads", ["channel", "bucket"],
+                                reference={"channel": "A", "bucket": "fast"})
+    rows = counts.loc[counts.index.repeat(counts["leads"])].reset_index(drop=True)
+    rows["y"] = np.concatenate([[1] * k + [0] * (n - k) for k, n in zip(counts["contacted"], counts["leads"])])
+    design = pd.DataFrame({"const": 1.0, "B": (rows["channel"] == "B").astype(float),
+                           "slow": (rows["bucket"] == "slow").astype(float)})
+    logit = sm.Logit(rows["y"], design).fit(disp=0)
+    assert result.table["coefficient"].to_numpy() == pytest.approx(logit.params.to_numpy(), rel=1e-6)
+    assert result.table["std_error"].to_numpy() == pytest.approx(logit.bse.to_numpy(), rel=1e-6)
+    assert result.table["level"].tolist() == ["", "B", "slow"]
+
+
+def test_kaplan_meier_by_hand():
+    # durations 5, 10, 10, 20 (contacted) and 30, 40, 50 (never contacted, censored), by hand:
+    # at 5: 7 at risk, 1 event → S = 6/7; at 10: 6 at risk, 2 events → 4/7; at 20: 4 at risk, 1 → 3/7
+    result = stats.kaplan_meier([5, 10, 10, 20, 30, 40, 50], [1, 1, 1, 1, 0, 0, 0], within=(5, 15))
+    assert result.median == 20  # first time S ≤ 0.5
+    assert result.share_within[5.0] == pytest.approx(1 / 7)
+    assert result.share_within[15.0] == pytest.approx(3 / 7)
+    # S never falls below 3/7: the 90th percentile is not reached
+    assert result.p90 is None and messages.NOT_REACHED in result.warnings
+    assert "not reached" in result.summary("en") and "не достигнут" in result.summary("ru")
+
+
+def test_shrinkage_maximises_the_beta_binomial_likelihood():
+    counts, nobs = [2, 30, 12, 45, 7], [10, 100, 40, 120, 50]
+    result = stats.shrink_rates(list("abcde"), counts, nobs)
+    # independent check: a coarse grid over (mean, strength) finds no better likelihood
+    def loglik(a, b):
+        return sps.betabinom.logpmf(counts, nobs, a, b).sum()
+    best = loglik(result.a, result.b)
+    grid = [loglik(m * s, (1 - m) * s) for m in np.linspace(0.05, 0.6, 56) for s in np.geomspace(1, 1e4, 60)]
+    assert best >= max(grid) - 1e-6
+    table = result.table
+    expected = (table["count"] + result.a) / (table["nobs"] + result.a + result.b)
+    assert table["shrunk_rate"].to_numpy() == pytest.approx(expected.to_numpy())
+    # small groups move further toward the prior mean than large ones
+    move = (table["shrunk_rate"] - table["rate"]).abs() / (result.prior_mean - table["rate"]).abs()
+    assert move.iloc[0] > move.iloc[3]
+
+
+def test_shrinkage_without_between_group_variation_pools():
+    result = stats.shrink_rates(list("abcd"), [30, 30, 30, 30], [100, 100, 100, 100])
+    assert messages.NO_VARIATION in result.warnings
+    assert result.table["shrunk_rate"].to_numpy() == pytest.approx(0.3, abs=1e-3)
+
+
+def test_funnel_overdispersion():
+    rng = np.random.default_rng(1)
+    nobs = rng.integers(50, 400, size=40)
+    calm = stats.funnel_overdispersion(rng.binomial(nobs, 0.3), nobs)
+    wild_rates = rng.uniform(0.1, 0.6, size=40)
+    wild = stats.funnel_overdispersion(rng.binomial(nobs, wild_rates), nobs)
+    assert not calm.overdispersed and calm.tau2 == 0
+    assert wild.overdispersed and wild.phi > 3 and wild.tau2 > 0
+    widened = stats.funnel_limits(0.3, [100], tau2=wild.tau2).table.iloc[0]
+    plain = stats.funnel_limits(0.3, [100], method="normal").table.iloc[0]
+    assert widened.low_95 < plain.low_95 and widened.high_95 > plain.high_95
+
+
+def test_count_dispersion_detects_negative_binomial_days():
+    rng = np.random.default_rng(2)
+    poisson_days = rng.poisson(20, size=120)
+    clumpy_days = rng.negative_binomial(4, 4 / (4 + 20), size=120)
+    assert stats.count_dispersion(poisson_days).phi == pytest.approx(1.0, abs=0.35)
+    clumpy = stats.count_dispersion(clumpy_days)
+    assert clumpy.overdispersed and clumpy.phi > 2
+    plain = stats.compare_poisson(300, 10, 250, 10)
+    widened = stats.compare_poisson(300, 10, 250, 10, dispersion=clumpy.phi)
+    assert widened.ratio == pytest.approx(plain.ratio)
+    assert widened.p_value > plain.p_value and widened.ratio_ci[0] < plain.ratio_ci[0]
+
+
+def test_ratio_delta_method_agrees_with_bootstrap():
+    rng = np.random.default_rng(3)
+    spend = rng.uniform(8_000, 12_000, size=90)
+    qualified = rng.poisson(spend / 2_000)
+    delta = stats.ratio_delta(qualified, spend)
+    boot = stats.ratio_bootstrap(qualified, spend)
+    assert delta.method == "delta" and boot.method == "bootstrap"
+    assert delta.ratio == pytest.approx(qualified.sum() / spend.sum())
+    assert delta.ci == pytest.approx(boot.ci, rel=0.03)
+    assert stats.ratio_delta(qualified[:5], spend[:5]).method == "bootstrap"
+
+
+def test_mde_is_the_effect_with_the_target_power():
+    mde = stats.mde_two_rates(0.4, 300, 300)
+    assert stats.power_two_rates(0.4 - mde, 0.4, 300, 300) == pytest.approx(0.8, abs=1e-6)
+    assert stats.weeks_needed(1092, 100, already=392) == pytest.approx(7.0)
+
+
+def test_group_scan_corrects_for_the_number_of_groups():
+    result = stats.compare_groups(["A", "B", "C", "D"], [30, 45, 44, 60], [200, 100, 100, 130])
+    table = result.table.set_index("group")
+    assert table.loc["A", "flagged"] and table.loc["A", "p_adjusted"] >= table.loc["A", "p_value"]
+    assert result.homogeneity_df == 3 and result.homogeneity_p < 0.001
+    assert "A (15% vs" in result.summary("en", "qualified share")
