@@ -84,7 +84,9 @@ def table(frame: pd.DataFrame, lang: str, *, digits: int = 1) -> Html:
             else:
                 shown = "—" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
                     else value
-                cells.append(f'<td class="text">{escape(shown)}</td>')
+                # long unbroken tokens (hashes, paths) may wrap anywhere; words wrap only between them
+                long = isinstance(shown, str) and any(len(token) > 28 for token in shown.split())
+                cells.append(f'<td class="{"text long" if long else "text"}">{escape(shown)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return Html(f'<table class="la-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 

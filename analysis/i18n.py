@@ -220,3 +220,271 @@ def t(key: str, lang: str, **values: object) -> str:
     entry = TEXTS[key]
     text = entry[check_lang(lang)]
     return text.format(**values) if values else text
+
+
+# complaint diagnosis (analysis.diagnosis_report)
+TEXTS.update({
+    "dx.section.verdict": {"ru": "Вывод", "en": "Verdict"},
+    "dx.section.scope": {"ru": "Предмет жалобы и проверка данных", "en": "Scope and data checks"},
+    "dx.section.funnel": {"ru": "Воронка: предмет жалобы против базы", "en": "Funnel: scope vs baseline"},
+    "dx.section.channels": {"ru": "Все каналы рядом", "en": "All channels side by side"},
+    "dx.section.processing": {"ru": "Обработка лидов", "en": "Lead processing"},
+    "dx.section.reasons": {"ru": "Причины отказа", "en": "Disqualification reasons"},
+    "dx.section.trend": {"ru": "Динамика по неделям", "en": "Weekly trend"},
+    "dx.section.label_noise": {"ru": "Насколько по-разному менеджеры квалифицируют лиды",
+                               "en": "How differently managers qualify leads"},
+    "dx.section.actions": {"ru": "Что делать", "en": "What to do"},
+    "dx.complaint": {"ru": "Жалоба: «{text}»", "en": "Complaint: «{text}»"},
+    "dx.verdict.supported": {"ru": "Жалоба подтверждается", "en": "The complaint is supported"},
+    "dx.verdict.partly_supported": {"ru": "Жалоба подтверждается частично", "en": "The complaint is partly supported"},
+    "dx.verdict.not_supported": {"ru": "Жалоба не подтверждается", "en": "The complaint is not supported"},
+    "dx.verdict.insufficient_data": {"ru": "Данных недостаточно для вывода", "en": "Not enough data to judge"},
+    "dx.location.lead_quality": {"ru": "Проблема, скорее всего, в качестве лидов (маркетинг).",
+                                 "en": "The problem most likely sits in lead quality (marketing)."},
+    "dx.location.processing": {"ru": "Проблема, скорее всего, в обработке лидов (продажи).",
+                               "en": "The problem most likely sits in lead processing (sales)."},
+    "dx.location.both": {"ru": "Есть признаки и проблем с качеством лидов, и проблем с их обработкой.",
+                         "en": "There are signs of both: lead quality and lead processing."},
+    "dx.location.neither": {"ru": "Ни качество лидов, ни их обработка не выглядят проблемой.",
+                            "en": "Neither lead quality nor processing looks like a problem."},
+    "dx.location.unknown": {"ru": "Где именно проблема, по этим данным сказать нельзя.",
+                            "en": "Where the problem sits cannot be told from this data."},
+    "dx.metric.contact_rate": {"ru": "доля лидов, с которыми связались", "en": "share of leads contacted"},
+    "dx.metric.qualified_of_contacted": {"ru": "доля квалифицированных среди тех, с кем связались",
+                                         "en": "qualified share of contacted leads"},
+    "dx.metric.qualified_rate": {"ru": "доля квалифицированных лидов", "en": "qualified share of leads"},
+    "dx.metric.reason_rate": {"ru": "доля отказов по причине «{reason}» среди тех, с кем связались",
+                              "en": "share of contacted leads lost as «{reason}»"},
+    "dx.metric.repeat_rate": {"ru": "доля повторных обращений и дублей", "en": "share of repeats and duplicate rows"},
+    "dx.numbers": {
+        "ru": "Главный показатель — {metric}: {scope_rate} у предмета жалобы ({scope_events} из {scope_total}) "
+              "против {base_rate} в базе ({base_events} из {base_total}). Разрыв {gap} п.п. (интервал {low}…{high}); "
+              "практически значимым считаем разрыв от {delta} п.п.",
+        "en": "Primary metric, {metric}: {scope_rate} in scope ({scope_events} of {scope_total}) vs {base_rate} in the "
+              "baseline ({base_events} of {base_total}). The gap is {gap} points (interval {low} to {high}); a gap of "
+              "{delta} points or more counts as practically relevant."},
+    "dx.numbers.adjusted": {
+        "ru": "При одинаковой обработке (те же доли по времени первого звонка{manager}) разрыв {q} п.п. "
+              "(интервал {low}…{high}); сравнение покрывает {coverage} лидов базы.{share}",
+        "en": "With processing held equal (the same mix of first-response times{manager}) the gap is {q} points "
+              "(interval {low} to {high}); the comparison covers {coverage} of the baseline's leads.{share}"},
+    "dx.numbers.manager": {"ru": " и менеджеров", "en": " and managers"},
+    "dx.numbers.share": {"ru": " Обработкой объясняется {share} исходного разрыва.",
+                         "en": " Processing accounts for {share} of the crude gap."},
+    "dx.numbers.no_processing": {"ru": "В выгрузке нет времени ответа и менеджеров: учесть обработку нельзя.",
+                                 "en": "The export has no response times or managers: processing cannot be held equal."},
+    "dx.confidence": {
+        "ru": "Как читать {p}: если бы лиды предмета жалобы на самом деле не отличались от базы, разрыв такого размера "
+              "или больше встречался бы случайно с такой вероятностью. Это не вероятность того, что жалоба верна. "
+              "Интервал — диапазон разрывов, согласующихся с данными на уровне {level}.",
+        "en": "How to read {p}: if the scope's leads were really no different from the baseline, a gap this large or "
+              "larger would arise by chance with this probability. It is not the probability that the complaint is "
+              "true. The interval is the range of gaps consistent with the data at the {level} level."},
+    "dx.causal": {
+        "ru": "Учёт обработки — это довод «согласуется с причиной», а не доказательство: менеджеры могут звонить "
+              "первыми более перспективным лидам.",
+        "en": "Holding processing equal gives evidence consistent with a cause, not proof: reps may call promising "
+              "leads first."},
+    "dx.weeks": {"ru": "Чтобы надёжно заметить разрыв в {delta} п.п., нужно ещё около {weeks} недель лидов этого предмета "
+                       "жалобы при нынешнем потоке.",
+                 "en": "To detect a gap of {delta} points reliably, about {weeks} more weeks of the scope's leads are "
+                       "needed at the current flow."},
+    "dx.weeks.never": {"ru": "При нынешнем потоке данных для надёжного вывода не наберётся: предмет жалобы слишком мал.",
+                       "en": "At the current flow there will not be enough data for a reliable answer: the scope is too small."},
+    "dx.immature": {"ru": "{scope} лидов предмета жалобы и {baseline} лидов базы ещё слишком «молоды» для этапа "
+                          "«{stage}» и в сравнение не вошли (не считаются неудачами).",
+                    "en": "{scope} scope leads and {baseline} baseline leads are too young for the «{stage}» stage and "
+                          "are left out of the comparison (not counted as failures)."},
+    "dx.scope.text": {"ru": "Предмет жалобы: {scope}, период {start} — {end}: {leads} лидов, из них {repeats} повторных. "
+                            "База ({baseline}): {base_leads} лидов за {base_start} — {base_end}.",
+                      "en": "Scope: {scope}, period {start} — {end}: {leads} leads, {repeats} of them repeats. "
+                            "Baseline ({baseline}): {base_leads} leads in {base_start} — {base_end}."},
+    "dx.baseline.rest": {"ru": "остальные лиды того же периода", "en": "the other leads of the same period"},
+    "dx.baseline.previous_period": {"ru": "тот же предмет за предыдущий период", "en": "the same scope in the previous period"},
+    "dx.baseline.same_period_last_year": {"ru": "тот же предмет год назад", "en": "the same scope a year earlier"},
+    "dx.label.scope": {"ru": "Предмет жалобы", "en": "Scope"},
+    "dx.label.baseline": {"ru": "База", "en": "Baseline"},
+    "dx.data_checks": {"ru": "Проверка данных выгрузки: дубли строк — {dups}, повтор ID — {ids}, без статуса — {status}, "
+                             "нераспознанные даты — {dates}, причины не из справочника — {unmapped}.",
+                       "en": "Export checks: duplicate rows {dups}, repeated IDs {ids}, no status {status}, unreadable "
+                             "dates {dates}, reasons not in the mapping {unmapped}."},
+    "dx.stage.contact": {"ru": "Контакт", "en": "Contact"},
+    "dx.stage.qualification": {"ru": "Квалификация", "en": "Qualification"},
+    "dx.stage.visit": {"ru": "Визит", "en": "Visit"},
+    "dx.stage.deal": {"ru": "Сделка", "en": "Deal"},
+    "dx.funnel.note": {"ru": "Каждый этап — доля от предыдущего, только по лидам, которые успели его достичь. Причина "
+                             "отказа — текущий статус: лид, потерянный после визита, выглядит потерянным после квалификации.",
+                       "en": "Each stage is a share of the previous one, among leads old enough to reach it. The export "
+                             "holds the current status only: a lead lost after a visit looks lost after qualification."},
+    "col.stage_name": {"ru": "Этап", "en": "Stage"},
+    "col.scope_rate": {"ru": "Предмет жалобы", "en": "Scope"},
+    "col.baseline_rate": {"ru": "База", "en": "Baseline"},
+    "col.difference": {"ru": "Разница, п.п.", "en": "Difference, pts"},
+    "col.p_value": {"ru": "p", "en": "p"},
+    "col.p_adjusted": {"ru": "p с поправкой (Холм)", "en": "p adjusted (Holm)"},
+    "col.flag": {"ru": "Вывод", "en": "Finding"},
+    "col.rest_rate": {"ru": "Остальные", "en": "Rest"},
+    "col.leads_n": {"ru": "Лидов", "en": "Leads"},
+    "dx.flag.worse": {"ru": "хуже остальных", "en": "worse than the rest"},
+    "dx.flag.better": {"ru": "лучше остальных", "en": "better than the rest"},
+    "dx.flag.none": {"ru": "в пределах случайности", "en": "within chance"},
+    "dx.channels.note": {"ru": "Каждый канал сравнивается с остальными вместе; p-значения исправлены на число каналов "
+                               "(Холм). Названный в жалобе предмет выше проверен отдельно, без поправки.",
+                         "en": "Each channel is compared with all the others together; p-values are corrected for the "
+                               "number of channels (Holm). The scope named in the complaint is tested above on its own, "
+                               "uncorrected."},
+    "dx.channels.overdispersed": {"ru": "Каналы различаются сильнее, чем объясняет случайность: границы воронки расширены "
+                                        "(аддитивная модель Шпигельхальтера).",
+                                  "en": "Channels vary more than chance explains: the funnel limits are widened "
+                                        "(Spiegelhalter's additive model)."},
+    "plot.stage.title": {"ru": "Конверсия по этапам с 95% интервалами", "en": "Conversion by stage with 95% intervals"},
+    "plot.stage.y": {"ru": "Конверсия этапа, %", "en": "Stage conversion, %"},
+    "plot.funnel.title": {"ru": "Воронка Шпигельхальтера: каналы против общего уровня",
+                          "en": "Funnel plot: channels against the overall rate"},
+    "plot.funnel.x": {"ru": "Лидов в знаменателе (логарифмическая шкала)", "en": "Leads in the denominator (log scale)"},
+    "plot.funnel.l95": {"ru": "границы 95%", "en": "95% limits"},
+    "plot.funnel.l998": {"ru": "границы 99,8%", "en": "99.8% limits"},
+    "plot.funnel.p0": {"ru": "общий уровень", "en": "overall rate"},
+    "plot.km.title": {"ru": "Сколько лидов дозвонились за N рабочих минут (Каплан — Мейер)",
+                      "en": "Leads contacted within N working minutes (Kaplan–Meier)"},
+    "plot.km.x": {"ru": "Рабочих минут с момента заявки (логарифмическая шкала)", "en": "Working minutes since the request (log scale)"},
+    "plot.km.y": {"ru": "Связались, % лидов", "en": "Contacted, % of leads"},
+    "plot.km.sla": {"ru": "норматив {minutes} мин", "en": "SLA {minutes} min"},
+    "plot.trend.title": {"ru": "Главный показатель по неделям с 95% интервалами",
+                         "en": "Primary metric by week with 95% intervals"},
+    "plot.trend.x": {"ru": "Неделя", "en": "Week"},
+    "plot.trend.period": {"ru": "период жалобы", "en": "complaint period"},
+    "dx.processing.checks": {"ru": "Проверки обработки (разница от 10 п.п. и p < {alpha} засчитывается как проблема обработки)",
+                             "en": "Processing checks (a difference of 10 points or more with p < {alpha} counts as a processing problem)"},
+    "dx.check.sla_share": {"ru": "первая попытка в пределах {minutes} рабочих минут (доля от тех, кому звонили)",
+                           "en": "first attempt within {minutes} working minutes (share of attempted leads)"},
+    "dx.check.never_attempted": {"ru": "лиду ни разу не звонили и не писали", "en": "never attempted"},
+    "dx.check.given_up_early": {"ru": "недозвон закрыт меньше чем после {attempts} попыток",
+                                "en": "unreached lead closed after fewer than {attempts} attempts"},
+    "dx.flag.deficit": {"ru": "проблема обработки", "en": "processing problem"},
+    "col.check": {"ru": "Проверка", "en": "Check"},
+    "dx.buckets.title": {"ru": "Дозвон в зависимости от скорости первой попытки", "en": "Contact rate by speed of the first attempt"},
+    "col.bucket": {"ru": "Первая попытка, рабочих мин", "en": "First attempt, working min"},
+    "col.scope_share_leads": {"ru": "Предмет: доля лидов", "en": "Scope: share of leads"},
+    "col.scope_contact": {"ru": "Предмет: дозвон", "en": "Scope: contacted"},
+    "col.baseline_share_leads": {"ru": "База: доля лидов", "en": "Baseline: share of leads"},
+    "col.baseline_contact": {"ru": "База: дозвон", "en": "Baseline: contacted"},
+    "bucket.never": {"ru": "не звонили", "en": "never"},
+    "bucket.n/a": {"ru": "нет данных", "en": "no data"},
+    "dx.km.text": {"ru": "Время до первого контакта (рабочие минуты): предмет жалобы — медиана {m1}, 90-й процентиль {p1}; "
+                         "база — медиана {m2}, 90-й процентиль {p2}. Лиды без контакта учтены как «ещё ждут».",
+                   "en": "Time to first contact (working minutes): scope median {m1}, 90th percentile {p1}; baseline "
+                         "median {m2}, 90th percentile {p2}. Leads never contacted count as still waiting (censored)."},
+    "dx.mh.text": {"ru": "Стратифицированное сравнение (Мантель — Хензель): по скорости ответа — {bucket}; по менеджерам — {manager}. "
+                         "Модель с поправкой на скорость ответа: отношение шансов предмета жалобы {glm}.",
+                   "en": "Stratified comparison (Mantel–Haenszel): by response speed — {bucket}; by manager — {manager}. "
+                         "Model adjusted for response speed: the scope's odds ratio {glm}."},
+    "dx.attempts.note": {"ru": "Попытки дозвона считаются до контакта, поэтому у недозвонившихся их больше по построению: "
+                               "они показаны, но по ним не выравнивают.",
+                         "en": "Call attempts are counted until contact, so unreached leads have more of them by "
+                               "construction: they are shown, never used to hold processing equal."},
+    "dx.attempts.title": {"ru": "Число попыток дозвона", "en": "Call attempts"},
+    "col.group": {"ru": "Группа", "en": "Group"},
+    "col.reached": {"ru": "Дозвонились", "en": "Reached"},
+    "dx.missed.title": {"ru": "Пропущенные звонки", "en": "Missed calls"},
+    "col.calls": {"ru": "Звонков", "en": "Calls"},
+    "col.missed": {"ru": "Пропущено", "en": "Missed"},
+    "col.missed_share": {"ru": "Доля пропущенных", "en": "Missed share"},
+    "col.missed_contacted": {"ru": "Перезвонили и связались", "en": "Called back and reached"},
+    "dx.managers.title": {"ru": "Менеджеры: доли лидов предмета жалобы и базы", "en": "Managers: share of scope and baseline leads"},
+    "col.manager": {"ru": "Менеджер", "en": "Manager"},
+    "col.scope_share": {"ru": "Предмет жалобы", "en": "Scope"},
+    "col.baseline_share": {"ru": "База", "en": "Baseline"},
+    "yes": {"ru": "да", "en": "yes"},
+    "no": {"ru": "нет", "en": "no"},
+    "col.reason": {"ru": "Причина", "en": "Reason"},
+    "col.owner": {"ru": "Кто может исправить", "en": "Who can fix it"},
+    "col.scope_lost": {"ru": "Предмет: отказов", "en": "Scope: lost"},
+    "col.baseline_lost": {"ru": "База: отказов", "en": "Baseline: lost"},
+    "col.scope_reason_rate": {"ru": "Предмет: на лид в риске", "en": "Scope: per lead at risk"},
+    "col.baseline_reason_rate": {"ru": "База: на лид в риске", "en": "Baseline: per lead at risk"},
+    "col.over": {"ru": "Чаще, чем в базе", "en": "Over-represented"},
+    "dx.reasons.note": {"ru": "Доля — от лидов «в риске»: для причин «неверный контакт» и «дубль» — от всех лидов, для "
+                              "остальных — от тех, с кем связались. «Чаще, чем в базе» — односторонний тест с поправкой "
+                              "Бонферрони на число причин.",
+                        "en": "Rates are per lead at risk: all leads for invalid contact and duplicates, contacted leads "
+                              "for the others. «Over-represented»: one-sided test, Bonferroni-corrected for the number of reasons."},
+    "dx.owners.title": {"ru": "Кто может исправить причины отказа (доля отказов)", "en": "Who can fix the losses (share of lost leads)"},
+    "owner.marketing": {"ru": "маркетинг", "en": "marketing"},
+    "owner.sales": {"ru": "продажи", "en": "sales"},
+    "owner.shared": {"ru": "общее", "en": "shared"},
+    "owner.objective": {"ru": "объективные", "en": "objective"},
+    "owner.unknown": {"ru": "не определено", "en": "unknown"},
+    "dx.coding": {"ru": "Качество кодирования причин: «другое» или без причины — {scope} отказов предмета жалобы и {base} в базе.",
+                  "en": "Reason coding quality: «other» or no reason — {scope} of the scope's losses and {base} of the baseline's."},
+    "dx.unmapped": {"ru": "Тексты причин не из справочника (учтены как «другое»): {texts}.",
+                    "en": "Reason texts not in the mapping (counted as «other»): {texts}."},
+    "dx.criteria": {"ru": "Проверка по анкете (без оценки продавцов): критериям соответствуют {scope} лидов предмета жалобы "
+                          "против {base} в базе; {verdict}.",
+                    "en": "Quiz criteria check (independent of sales' judgement): {scope} of the scope's leads meet the "
+                          "criteria vs {base} in the baseline; {verdict}."},
+    "dx.criteria.lower": {"ru": "это ниже, чем объясняет случайность ({p})", "en": "lower beyond chance ({p})"},
+    "dx.criteria.same": {"ru": "разница в пределах случайности ({p})", "en": "within chance ({p})"},
+    "dx.trend.text": {"ru": "Если жалоба появилась после одной плохой недели, следующая неделя, скорее всего, будет ближе к "
+                            "обычной (возврат к среднему): смотрите на всю линию, а не на последнюю точку.",
+                      "en": "If the complaint followed one bad week, the next is likely to be closer to normal (regression "
+                            "to the mean): read the whole line, not its last point."},
+    "dx.noise.text": {"ru": "«Квалифицирован» решают те же продавцы, что жалуются. Если менеджеры одного канала сильно "
+                            "расходятся в доле квалифицированных, часть «плохих лидов» — это разные критерии у людей.",
+                      "en": "«Qualified» is judged by the people who complain. When managers of one channel differ a lot "
+                            "in qualified share, part of the «bad leads» is different criteria between people."},
+    "col.managers": {"ru": "Менеджеров", "en": "Managers"},
+    "col.lowest": {"ru": "Ниже всех (сглажено)", "en": "Lowest (shrunk)"},
+    "col.highest": {"ru": "Выше всех (сглажено)", "en": "Highest (shrunk)"},
+    "dx.noise.none": {"ru": "Недостаточно менеджеров с 20+ лидами в одном канале для сравнения.",
+                      "en": "Too few managers with 20+ leads in one channel to compare."},
+    "dx.costs.title": {"ru": "Стоимость: предмет жалобы против остальных платных каналов",
+                       "en": "Cost: scope vs the other paid channels"},
+    "col.cpl": {"ru": "Цена лида, ₽", "en": "Cost per lead, ₽"},
+    "col.cpql": {"ru": "Цена квалиф. лида, ₽", "en": "Cost per qualified lead, ₽"},
+    "col.cpql_ci": {"ru": "95% интервал", "en": "95% interval"},
+    "dx.costs.note": {"ru": "Канал с меньшей долей квалифицированных может всё равно давать самого дешёвого квалифицированного лида.",
+                      "en": "A channel with a lower qualified share can still be the cheapest per qualified lead."},
+    "act.reason.no_budget": {"ru": "Показывайте цену или ежемесячный платёж в объявлении и на посадочной странице: «нет денег» — {rate} отказов на лид у предмета жалобы против {base} в базе.",
+                             "en": "Show the price or monthly payment in the ad and on the landing page: «no budget» is {rate} per lead at risk in scope vs {base} in the baseline."},
+    "act.reason.wrong_model": {"ru": "Называйте в объявлении точную модель: «не та модель» — {rate} против {base}.",
+                               "en": "Name the exact model in the ad: «wrong model» is {rate} vs {base}."},
+    "act.reason.not_in_stock": {"ru": "Уберите проданные машины с посадочных страниц: «нет в наличии» — {rate} против {base}.",
+                                "en": "Remove sold cars from landing pages: «not in stock» is {rate} vs {base}."},
+    "act.reason.wants_used": {"ru": "Пишите в объявлении «новые автомобили»: «хочет б/у» — {rate} против {base}.",
+                              "en": "Say «new cars» in the message: «wants used» is {rate} vs {base}."},
+    "act.reason.invalid_contact": {"ru": "Добавьте подтверждение телефона по SMS в форму: «неверный номер» — {rate} против {base}.",
+                                   "en": "Add SMS/phone confirmation to the form: «invalid contact» is {rate} vs {base}."},
+    "act.reason.duplicate": {"ru": "Исправьте форму и уберите дубли: «дубль» — {rate} против {base}.",
+                             "en": "Fix the form and deduplicate: «duplicate» is {rate} vs {base}."},
+    "act.reason.spam_or_fake": {"ru": "Настройте исключающие аудитории и капчу: «спам» — {rate} против {base}.",
+                                "en": "Use exclusion audiences and a captcha: «spam» is {rate} vs {base}."},
+    "act.reason.not_a_buyer": {"ru": "Исключите аудитории соискателей и клиентов сервиса: «не клиент» — {rate} против {base}.",
+                               "en": "Exclude job seekers and service clients: «not a buyer» is {rate} vs {base}."},
+    "act.reason.not_ready": {"ru": "Заведите цепочку прогрева для «не готов» — это не потеря: {rate} против {base}.",
+                             "en": "Start a nurture chain for «not ready» — not a loss: {rate} vs {base}."},
+    "act.reason.no_answer": {"ru": "Звоните быстрее и чаще, пишите в мессенджеры: «не дозвонились» — {rate} против {base}.",
+                             "en": "Call faster and more often, use messengers: «no answer» is {rate} vs {base}."},
+    "act.reason.price_or_discount": {"ru": "Проясните предложение по цене: «цена/скидка» — {rate} против {base}.",
+                                     "en": "Clarify the price offer: «price or discount» is {rate} vs {base}."},
+    "act.sla": {"ru": "Отвечайте на лиды в пределах {minutes} рабочих минут: сейчас так отвечают {scope} лидам предмета жалобы против {base} в базе; лиды с ответом до 5 минут дозваниваются в {fast} случаев, после 60 минут — в {slow}.",
+                "en": "Answer leads within {minutes} working minutes: {scope} of the scope's leads are answered that fast vs {base} in the baseline; leads answered within 5 minutes are reached {fast} of the time, after 60 minutes {slow}."},
+    "act.never": {"ru": "Проверьте распределение лидов: {scope} лидов предмета жалобы не получили ни одной попытки связи против {base} в базе.",
+                  "en": "Check lead routing: {scope} of the scope's leads were never attempted vs {base} in the baseline."},
+    "act.given_up": {"ru": "Не закрывайте недозвон раньше {attempts} попыток: так закрыто {scope} недозвонов предмета жалобы против {base} в базе.",
+                     "en": "Do not close unreached leads before {attempts} attempts: {scope} of the scope's unreached leads were closed earlier vs {base} in the baseline."},
+    "act.routing": {"ru": "Перераспределите лиды предмета жалобы на менеджеров, которые отвечают быстрее: при одинаковой обработке разрыв {q} п.п. вместо {g}.",
+                    "en": "Route the scope's leads to faster managers: with processing held equal the gap is {q} points instead of {g}."},
+    "act.coding": {"ru": "Улучшите справочник причин отказа: «другое» или без причины — {share} отказов.",
+                   "en": "Improve the reason list: «other» or no reason is {share} of losses."},
+    "act.noise": {"ru": "Сверьте критерии квалификации между менеджерами канала {channel}: от {low} до {high} (p {p}).",
+                  "en": "Align qualification criteria between managers of {channel}: {low} to {high} (p {p})."},
+    "act.budget": {"ru": "Бюджет: квалифицированный лид предмета жалобы стоит {scope} ₽ против {base} ₽ у остальных платных каналов — {verdict}.",
+                   "en": "Budget: a qualified lead of the scope costs {scope} ₽ vs {base} ₽ in the other paid channels — {verdict}."},
+    "act.budget.cheaper": {"ru": "несмотря на жалобу, канал дешевле; не урезайте его, не проверив", "en": "despite the complaint the scope is cheaper; do not cut it without checking"},
+    "act.budget.dearer": {"ru": "переносите бюджет туда, где квалифицированный лид дешевле", "en": "move budget to where a qualified lead is cheaper"},
+    "act.budget.similar": {"ru": "разница в пределах неопределённости", "en": "the difference is within the uncertainty"},
+    "act.wait": {"ru": "Соберите ещё данных: {text}", "en": "Collect more data: {text}"},
+    "act.none": {"ru": "Отдельных действий данные не требуют: разрывы в пределах случайности.",
+                 "en": "The data calls for no specific action: the gaps are within chance."},
+})

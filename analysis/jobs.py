@@ -204,6 +204,9 @@ def check_against_data(job: str, params: dict[str, Any], dataset: Dataset) -> No
         for column in ("channel", "campaign", "model", "manager"):
             for value in params[column]:
                 check_scope_value(dataset, column, value, column)
+        from .diagnosis import check_scope
+
+        check_scope(dataset, params)
     elif job == "experiment":
         if params["scope_channel"]:
             check_scope_value(dataset, "channel", params["scope_channel"], "scope-channel")

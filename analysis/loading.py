@@ -316,6 +316,13 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     cleaner.require(REQUIRED_LEAD_COLUMNS)
     duplicated = cleaner.frame.duplicated(keep="first")
     cleaner.drop(duplicated, "duplicate_rows")
+    if duplicated.any() and cleaner.column_index("channel") is not None:
+        # by channel, so a "duplicates" complaint can count removed rows against its channel
+        channel = cleaner._blank_placeholders(raw.frame.loc[duplicated[duplicated].index, cleaner.column_index("channel")])
+        by_channel = channel.replace("", UNKNOWN).value_counts()
+        issue = cleaner.issues[-1]
+        cleaner.issues[-1] = Issue(issue.code, issue.count, issue.kind, issue.dropped, issue.column,
+                                   issue.examples, {str(k): int(v) for k, v in by_channel.items()})
 
     lead_id = cleaner.cells("lead_id")
     cleaner.drop(lead_id == "", "no_id", column=cleaner.header("lead_id"))

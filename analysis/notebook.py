@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from .diagnosis import diagnose
+from .diagnosis_report import (
+    actions_section, channels_section, diagnosis_warnings, funnel_section, label_noise_section, processing_section,
+    reasons_section, scope_section, trend_section, verdict_section,
+)
 from .jobs import diagnose_parameters, experiment_parameters, quarterly_parameters
 from .loading import Dataset, load_dataset
 from .overview import appendix_section, overview_figures, overview_section, pending_section
 from .summary import emit_summary
 
 __all__ = [
+    "actions_section", "channels_section", "diagnose", "diagnosis_warnings", "funnel_section", "label_noise_section",
+    "processing_section", "reasons_section", "scope_section", "trend_section", "verdict_section",
     "appendix_section", "diagnose_parameters", "emit_summary", "experiment_parameters", "load_report_data",
     "overview_figures", "overview_section", "pending_section", "quarterly_parameters", "pending_warnings",
 ]

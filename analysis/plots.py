@@ -47,3 +47,88 @@ def monthly_leads_plot(monthly: pd.DataFrame, lang: str) -> Figure:
     axes.legend(title=None, fontsize=8, ncols=2)
     figure.autofmt_xdate()
     return figure
+
+
+def stage_comparison_plot(frame: pd.DataFrame, lang: str, labels: tuple[str, str]) -> Figure:
+    """Conversion at each funnel stage, scope vs baseline, with intervals.
+
+    ``frame`` columns: ``stage`` (display name), ``group`` (0 scope, 1 baseline), ``rate``, ``low``, ``high``.
+    """
+    figure = _figure(9.0, 3.8)
+    axes = figure.subplots()
+    stages = list(dict.fromkeys(frame["stage"]))
+    width = 0.38
+    for offset, group, color in ((-width / 2, 0, PALETTE[4]), (width / 2, 1, PALETTE[0])):
+        part = frame.loc[frame["group"] == group].set_index("stage").reindex(stages)
+        x = [i + offset for i in range(len(stages))]
+        rate = part["rate"].astype(float) * 100
+        errors = [(rate - part["low"].astype(float) * 100).clip(lower=0), (part["high"].astype(float) * 100 - rate).clip(lower=0)]
+        axes.bar(x, rate, width=width, color=color, label=labels[group], yerr=errors, capsize=3, ecolor="#333333")
+    axes.set_xticks(range(len(stages)), stages)
+    axes.set_ylabel(t("plot.stage.y", lang))
+    axes.set_title(t("plot.stage.title", lang), loc="left", fontsize=12)
+    axes.legend(fontsize=9)
+    axes.set_ylim(0, 100)
+    return figure
+
+
+def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, p0: float, lang: str, highlight: set[str],
+                metric_label: str) -> Figure:
+    """Spiegelhalter funnel plot: each channel's rate against its size, with 95% and 99.8% limits."""
+    figure = _figure(9.0, 4.6)
+    axes = figure.subplots()
+    axes.plot(limits["n"], limits["low_95"] * 100, color="#7b8794", linestyle="--", linewidth=1, label=t("plot.funnel.l95", lang))
+    axes.plot(limits["n"], limits["high_95"] * 100, color="#7b8794", linestyle="--", linewidth=1)
+    axes.plot(limits["n"], limits["low_998"] * 100, color="#3e4c59", linestyle=":", linewidth=1.2, label=t("plot.funnel.l998", lang))
+    axes.plot(limits["n"], limits["high_998"] * 100, color="#3e4c59", linestyle=":", linewidth=1.2)
+    axes.axhline(p0 * 100, color="#1d4e89", linewidth=1, label=t("plot.funnel.p0", lang))
+    for row in points.itertuples():
+        chosen = row.group in highlight
+        axes.scatter(row.nobs, row.rate * 100, s=60 if chosen else 36, color=PALETTE[4] if chosen else PALETTE[0],
+                     zorder=3, edgecolor="white")
+        axes.annotate(row.group, (row.nobs, row.rate * 100), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    axes.set_xscale("log")
+    axes.set_xlabel(t("plot.funnel.x", lang))
+    axes.set_ylabel("%")
+    axes.set_title(t("plot.funnel.title", lang) + "\n" + metric_label, loc="left", fontsize=11)
+    axes.legend(fontsize=8, loc="lower right")
+    return figure
+
+
+def survival_plot(curves: dict[str, pd.DataFrame], labels: dict[str, str], lang: str, sla_minutes: float) -> Figure:
+    """Share of leads still not contacted against working minutes (Kaplan–Meier), log time axis."""
+    figure = _figure(9.0, 4.0)
+    axes = figure.subplots()
+    colors = {"scope": PALETTE[4], "baseline": PALETTE[0]}
+    for name, curve in curves.items():
+        if curve.empty:
+            continue
+        time = [0.5, *curve["time"].clip(lower=0.5).tolist()]
+        contacted = [0.0, *((1 - curve["survival"]) * 100).tolist()]
+        axes.step(time, contacted, where="post", color=colors.get(name, PALETTE[1]), label=labels[name], linewidth=1.8)
+    axes.axvline(sla_minutes, color="#c05621", linestyle="--", linewidth=1, label=t("plot.km.sla", lang, minutes=f"{sla_minutes:g}"))
+    axes.set_xscale("log")
+    axes.set_ylim(0, 100)
+    axes.set_xlabel(t("plot.km.x", lang))
+    axes.set_ylabel(t("plot.km.y", lang))
+    axes.set_title(t("plot.km.title", lang), loc="left", fontsize=12)
+    axes.legend(fontsize=9, loc="upper left")
+    return figure
+
+
+def trend_plot(trend: pd.DataFrame, labels: dict[str, str], lang: str, metric_label: str,
+               period: tuple[pd.Timestamp, pd.Timestamp]) -> Figure:
+    """Weekly rate with its interval band for the scope (and the rest)."""
+    figure = _figure(9.0, 3.8)
+    axes = figure.subplots()
+    colors = {"scope": PALETTE[4], "baseline": PALETTE[0]}
+    for name, part in trend.groupby("group"):
+        axes.plot(part["week"], part["rate"] * 100, marker="o", markersize=3, color=colors[name], label=labels[name])
+        axes.fill_between(part["week"], part["low"] * 100, part["high"] * 100, color=colors[name], alpha=0.15, linewidth=0)
+    axes.axvspan(period[0], period[1], color="#f0f4f8", zorder=0, label=t("plot.trend.period", lang))
+    axes.set_ylabel("%")
+    axes.set_xlabel(t("plot.trend.x", lang))
+    axes.set_title(t("plot.trend.title", lang) + "\n" + metric_label, loc="left", fontsize=11)
+    axes.legend(fontsize=8)
+    figure.autofmt_xdate()
+    return figure

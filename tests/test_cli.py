@@ -86,3 +86,12 @@ def test_console_script_exit_code(tmp_path):
     result = subprocess.run([sys.executable, "-m", "analysis.cli", "diagnose", "--claim", "nonsense"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--channel", "Авито", "--period", "2020-01-01:2020-01-31"], "no leads match the scope"),
+    ([], "the scope is the whole data"),
+])
+def test_diagnose_scope_errors(tmp_path, sample_csv, capsys, argv, message):
+    code, stdout, stderr = run(["diagnose", "--leads", str(sample_csv), *argv, "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and message in stderr and not (tmp_path / "o").exists()

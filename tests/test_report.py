@@ -67,6 +67,17 @@ def test_render_each_report(tmp_path, small_export, job, kwargs):
     assert summary["lineage"]["dropped"] == []  # the small export is clean
     assert "+7 (900)" not in html and "+7 (900)" not in files.notebook.read_text(encoding="utf-8")
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".ipynb", ".json"]
+    if job == "diagnose":  # SPEC 4.1's keys for this job
+        assert summary["verdict"] in ("supported", "partly_supported", "not_supported", "insufficient_data")
+        assert summary["problem_location"] in ("lead_quality", "processing", "both", "neither", "unknown")
+        figures = summary["figures"]
+        for key in ("primary_metric", "gap", "gap_ci", "p_value", "min_gap", "adjusted_gap", "adjusted_gap_ci",
+                    "processing_share", "weeks_needed", "scope", "baseline", "overrepresented_reasons"):
+            assert key in figures, key
+        for group in ("scope", "baseline"):
+            for key in ("leads", "mature_leads", "qualified_rate", "qualified_rate_ci", "contact_rate", "deal_rate",
+                        "median_response_minutes", "sla_share"):
+                assert key in figures[group], (group, key)
 
 
 def test_failing_notebook_keeps_the_previous_report_and_the_failed_notebook(tmp_path, small_export, monkeypatch):

@@ -119,7 +119,8 @@ class MantelHaenszel:
         if self.odds_ratio is None:
             return t("stats.no_data", lang, label="")
         low, high = self.ci
-        return t("stats.mantel_haenszel", lang, odds=f"{self.odds_ratio:.2f}", low=f"{low:.2f}", high=f"{high:.2f}",
+        return t("stats.mantel_haenszel", lang, odds=f"{self.odds_ratio:.2f}", low="—" if low is None else f"{low:.2f}",
+                 high="—" if high is None else f"{high:.2f}",
                  crude="—" if self.crude_odds_ratio is None else f"{self.crude_odds_ratio:.2f}",
                  p=format_p(self.cmh_p, lang))
 
@@ -227,12 +228,14 @@ def binomial_glm(frame: pd.DataFrame, successes: str, trials: str, terms: Sequen
         fit = model.fit()
         cov_type = "nonrobust"
     interval = np.asarray(fit.conf_int(alpha=alpha))
+    with np.errstate(over="ignore"):  # a separated level's odds ratio is infinite: shown as such, not a crash
+        odds, odds_low, odds_high = np.exp(np.asarray(fit.params)), np.exp(interval[:, 0]), np.exp(interval[:, 1])
     params = np.asarray(fit.params)
     bse = np.asarray(fit.bse)
     pvalues = np.asarray(fit.pvalues)
     table = pd.DataFrame({
         "term": [label[0] for label in labels], "level": [label[1] for label in labels],
-        "coefficient": params, "std_error": bse, "odds_ratio": np.exp(params),
-        "odds_ratio_low": np.exp(interval[:, 0]), "odds_ratio_high": np.exp(interval[:, 1]), "p_value": pvalues,
+        "coefficient": params, "std_error": bse, "odds_ratio": odds,
+        "odds_ratio_low": odds_low, "odds_ratio_high": odds_high, "p_value": pvalues,
     })
     return GLMResult(table, int(n.sum()), clean(fit.aic), cov_type, alpha)

@@ -1,0 +1,697 @@
+"""Complaint diagnosis (SPEC 3.1): is "the leads are bad" supported, and whose problem is it?
+
+:func:`diagnose` turns a dataset and validated parameters into a frozen :class:`Diagnosis`:
+the scope and its baseline, the primary metric's counts on mature leads, the verdict of
+SPEC 3.1.1 with its evidence, and every section's tables. It calls the aggregation layer
+for counts and :mod:`analysis.stats` for every test; the report module only displays it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import stats
+from .aggregate import (
+    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, funnel_counts, period_mask, response_bucket, scope_mask,
+    weekly_counts,
+)
+from .config import UNKNOWN
+from .jobs import parse_period
+from .loading import Dataset
+from .mapping import normalize_label
+from .verdict import (
+    PRIMARY_METRIC, PROCESSING_DEFICIT, Evidence, MetricCounts, VerdictResult, decide, gap_test,
+)
+from .worktime import WorkingCalendar
+
+#: minimum contacted leads a manager needs to enter the label-noise comparison
+LABEL_NOISE_MIN_LEADS = 20
+TREND_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    scope: stats.RateResult
+    baseline: stats.RateResult
+    comparison: stats.RateComparison
+
+
+@dataclass(frozen=True)
+class DeficitCheck:
+    """One processing check of SPEC 3.1.1's D: scope vs baseline share, flagged when worse by ≥ 0.10."""
+
+    name: str
+    comparison: stats.RateComparison
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Everything the complaint diagnosis report shows (see :func:`diagnose`)."""
+
+    params: dict[str, Any]
+    claim: str
+    metric: str
+    stage: str
+    higher_is_worse: bool
+    period: tuple[pd.Timestamp, pd.Timestamp]
+    baseline_kind: str
+    baseline_period: tuple[pd.Timestamp, pd.Timestamp]
+    scope_label: str
+    baseline_label: str
+    scope_rows: int
+    baseline_rows: int
+    scope_repeats: int
+    counts: MetricCounts
+    immature_scope: int
+    immature_baseline: int
+    verdict: VerdictResult
+    adjusted: stats.AdjustedGap | None
+    strata: str
+    funnel: tuple[StageRow, ...]
+    channel_scan: stats.GroupScan | None
+    funnel_limits: stats.FunnelLimits | None
+    overdispersion: stats.Overdispersion | None
+    buckets: pd.DataFrame
+    deficit: tuple[DeficitCheck, ...]
+    sla_minutes: float
+    min_attempts: int
+    time_to_contact: dict[str, stats.TimeToEvent]
+    response_median: dict[str, float | None]
+    mh_bucket: stats.MantelHaenszel | None
+    mh_manager: stats.MantelHaenszel | None
+    glm: stats.GLMResult | None
+    attempts: pd.DataFrame | None
+    missed_calls: pd.DataFrame | None
+    manager_mix: pd.DataFrame | None
+    reasons: pd.DataFrame
+    association: stats.AssociationResult | None
+    owners: pd.DataFrame
+    coding_quality: dict[str, stats.RateResult]
+    unmapped_reasons: dict[str, int]
+    overrepresented: tuple[str, ...]
+    criteria: stats.RateComparison | None
+    trend: pd.DataFrame
+    label_noise: pd.DataFrame
+    costs: pd.DataFrame | None
+    funnel_rates: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def figures(self) -> dict[str, Any]:
+        """The ``figures`` of the JSON summary (SPEC 4.1)."""
+        test = self.verdict.gap
+        return {
+            "primary_metric": self.metric,
+            "claim": self.claim,
+            "gap": test.gap,
+            "gap_ci": list(test.ci),
+            "p_value": test.p_value,
+            "min_gap": test.min_gap,
+            "adjusted_gap": None if self.adjusted is None else self.adjusted.gap,
+            "adjusted_gap_ci": [None, None] if self.adjusted is None else list(self.adjusted.ci),
+            "adjusted_coverage": None if self.adjusted is None else self.adjusted.coverage,
+            "processing_share": self.verdict.processing_share,
+            "weeks_needed": self.verdict.weeks_needed,
+            "rule": self.verdict.rule,
+            "scope": self.funnel_rates["scope"],
+            "baseline": self.funnel_rates["baseline"],
+            "immature_leads": {"scope": self.immature_scope, "baseline": self.immature_baseline},
+            "processing_deficit": {check.name: check.flagged for check in self.deficit},
+            "overrepresented_reasons": list(self.overrepresented),
+            "period": [self.period[0].isoformat(), self.period[1].isoformat()],
+            "baseline_period": [self.baseline_period[0].isoformat(), self.baseline_period[1].isoformat()],
+        }
+
+
+# --------------------------------------------------------------------------- selection
+
+def scope_and_baseline(dataset: Dataset, params: dict[str, Any]) -> tuple[pd.Series, pd.Series, tuple, tuple]:
+    """Masks of the scope and its baseline (SPEC 3.1, 3.1.1), with both periods."""
+    leads = dataset.leads
+    dims = {key: params[key] for key in ("channel", "campaign", "model", "manager")}
+    parsed = parse_period(params["period"])
+    if parsed is None:
+        first, _ = dataset.period()
+        parsed = (first.normalize() if first is not None else dataset.as_of, dataset.as_of)
+    start, end = parsed
+    in_dims = scope_mask(leads, **dims)
+    scope = in_dims & period_mask(leads, start, end)
+    kind = params["baseline"]
+    if kind == "rest":
+        baseline = ~in_dims & period_mask(leads, start, end)
+        base_period = (start, end)
+    else:
+        if kind == "previous_period":
+            length = end - start
+            base_period = (start - length - pd.Timedelta(seconds=1), start - pd.Timedelta(seconds=1))
+        else:
+            base_period = (start - pd.DateOffset(years=1), end - pd.DateOffset(years=1))
+        baseline = in_dims & period_mask(leads, *base_period)
+    return scope, baseline, (start, end), base_period
+
+
+def check_scope(dataset: Dataset, params: dict[str, Any]) -> None:
+    """Bad scopes are errors before any kernel starts (issue 4): empty scope, the whole data, no baseline."""
+    from .errors import ScopeError
+
+    dims = [params[key] for key in ("channel", "campaign", "model", "manager")]
+    if params["baseline"] != "rest" and not params["period"]:
+        raise ScopeError(f"baseline {params['baseline']} needs --period", hint="e.g. --period 2026-10-01:2026-10-31")
+    if params["baseline"] == "rest" and not any(dims):
+        raise ScopeError("the scope is the whole data: there is nothing to compare it with",
+                         hint="name a channel, campaign, model or manager (--channel Авито), or compare with "
+                              "--baseline previous_period")
+    scope, baseline, period, base_period = scope_and_baseline(dataset, params)
+    first, last = dataset.period()
+    covered = "" if first is None else f"; the data covers {first:%d.%m.%Y} — {last:%d.%m.%Y}"
+    if not scope.any():
+        raise ScopeError(f"no leads match the scope in {period[0]:%d.%m.%Y} — {period[1]:%d.%m.%Y}{covered}",
+                         hint="widen the period or check the scope's names")
+    if not baseline.any():
+        what = "no other leads in the same period" if params["baseline"] == "rest" else \
+            f"no leads of the scope in {base_period[0]:%d.%m.%Y} — {base_period[1]:%d.%m.%Y}"
+        raise ScopeError(f"the baseline is empty: {what}{covered}",
+                         hint="choose another --baseline or a narrower scope")
+
+
+# --------------------------------------------------------------------------- the metric
+
+def metric_rows(dataset: Dataset, claim: str) -> tuple[pd.Series, pd.Series]:
+    """(denominator rows, event rows) of the claim's primary metric over all leads."""
+    leads = dataset.leads
+    metric, stage, _ = PRIMARY_METRIC[claim]
+    first = ~leads["is_repeat"]
+    mature = dataset.mature(stage)
+    if metric == "contact_rate":
+        return first & mature, leads["contacted"]
+    if metric == "qualified_of_contacted":
+        return first & mature & leads["contacted"], leads["qualified"]
+    if metric == "qualified_rate":
+        return first & mature, leads["qualified"]
+    if metric == "reason_rate":
+        return first & mature & leads["contacted"], leads["disqualification_reason"].eq(claim)
+    return pd.Series(True, index=leads.index), leads["is_repeat"]  # repeat_rate: every row, repeats included
+
+
+def _rate(events: pd.Series, rows: pd.Series, alpha: float) -> stats.RateResult:
+    return stats.rate_interval(int((rows & events).sum()), int(rows.sum()), alpha)
+
+
+# --------------------------------------------------------------------------- processing
+
+def _strata(leads: pd.DataFrame, rows_scope: pd.Series, rows_base: pd.Series) -> tuple[pd.Series | None, str]:
+    """Stratum of each lead: response bucket × manager where managers overlap ≥ 80% (SPEC 3.1.1)."""
+    has_response = "response_minutes" in leads and leads["response_minutes"].notna().any()
+    has_manager = "manager" in leads and (leads["manager"] != UNKNOWN).any()
+    bucket = response_bucket(leads) if has_response else None
+    use_manager = False
+    if has_manager:
+        scope_managers = set(leads.loc[rows_scope, "manager"]) - {UNKNOWN}
+        base = leads.loc[rows_base, "manager"]
+        overlap = base.isin(scope_managers).mean() if len(base) else 0.0
+        use_manager = overlap >= stats.strata.MIN_COVERAGE
+    if bucket is not None and use_manager:
+        return bucket.astype(str) + " × " + leads["manager"].astype(str), "bucket_manager"
+    if bucket is not None:
+        return bucket.astype(str), "bucket"
+    if use_manager:
+        return leads["manager"].astype(str), "manager"
+    return None, "none"
+
+
+def _stratified_counts(key: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series) -> pd.DataFrame:
+    frame = pd.DataFrame({"key": key, "event": events.astype(int), "scope": rows_scope, "base": rows_base})
+    frame = frame.loc[frame["scope"] | frame["base"]]
+    grouped = frame.groupby(["key", "scope"])["event"].agg(["sum", "size"]).unstack("scope", fill_value=0)
+    out = pd.DataFrame(index=grouped.index)
+    for flag, name in ((True, "scope"), (False, "base")):
+        out[f"{name}_events"] = grouped[("sum", flag)] if ("sum", flag) in grouped else 0
+        out[f"{name}_total"] = grouped[("size", flag)] if ("size", flag) in grouped else 0
+    return out.astype("int64")
+
+
+def adjusted_gap(dataset: Dataset, rows_scope: pd.Series, rows_base: pd.Series, events: pd.Series,
+                 higher_is_worse: bool, alpha: float) -> tuple[stats.AdjustedGap | None, str]:
+    """Q of SPEC 3.1.1: the scope's rate standardised to the baseline's processing mix."""
+    leads = dataset.leads
+    key, strata = _strata(leads, rows_scope, rows_base)
+    if key is None:
+        return None, "none"
+    table = _stratified_counts(key, events, rows_scope, rows_base)
+    result = stats.standardised_gap(table["scope_events"], table["scope_total"], table["base_events"],
+                                    table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
+    if strata == "bucket_manager" and result.coverage < stats.strata.MIN_COVERAGE:
+        # METHODS 8: drop the manager stratifier first when the overlap covers too little
+        table = _stratified_counts(response_bucket(leads).astype(str), events, rows_scope, rows_base)
+        result = stats.standardised_gap(table["scope_events"], table["scope_total"], table["base_events"],
+                                        table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
+        strata = "bucket"
+    return result, strata
+
+
+def processing_deficit(dataset: Dataset, scope: pd.Series, baseline: pd.Series, sla_minutes: float,
+                       alpha: float) -> tuple[DeficitCheck, ...]:
+    """D of SPEC 3.1.1: slower first attempts, more leads never attempted, or unreached leads given up early."""
+    leads = dataset.leads
+    if "attempted" not in leads:
+        return ()
+    mature = dataset.mature("contacted") & ~leads["is_repeat"]
+    checks = []
+    minutes = leads["response_minutes"] if "response_minutes" in leads else pd.Series(np.nan, index=leads.index)
+    attempted = leads["attempted"] & minutes.notna()
+    on_time = attempted & (minutes <= sla_minutes)
+
+    def check(name: str, events: pd.Series, rows: pd.Series, worse: str) -> None:
+        s_rows, b_rows = rows & scope & mature, rows & baseline & mature
+        comparison = stats.compare_rates(int((events & s_rows).sum()), int(s_rows.sum()),
+                                         int((events & b_rows).sum()), int(b_rows.sum()), alpha=alpha,
+                                         alternative=worse)
+        difference = comparison.difference
+        flagged = bool(difference is not None and comparison.p_value is not None and comparison.p_value < alpha
+                       and (-difference if worse == "smaller" else difference) >= PROCESSING_DEFICIT)
+        checks.append(DeficitCheck(name, comparison, flagged))
+
+    if attempted.any():
+        check("sla_share", on_time, attempted, "smaller")
+    all_rows = pd.Series(True, index=leads.index)
+    check("never_attempted", ~leads["attempted"], all_rows, "larger")
+    if "call_attempts" in leads:
+        min_attempts = dataset.mapping.settings.min_attempts
+        unreached = leads["attempted"] & ~leads["contacted"] & leads["stage"].eq("disqualified")
+        early = unreached & (leads["call_attempts"].fillna(0) < min_attempts)
+        if unreached.any():
+            check("given_up_early", early, unreached, "larger")
+    return tuple(checks)
+
+
+def _contact_durations(dataset: Dataset, rows: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Working minutes to first contact; never-contacted leads censored at their age in working minutes."""
+    leads = dataset.leads.loc[rows]
+    start, close = dataset.mapping.settings.opening_minutes()
+    calendar = WorkingCalendar(start, close, dataset.mapping.settings.holidays_closed,
+                               dataset.mapping.settings.holiday_country)
+    if "first_contact_at" in leads:
+        to_contact = calendar.minutes_between(leads["created_at"], leads["first_contact_at"])
+    else:
+        to_contact = leads["response_minutes"].where(leads["contacted"])
+    age = calendar.minutes_between(leads["created_at"], pd.Series(dataset.as_of, index=leads.index))
+    contacted = leads["contacted"] & to_contact.notna() & (to_contact >= 0)
+    durations = to_contact.where(contacted, age).clip(lower=0).fillna(0)
+    return durations.to_numpy(dtype=float), contacted.to_numpy(dtype=bool)
+
+
+def _mh(key: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series,
+        alpha: float) -> stats.MantelHaenszel | None:
+    table = _stratified_counts(key, events, rows_scope, rows_base)
+    if table.empty:
+        return None
+    tables = [[[r.scope_events, r.scope_total - r.scope_events], [r.base_events, r.base_total - r.base_events]]
+              for r in table.itertuples()]
+    return stats.mantel_haenszel(tables, alpha=alpha)
+
+
+# --------------------------------------------------------------------------- reasons
+
+def _reason_at_risk(dataset: Dataset, reason: str) -> pd.Series:
+    """Leads at risk of a reason: every lead for reasons implying "new", contacted leads otherwise."""
+    leads = dataset.leads
+    implies = dataset.mapping.reasons[reason].implies if reason in dataset.mapping.reasons else "contacted"
+    rows = ~leads["is_repeat"] & dataset.mature("qualified")
+    return rows if implies == "new" else rows & leads["contacted"]
+
+
+def reason_tables(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha: float
+                  ) -> tuple[pd.DataFrame, stats.AssociationResult | None, tuple[str, ...], bool]:
+    """Per reason: counts, per-lead-at-risk rates, one-sided test; association of the mix."""
+    leads = dataset.leads
+    lost = leads["disqualification_reason"].notna() & ~leads["is_repeat"]
+    codes = [code for code in leads.loc[lost & (scope | baseline), "disqualification_reason"].value_counts().index]
+    rows = []
+    for code in codes:
+        at_risk = _reason_at_risk(dataset, code)
+        event = leads["disqualification_reason"].eq(code)
+        s, b = at_risk & scope, at_risk & baseline
+        comparison = stats.compare_rates(int((event & s).sum()), int(s.sum()), int((event & b).sum()), int(b.sum()),
+                                         alpha=alpha, alternative="larger")
+        rows.append({"reason": code, "owner": dataset.mapping.reasons.get(code).owner if code in dataset.mapping.reasons
+                     else "unknown", "scope_lost": int((event & scope & lost).sum()),
+                     "baseline_lost": int((event & baseline & lost).sum()), "scope_rate": comparison.rate1,
+                     "baseline_rate": comparison.rate2, "p_value": comparison.p_value})
+    table = pd.DataFrame(rows, columns=["reason", "owner", "scope_lost", "baseline_lost", "scope_rate", "baseline_rate",
+                                        "p_value"])
+    tested = table["p_value"].notna().sum()
+    cut = alpha / tested if tested else 0.0
+    table["overrepresented"] = table["p_value"].fillna(1.0) < cut
+    over = tuple(table.loc[table["overrepresented"], "reason"])
+    marketing = bool(table.loc[table["overrepresented"], "owner"].eq("marketing").any())
+    association = None
+    if len(table) >= 2:
+        association = stats.test_association([table["scope_lost"].tolist(), table["baseline_lost"].tolist()],
+                                             ["scope", "baseline"], table["reason"].tolist(), alpha=alpha)
+    return table, association, over, marketing
+
+
+def criteria_check(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha: float) -> stats.RateComparison | None:
+    """Share of leads meeting the mapping's quiz criteria, scope vs baseline (one-sided: lower)."""
+    criteria = dataset.mapping.criteria
+    leads = dataset.leads
+    if criteria is None:
+        return None
+    answered = pd.Series(False, index=leads.index)
+    meets = pd.Series(True, index=leads.index)
+    if criteria.budget_min is not None and "budget" in leads:
+        answered |= leads["budget"].notna()
+        meets &= leads["budget"].fillna(-1) >= criteria.budget_min
+    if criteria.purchase_horizon and "purchase_horizon" in leads:
+        answered |= leads["purchase_horizon"].notna()
+        meets &= leads["purchase_horizon"].isin(list(criteria.purchase_horizon))
+    if criteria.models and "model" in leads:
+        meets &= leads["model"].map(normalize_label).isin(list(criteria.models))
+    rows = answered & ~leads["is_repeat"]
+    if not (rows & scope).any() or not (rows & baseline).any():
+        return None
+    s, b = rows & scope, rows & baseline
+    return stats.compare_rates(int((meets & s).sum()), int(s.sum()), int((meets & b).sum()), int(b.sum()),
+                               alpha=alpha, alternative="smaller")
+
+
+# --------------------------------------------------------------------------- the whole diagnosis
+
+def _summary_rates(dataset: Dataset, rows: pd.Series, alpha: float, sla_minutes: float) -> dict[str, Any]:
+    leads = dataset.leads
+    first = rows & ~leads["is_repeat"]
+    qualified_rows = first & dataset.mature("qualified")
+    qualified = stats.rate_interval(int((qualified_rows & leads["qualified"]).sum()), int(qualified_rows.sum()), alpha)
+    contact_rows = first & dataset.mature("contacted")
+    deal_rows = first & dataset.mature("deal")
+    median, sla = None, None
+    if "response_minutes" in leads:
+        minutes = leads.loc[first & leads["attempted"], "response_minutes"].dropna()
+        if len(minutes):
+            median = float(minutes.median())
+            sla = float((minutes <= sla_minutes).mean())
+    return {
+        "leads": int(rows.sum()),
+        "first_leads": int(first.sum()),
+        "mature_leads": int(qualified_rows.sum()),
+        "qualified_rate": qualified.rate,
+        "qualified_rate_ci": list(qualified.ci),
+        "contact_rate": stats.rate_interval(int((contact_rows & leads["contacted"]).sum()), int(contact_rows.sum())).rate,
+        "deal_rate": stats.rate_interval(int((deal_rows & leads["won"]).sum()), int(deal_rows.sum())).rate,
+        "median_response_minutes": median,
+        "sla_share": sla,
+    }
+
+
+def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
+    """Run the complaint diagnosis of SPEC 3.1 on a loaded dataset with validated parameters."""
+    leads = dataset.leads
+    alpha = params["alpha"]
+    claim = params["claim"]
+    metric, stage, higher_is_worse = PRIMARY_METRIC[claim]
+    sla_minutes = params["sla_minutes"]
+    scope, baseline, period, base_period = scope_and_baseline(dataset, params)
+    rows, events = metric_rows(dataset, claim)
+    rows_scope, rows_base = rows & scope, rows & baseline
+    first = ~leads["is_repeat"]
+    mature_stage = dataset.mature(stage)
+    immature_scope = int((scope & first & ~mature_stage).sum())
+    immature_baseline = int((baseline & first & ~mature_stage).sum())
+    counts = MetricCounts(int((rows_scope & events).sum()), int(rows_scope.sum()), int((rows_base & events).sum()),
+                          int(rows_base.sum()), int((scope & first & mature_stage).sum()))
+    if metric == "repeat_rate":
+        duplicates = dataset.lineage.issue("duplicate_rows")
+        if duplicates is not None and params["channel"] and not any(params[k] for k in ("campaign", "model", "manager")):
+            in_scope = sum(v for k, v in duplicates.values.items() if k in params["channel"])
+            in_base = sum(v for k, v in duplicates.values.items() if k not in params["channel"])
+            counts = MetricCounts(counts.scope_events + in_scope, counts.scope_total + in_scope,
+                                  counts.baseline_events + in_base, counts.baseline_total + in_base,
+                                  counts.scope_mature_leads)
+
+    adjusted, strata = adjusted_gap(dataset, rows_scope, rows_base, events, higher_is_worse, alpha)
+    processing_columns = adjusted is not None and adjusted.gap is not None
+    deficit = processing_deficit(dataset, scope, baseline, sla_minutes, alpha)
+    reasons, association, over, marketing_over = reason_tables(dataset, scope, baseline, alpha)
+    criteria = criteria_check(dataset, scope, baseline, alpha)
+    criteria_lower = bool(criteria is not None and criteria.p_value is not None and criteria.p_value < alpha)
+    if processing_columns:
+        q, q_ci = adjusted.gap, adjusted.ci
+    else:  # without processing columns Q = G (SPEC 3.1.1): it proves nothing about location by itself
+        plain = gap_test(counts, higher_is_worse, alpha, params["min_gap"])
+        q, q_ci = plain.gap, plain.ci
+    evidence = Evidence(
+        adjusted_gap=q, adjusted_gap_ci=q_ci,
+        processing_columns=processing_columns, marketing_reason_overrepresented=marketing_over,
+        criteria_lower=criteria_lower, processing_deficit=any(check.flagged for check in deficit),
+    )
+    weeks = max(1.0, (period[1] - period[0]).total_seconds() / (7 * 86400))
+    verdict = decide(counts, higher_is_worse, evidence, alpha=alpha, min_gap=params["min_gap"], scope_weeks=weeks)
+
+    funnel_scope = funnel_counts(leads, scope, dataset)
+    funnel_base = funnel_counts(leads, baseline, dataset)
+    funnel = tuple(
+        StageRow(name, stats.rate_interval(*funnel_scope[name], alpha), stats.rate_interval(*funnel_base[name], alpha),
+                 stats.compare_rates(*funnel_scope[name], *funnel_base[name], alpha=alpha))
+        for name in funnel_scope)
+
+    scan, limits, dispersion = _channel_scan(dataset, rows, events, period, alpha, higher_is_worse)
+    buckets = _bucket_table(dataset, scope, baseline, alpha)
+    bucket_key = response_bucket(leads).astype(str)
+    mh_bucket = _mh(bucket_key, events, rows_scope, rows_base, alpha) if "response_minutes" in leads else None
+    mh_manager = _mh(leads["manager"].astype(str), events, rows_scope, rows_base, alpha) \
+        if (leads["manager"] != UNKNOWN).any() else None
+    glm = _glm(leads, events, rows_scope, rows_base, alpha)
+    durations = {}
+    for name, mask in (("scope", scope), ("baseline", baseline)):
+        chosen = mask & first & dataset.mature("contacted")
+        if "created_at" in leads and chosen.any():
+            time, status = _contact_durations(dataset, chosen)
+            durations[name] = stats.kaplan_meier(time, status, alpha=alpha, within=(sla_minutes, 30, 60))
+    summary_scope = _summary_rates(dataset, scope, alpha, sla_minutes)
+    summary_base = _summary_rates(dataset, baseline, alpha, sla_minutes)
+    owners = _owner_split(leads, scope, baseline)
+    lost = leads["disqualification_reason"].notna() & first
+    coding = {name: stats.rate_interval(int((mask & lost & leads["disqualification_reason"].isin(["other", "missing"])).sum()),
+                                        int((mask & lost).sum()), alpha)
+              for name, mask in (("scope", scope), ("baseline", baseline))}
+    unmapped = dataset.lineage.issue("unmapped_reasons")
+    return Diagnosis(
+        params=params, claim=claim, metric=metric, stage=stage, higher_is_worse=higher_is_worse, period=period,
+        baseline_kind=params["baseline"], baseline_period=base_period,
+        scope_label=_scope_label(params), baseline_label=params["baseline"],
+        scope_rows=int(scope.sum()), baseline_rows=int(baseline.sum()),
+        scope_repeats=int((scope & leads["is_repeat"]).sum()), counts=counts, immature_scope=immature_scope,
+        immature_baseline=immature_baseline, verdict=verdict, adjusted=adjusted if processing_columns else None,
+        strata=strata, funnel=funnel, channel_scan=scan, funnel_limits=limits, overdispersion=dispersion,
+        buckets=buckets, deficit=deficit, sla_minutes=sla_minutes,
+        min_attempts=dataset.mapping.settings.min_attempts, time_to_contact=durations,
+        response_median={"scope": summary_scope["median_response_minutes"],
+                         "baseline": summary_base["median_response_minutes"]},
+        mh_bucket=mh_bucket, mh_manager=mh_manager, glm=glm,
+        attempts=_attempts(leads, scope, baseline, dataset), missed_calls=_missed_calls(leads, scope, baseline, alpha),
+        manager_mix=_manager_mix(leads, rows_scope, rows_base),
+        reasons=reasons, association=association, owners=owners, coding_quality=coding,
+        unmapped_reasons={} if unmapped is None else dict(unmapped.values), overrepresented=over,
+        criteria=criteria, trend=_trend(dataset, rows, events, scope, params["baseline"], period, alpha),
+        label_noise=_label_noise(dataset, period, alpha), costs=_costs(dataset, params, scope, baseline, period, alpha),
+        funnel_rates={"scope": summary_scope, "baseline": summary_base},
+    )
+
+
+def _scope_label(params: dict[str, Any]) -> str:
+    parts = [*params["channel"], *params["campaign"], *params["model"], *params["manager"]]
+    return ", ".join(parts)
+
+
+def _channel_scan(dataset: Dataset, rows: pd.Series, events: pd.Series, period: tuple, alpha: float,
+                  higher_is_worse: bool) -> tuple[stats.GroupScan | None, stats.FunnelLimits | None,
+                                                  stats.Overdispersion | None]:
+    leads = dataset.leads
+    mask = rows & period_mask(leads, *period) & leads["channel"].ne(UNKNOWN)
+    frame = pd.DataFrame({"channel": leads.loc[mask, "channel"], "event": events[mask].astype(int)})
+    grouped = frame.groupby("channel")["event"].agg(["sum", "size"])
+    grouped = grouped.loc[grouped["size"] > 0]
+    if len(grouped) < 2:
+        return None, None, None
+    scan = stats.compare_groups(grouped.index.tolist(), grouped["sum"].tolist(), grouped["size"].tolist(),
+                                alpha=alpha, adjust="holm")
+    pooled = grouped["sum"].sum() / grouped["size"].sum()
+    dispersion = stats.funnel_overdispersion(grouped["sum"].tolist(), grouped["size"].tolist())
+    limits = None
+    if 0 < pooled < 1:
+        sizes = np.unique(np.geomspace(max(1, grouped["size"].min() // 2), grouped["size"].max() * 1.2, 60).astype(int))
+        limits = stats.funnel_limits(pooled, sizes, method="exact", tau2=dispersion.tau2)
+    return scan, limits, dispersion
+
+
+def _bucket_table(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha: float) -> pd.DataFrame:
+    leads = dataset.leads
+    if "response_minutes" not in leads:
+        return pd.DataFrame()
+    bucket = response_bucket(leads)
+    rows = ~leads["is_repeat"] & dataset.mature("contacted")
+    out = []
+    for label in (*BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET):
+        in_bucket = rows & bucket.eq(label)
+        s, b = in_bucket & scope, in_bucket & baseline
+        if not (s.any() or b.any()):
+            continue
+        out.append({"bucket": label, "scope_leads": int(s.sum()), "scope_share": s.sum() / max(1, (rows & scope).sum()),
+                    "scope_contact": stats.rate_interval(int((s & leads["contacted"]).sum()), int(s.sum()), alpha).rate,
+                    "baseline_leads": int(b.sum()), "baseline_share": b.sum() / max(1, (rows & baseline).sum()),
+                    "baseline_contact": stats.rate_interval(int((b & leads["contacted"]).sum()), int(b.sum()), alpha).rate})
+    return pd.DataFrame(out)
+
+
+def _glm(leads: pd.DataFrame, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series,
+         alpha: float) -> stats.GLMResult | None:
+    if "response_minutes" not in leads:
+        return None
+    mask = rows_scope | rows_base
+    frame = pd.DataFrame({"group": np.where(rows_scope[mask], "scope", "baseline"),
+                          "bucket": response_bucket(leads)[mask].astype(str), "event": events[mask].astype(int)})
+    counts = frame.groupby(["group", "bucket"])["event"].agg(["sum", "size"]).reset_index()
+    # a bucket whose outcome is certain (never attempted → never contacted) carries no information on
+    # the group effect and makes the logit's estimate run off to infinity: leave it out
+    pooled = counts.groupby("bucket")[["sum", "size"]].transform("sum")
+    counts = counts.loc[(pooled["sum"] > 0) & (pooled["sum"] < pooled["size"])]
+    if counts["group"].nunique() < 2:
+        return None
+    return stats.binomial_glm(counts, "sum", "size", ["group", "bucket"], reference={"group": "baseline"}, alpha=alpha)
+
+
+def _attempts(leads: pd.DataFrame, scope: pd.Series, baseline: pd.Series, dataset: Dataset) -> pd.DataFrame | None:
+    if "call_attempts" not in leads:
+        return None
+    rows = ~leads["is_repeat"] & leads["call_attempts"].notna() & dataset.mature("contacted")
+    bins = pd.cut(leads["call_attempts"], [-0.5, 1.5, 2.5, 3.5, 5.5, np.inf], labels=["1", "2", "3", "4–5", "6+"])
+    out = []
+    for reached in (True, False):
+        for name, mask in (("scope", scope), ("baseline", baseline)):
+            chosen = rows & mask & (leads["contacted"] == reached)
+            shares = bins[chosen].value_counts(normalize=True).reindex(bins.cat.categories, fill_value=0.0)
+            out.append({"group": name, "reached": reached, "leads": int(chosen.sum()), **shares.to_dict()})
+    return pd.DataFrame(out)
+
+
+def _missed_calls(leads: pd.DataFrame, scope: pd.Series, baseline: pd.Series, alpha: float) -> pd.DataFrame | None:
+    if "lead_type" not in leads or not leads["lead_type"].eq("missed_call").any():
+        return None
+    calls = leads["lead_type"].isin(["call", "missed_call"]) & ~leads["is_repeat"]
+    missed = leads["lead_type"].eq("missed_call")
+    out = []
+    for name, mask in (("scope", scope), ("baseline", baseline)):
+        c = calls & mask
+        m = missed & mask
+        out.append({"group": name, "calls": int(c.sum()), "missed": int(m.sum()),
+                    "missed_share": stats.rate_interval(int(m.sum()), int(c.sum()), alpha).rate,
+                    "missed_contacted": stats.rate_interval(int((m & leads["contacted"]).sum()), int(m.sum()), alpha).rate})
+    return pd.DataFrame(out)
+
+
+def _manager_mix(leads: pd.DataFrame, rows_scope: pd.Series, rows_base: pd.Series) -> pd.DataFrame | None:
+    if not (leads["manager"] != UNKNOWN).any():
+        return None
+    scope = leads.loc[rows_scope, "manager"].value_counts(normalize=True)
+    base = leads.loc[rows_base, "manager"].value_counts(normalize=True)
+    mix = pd.DataFrame({"scope_share": scope, "baseline_share": base}).fillna(0.0)
+    mix.index.name = "manager"
+    return mix.sort_values("scope_share", ascending=False).reset_index()
+
+
+def _owner_split(leads: pd.DataFrame, scope: pd.Series, baseline: pd.Series) -> pd.DataFrame:
+    lost = leads["disqualification_reason"].notna() & ~leads["is_repeat"]
+    out = {}
+    for name, mask in (("scope", scope), ("baseline", baseline)):
+        out[f"{name}_share"] = leads.loc[lost & mask, "reason_owner"].value_counts(normalize=True)
+    frame = pd.DataFrame(out).fillna(0.0)
+    frame.index.name = "owner"
+    return frame.reset_index()
+
+
+def _trend(dataset: Dataset, rows: pd.Series, events: pd.Series, scope: pd.Series, baseline_kind: str,
+           period: tuple, alpha: float) -> pd.DataFrame:
+    """Weekly primary metric of the scope's dimensions over the last months (and of the rest)."""
+    leads = dataset.leads
+    if "created_at" not in leads:
+        return pd.DataFrame()
+    window = period_mask(leads, period[1] - pd.Timedelta(weeks=TREND_WEEKS), period[1])
+    dims = _dims_of(scope, leads)
+    groups = [("scope", dims)] + ([("baseline", ~dims)] if baseline_kind == "rest" else [])
+    frames = []
+    for name, mask in groups:
+        weekly = weekly_counts(leads, rows & window & mask, events)
+        intervals = [stats.rate_interval(int(e), int(n), alpha) for e, n in zip(weekly["events"], weekly["total"])]
+        weekly["group"] = name
+        weekly["rate"] = [r.rate for r in intervals]
+        weekly["low"] = [r.ci[0] for r in intervals]
+        weekly["high"] = [r.ci[1] for r in intervals]
+        frames.append(weekly)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _dims_of(scope: pd.Series, leads: pd.DataFrame) -> pd.Series:
+    """Leads sharing the scope's channel/campaign/model/manager values (any period)."""
+    chosen = leads.loc[scope]
+    mask = pd.Series(True, index=leads.index)
+    for column in ("channel", "campaign", "model", "manager"):
+        values = set(chosen[column].unique())
+        if 0 < len(values) < leads[column].nunique():
+            mask &= leads[column].isin(values)
+    return mask
+
+
+def _label_noise(dataset: Dataset, period: tuple, alpha: float) -> pd.DataFrame:
+    """Per channel: how much managers differ in qualified share of contacted leads (shrunk)."""
+    leads = dataset.leads
+    rows = ~leads["is_repeat"] & dataset.mature("qualified") & leads["contacted"] & period_mask(leads, *period)
+    rows &= leads["manager"].ne(UNKNOWN) & leads["channel"].ne(UNKNOWN)
+    out = []
+    for channel, group in leads.loc[rows].groupby("channel"):
+        per_manager = group.groupby("manager")["qualified"].agg(["sum", "size"])
+        per_manager = per_manager.loc[per_manager["size"] >= LABEL_NOISE_MIN_LEADS]
+        if len(per_manager) < 2:
+            continue
+        scan = stats.compare_groups(per_manager.index.tolist(), per_manager["sum"].tolist(),
+                                    per_manager["size"].tolist(), alpha=alpha)
+        shrunk = stats.shrink_rates(per_manager.index.tolist(), per_manager["sum"].tolist(), per_manager["size"].tolist(),
+                                    alpha=alpha)
+        table = shrunk.table.sort_values("shrunk_rate")
+        out.append({"channel": channel, "managers": len(per_manager), "leads": int(per_manager["size"].sum()),
+                    "lowest_manager": table["group"].iloc[0], "lowest": table["shrunk_rate"].iloc[0],
+                    "highest_manager": table["group"].iloc[-1], "highest": table["shrunk_rate"].iloc[-1],
+                    "p_value": scan.homogeneity_p})
+    return pd.DataFrame(out)
+
+
+def _costs(dataset: Dataset, params: dict[str, Any], scope: pd.Series, baseline: pd.Series, period: tuple,
+           alpha: float) -> pd.DataFrame | None:
+    """Cost per lead and per qualified lead of the scope vs the rest of the paid channels."""
+    spend = dataset.spend
+    if spend is None or not params["channel"] or params["baseline"] != "rest":
+        return None
+    leads = dataset.leads
+    maturity = pd.Timedelta(days=dataset.mapping.settings.maturity_days.get("qualified", 14))
+    end = min(period[1], dataset.as_of - maturity)
+    if end <= period[0]:
+        return None
+    in_window = (spend["date"] >= period[0].normalize()) & (spend["date"] <= end)
+    lead_window = period_mask(leads, period[0], end) & ~leads["is_repeat"]
+    out = []
+    paid = set(spend["channel"])
+    for name, channels in (("scope", set(params["channel"])), ("baseline", paid - set(params["channel"]))):
+        money = float(spend.loc[in_window & spend["channel"].isin(channels), "spend"].sum())
+        chosen = lead_window & leads["channel"].isin(channels)
+        if params["campaign"] and name == "scope":
+            chosen &= leads["campaign"].isin(params["campaign"])
+        qualified = int((chosen & leads["qualified"]).sum())
+        cpql = stats.cost_per_event(money, qualified, alpha)
+        cpl = stats.cost_per_event(money, int(chosen.sum()), alpha)
+        out.append({"group": name, "spend": money, "leads": int(chosen.sum()), "qualified": qualified,
+                    "cpl": cpl.cost, "cpql": cpql.cost, "cpql_low": cpql.ci[0], "cpql_high": cpql.ci[1]})
+    frame = pd.DataFrame(out)
+    return frame if frame["spend"].gt(0).all() else None

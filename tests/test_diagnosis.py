@@ -1,0 +1,134 @@
+"""The complaint diagnosis on the sample's planted effects (analysis/data/sample/README.md) and on
+constructed scenarios, through the function the notebook calls."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.config import SAMPLE_LEADS, SAMPLE_SPEND
+from analysis.diagnosis import check_scope, diagnose
+from analysis.errors import ScopeError
+from analysis.jobs import diagnose_parameters
+from analysis.loading import load_dataset
+
+from .conftest import SAMPLE_HEADERS, write_csv
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_dataset(SAMPLE_LEADS, SAMPLE_SPEND)
+
+
+def run(dataset, **kwargs):
+    params = diagnose_parameters(leads=str(SAMPLE_LEADS), **kwargs)
+    check_scope(dataset, params)
+    return diagnose(dataset, params)
+
+
+def test_avito_has_truly_worse_leads(sample):
+    # planted effect 3: qualified given contacted 0.25 vs 0.45, processing identical
+    dx = run(sample, channel=["Авито"], claim="not_target")
+    assert (dx.verdict.verdict, dx.verdict.problem_location) == ("supported", "lead_quality")
+    assert dx.verdict.gap.gap > dx.verdict.gap.min_gap
+    assert dx.adjusted.ci[0] > 0  # the gap survives holding processing equal
+    assert {"no_budget", "wants_used"} <= set(dx.overrepresented)
+    assert not any(check.flagged for check in dx.deficit)
+    figures = dx.figures()
+    assert figures["primary_metric"] == "qualified_of_contacted" and figures["weeks_needed"] is None
+    # qualified share of all leads: 0.25 of ~0.83 contacted, less the strict manager
+    assert 0.15 < figures["scope"]["qualified_rate"] < figures["baseline"]["qualified_rate"]
+
+
+def test_vk_equal_leads_slow_processing(sample):
+    # planted effect 4: contact follows response speed only; VK's leads wait far longer
+    dx = run(sample, channel=["VK Реклама"], claim="no_contact")
+    assert (dx.verdict.verdict, dx.verdict.problem_location) == ("partly_supported", "processing")
+    assert dx.verdict.gap.gap > 0.10  # the crude contact gap is real
+    assert dx.adjusted.gap < dx.verdict.gap.min_gap / 2  # and mostly vanishes with processing held equal
+    assert {check.name: check.flagged for check in dx.deficit}["sla_share"]
+    assert dx.verdict.processing_share >= 0.5
+    assert dx.figures()["scope"]["median_response_minutes"] > 100 > 10 > dx.figures()["baseline"]["median_response_minutes"]
+
+
+def test_autoru_is_unremarkable(sample):
+    # planted effect 5
+    dx = run(sample, channel=["Авто.ру"], claim="not_target")
+    assert (dx.verdict.verdict, dx.verdict.problem_location) == ("not_supported", "neither")
+
+
+def test_tiny_channel_is_insufficient(sample):
+    # planted effect 6: Telegram has 24 leads in 18 months
+    dx = run(sample, channel=["Telegram"], claim="not_target")
+    assert (dx.verdict.verdict, dx.verdict.problem_location) == ("insufficient_data", "unknown")
+    assert dx.verdict.rule == 1
+    assert dx.verdict.weeks_needed is not None and dx.verdict.weeks_needed > 52
+
+
+def test_recent_scope_leaves_immature_leads_out(sample):
+    # the last ten days: every lead is younger than the 14-day qualification window
+    dx = run(sample, channel=["Авито"], claim="not_target", period="2026-10-22:2026-10-31")
+    assert dx.counts.scope_total == 0 and dx.immature_scope > 0  # left out, not counted as failures
+    assert dx.verdict.verdict == "insufficient_data"
+    contact = run(sample, channel=["Авито"], claim="no_contact", period="2026-10-22:2026-10-31")
+    assert contact.counts.scope_total > 0  # contact needs 2 days only: most of these leads count
+    assert contact.immature_scope < dx.immature_scope
+
+
+def test_strict_manager_shows_as_label_noise(sample):
+    # planted effect 7: one manager qualifies at 0.6 of the channel's rate
+    dx = run(sample, channel=["Яндекс Директ"], claim="not_target")
+    noise = dx.label_noise.set_index("channel")
+    assert noise.loc["Яндекс Директ", "p_value"] < 0.05
+    assert noise.loc["Яндекс Директ", "highest"] - noise.loc["Яндекс Директ", "lowest"] > 0.08
+
+
+def test_costs_compare_the_scope_with_other_paid_channels(sample):
+    dx = run(sample, channel=["Авито"], claim="not_target")
+    costs = dx.costs.set_index("group")
+    assert costs.loc["scope", "cpql"] == pytest.approx(costs.loc["scope", "spend"] / costs.loc["scope", "qualified"])
+    assert costs.loc["scope", "cpql_low"] < costs.loc["scope", "cpql"] < costs.loc["scope", "cpql_high"]
+
+
+def simpson_export(tmp_path):
+    """Scope channel answered slowly: worse crude contact, better within each speed bucket."""
+    rows, lead_id = [], 1
+    plan = [("Скоуп", 2, 50, 45), ("Скоуп", 100, 250, 150), ("База", 2, 800, 680), ("База", 100, 200, 110)]
+    for channel, minutes, total, contacted in plan:
+        for i in range(total):
+            created = pd.Timestamp("2026-08-03 10:00") + pd.Timedelta(hours=i % 9, days=i % 25)
+            response = created + pd.Timedelta(minutes=minutes)
+            reached = i < contacted
+            status = "В работе" if reached else "Отказ"
+            row = [str(lead_id), created.strftime("%d.%m.%Y %H:%M"), channel, "", "Creta", ["Ким Ан", "Ли Ен"][i % 2],
+                   "Заявка с сайта", response.strftime("%d.%m.%Y %H:%M"),
+                   response.strftime("%d.%m.%Y %H:%M") if reached else "", "1" if reached else "4", status,
+                   "" if reached else "Не дозвонились", "", f"+7 900 {lead_id:07d}", "", "Клиент", "", ""]
+            rows.append(row)
+            lead_id += 1
+    return write_csv(tmp_path / "simpson.csv", SAMPLE_HEADERS, rows)
+
+
+def test_simpsons_paradox_crude_comparison_misleads(tmp_path):
+    data = load_dataset(simpson_export(tmp_path), as_of="2026-10-31")
+    params = diagnose_parameters(leads="x", channel=["Скоуп"], claim="no_contact")
+    dx = diagnose(data, params)
+    # crude: 195/300 = 65% vs 790/1000 = 79% — the scope looks worse ...
+    assert dx.counts.scope_events == 195 and dx.counts.baseline_events == 790
+    assert dx.verdict.gap.gap == pytest.approx(0.79 - 0.65)
+    # ... but within each response bucket it is better (90% vs 85%, 60% vs 55%)
+    assert dx.adjusted.gap < 0
+    assert dx.mh_bucket.odds_ratio > 1 and dx.mh_bucket.crude_odds_ratio < 1
+    assert (dx.verdict.verdict, dx.verdict.problem_location) == ("partly_supported", "processing")
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"channel": ["Авито"], "period": "2020-01-01:2020-01-31"}, "no leads match the scope"),
+    ({}, "the scope is the whole data"),
+    ({"channel": ["Авито"], "baseline": "previous_period"}, "needs --period"),
+    ({"channel": ["Авито"], "period": "2025-05-01:2025-05-31", "baseline": "same_period_last_year"},
+     "the baseline is empty"),
+])
+def test_bad_scopes(sample, kwargs, message):
+    with pytest.raises(ScopeError, match=message):
+        check_scope(sample, diagnose_parameters(leads=str(SAMPLE_LEADS), **kwargs))
