@@ -488,3 +488,108 @@ TEXTS.update({
     "act.none": {"ru": "Отдельных действий данные не требуют: разрывы в пределах случайности.",
                  "en": "The data calls for no specific action: the gaps are within chance."},
 })
+
+
+# experiment evaluation (analysis.experiment_report)
+TEXTS.update({
+    "ex.section.decision": {"ru": "Решение", "en": "Decision"},
+    "ex.section.arms": {"ru": "Группы эксперимента", "en": "Arms"},
+    "ex.section.metrics": {"ru": "Показатели по группам", "en": "Metrics by arm"},
+    "ex.section.checks": {"ru": "Проверки дизайна", "en": "Design checks"},
+    "ex.section.daily": {"ru": "По дням", "en": "Day by day"},
+    "ex.decision.adopt_variant": {"ru": "Внедрять вариант", "en": "Adopt the variant"},
+    "ex.decision.keep_control": {"ru": "Оставить контроль", "en": "Keep the control"},
+    "ex.decision.inconclusive": {"ru": "Пока нельзя сказать", "en": "Inconclusive"},
+    "ex.reason.better": {"ru": "Вариант даёт больше квалифицированных лидов на рубль: нижняя граница отношения {low} выше 1.",
+                         "en": "The variant brings more qualified leads per rouble: the ratio's lower bound {low} is above 1."},
+    "ex.reason.worse": {"ru": "Вариант даёт меньше квалифицированных лидов на рубль: верхняя граница отношения {high} ниже 1.",
+                        "en": "The variant brings fewer qualified leads per rouble: the ratio's upper bound {high} is below 1."},
+    "ex.reason.workload": {
+        "ru": "Вариант не хуже по квалифицированным лидам на рубль (нижняя граница {low} выше допуска {limit}) и при этом "
+              "даёт как минимум на 20% меньше лидов, которые продажам нужно обзвонить (верхняя граница {wu}). Внедрять "
+              "ради сэкономленной работы продаж — это и есть причина решения.",
+        "en": "The variant is as good on qualified leads per rouble within the margin (lower bound {low} above {limit}) "
+              "and cuts the leads sales must call by at least 20% (upper bound {wu}). Adopt it for the workload it "
+              "saves — that is the reason for this decision."},
+    "ex.reason.inconclusive": {"ru": "Интервал отношения ({low}–{high}) включает и выигрыш, и проигрыш: данные не позволяют выбрать.",
+                               "en": "The ratio's interval ({low} to {high}) includes both a gain and a loss: the data cannot choose."},
+    "ex.numbers": {
+        "ru": "Квалифицированных лидов на 1000 ₽: контроль {c}, вариант {v}; отношение {r} ({low}–{high}, {p}). "
+              "Лидов на 1000 ₽ (работа продаж): отношение {w} ({wl}–{wu}). Доля квалифицированных: {qc} → {qv}.",
+        "en": "Qualified leads per 1000 ₽: control {c}, variant {v}; ratio {r} ({low} to {high}, {p}). "
+              "Leads per 1000 ₽ (sales' workload): ratio {w} ({wl} to {wu}). Qualified share: {qc} → {qv}."},
+    "ex.numbers.per_day": {
+        "ru": "Расходов нет: сравнение на {unit}. Квалифицированных: контроль {c}, вариант {v}; отношение {r} ({low}–{high}, {p}). "
+              "Лидов: отношение {w} ({wl}–{wu}).",
+        "en": "No spend: compared per {unit}. Qualified: control {c}, variant {v}; ratio {r} ({low} to {high}, {p}). "
+              "Leads: ratio {w} ({wl} to {wu})."},
+    "ex.unit.days": {"ru": "день", "en": "day"},
+    "ex.unit.rows": {"ru": "строку (единицу)", "en": "row (unit)"},
+    "ex.share_trap": {"ru": "Доля квалифицированных сама по себе — не критерий: вариант меняет и её знаменатель (число лидов). "
+                            "Решаем по квалифицированным лидам на рубль.",
+                      "en": "The qualified share alone is not the criterion: the variant changes its denominator (the "
+                            "number of leads). The decision uses qualified leads per rouble."},
+    "ex.posterior": {"ru": "Вероятность, что вариант лучше по квалифицированным лидам на рубль: {p} (байесовская оценка при "
+                           "нейтральном априорном предположении). Это вероятность для «лучше», а не для «лучше на 20%».",
+                     "en": "Probability that the variant is better on qualified leads per rouble: {p} (Bayesian, with a "
+                           "neutral prior). It is the probability of «better», not of «better by 20%»."},
+    "ex.weeks": {"ru": "Чтобы заметить изменение на 20%, нужно около {needed} квалифицированных лидов в контроле — ещё примерно "
+                       "{weeks} недель при нынешнем потоке.",
+                 "en": "To detect a 20% change, about {needed} qualified leads are needed in the control — roughly "
+                       "{weeks} more weeks at the current flow."},
+    "ex.maturity": {"ru": "Квалификация занимает время: в расчёт на рубль вошли дни до {cut}, лиды которых успели квалифицироваться.",
+                    "en": "Qualification takes time: per-rouble figures use days up to {cut}, whose leads had time to qualify."},
+    "ex.arms.text": {"ru": "Контроль «{c}»: {cl} лидов, {cd} дн., расход {cs}. Вариант «{v}»: {vl} лидов, {vd} дн., расход {vs}.",
+                     "en": "Control «{c}»: {cl} leads, {cd} days, spend {cs}. Variant «{v}»: {vl} leads, {vd} days, spend {vs}."},
+    "ex.skipped": {"ru": "Не посчитаны (нет расходов): {metrics}. Укажите --spend или --spend-control/--spend-variant.",
+                   "en": "Not computed (no spend): {metrics}. Give --spend or --spend-control/--spend-variant."},
+    "ex.metric.leads_per_day": {"ru": "Лидов в день", "en": "Leads per day"},
+    "ex.metric.leads_per_1000": {"ru": "Лидов на 1000 ₽", "en": "Leads per 1000 ₽"},
+    "ex.metric.qualified_rate": {"ru": "Доля квалифицированных", "en": "Qualified share"},
+    "ex.metric.qualified_per_1000": {"ru": "Квалиф. лидов на 1000 ₽", "en": "Qualified per 1000 ₽"},
+    "ex.metric.qualified_per_day": {"ru": "Квалиф. лидов в день", "en": "Qualified per day"},
+    "ex.metric.qualified_per_row": {"ru": "Квалиф. на строку", "en": "Qualified per row"},
+    "ex.metric.cpl": {"ru": "Цена лида, ₽", "en": "Cost per lead, ₽"},
+    "ex.metric.cpql": {"ru": "Цена квалиф. лида, ₽", "en": "Cost per qualified lead, ₽"},
+    "ex.metric.contact_rate": {"ru": "Доля дозвона", "en": "Contact rate"},
+    "ex.metric.deal_rate": {"ru": "Доля сделок", "en": "Deal rate"},
+    "ex.metric.cac": {"ru": "Цена сделки (CAC), ₽", "en": "Cost per deal (CAC), ₽"},
+    "col.metric": {"ru": "Показатель", "en": "Metric"},
+    "col.control": {"ru": "Контроль", "en": "Control"},
+    "col.variant": {"ru": "Вариант", "en": "Variant"},
+    "col.effect": {"ru": "Эффект", "en": "Effect"},
+    "ex.effect.ratio": {"ru": "×{v}", "en": "×{v}"},
+    "ex.warning.time_split": {
+        "ru": "Группы — это два последовательных периода. Разница между ними смешана со всем, что поменялось между "
+              "неделями: дни недели, праздники, аукцион, темп расхода, обучение рекламной системы, загрузка продаж. "
+              "p-значение измеряет случайный шум, а не это смешение. Надёжнее: одновременный сплит в рекламном "
+              "кабинете; чередование по дням (минимум 4 переключения на группу); сравнение с нетронутым каналом.",
+        "en": "The arms are two consecutive periods. Their difference is mixed with everything that changed between "
+              "them: weekdays, holidays, auction prices, budget pacing, the platform's learning phase, staffing. The "
+              "p-value measures noise, not this confounding. Better designs: a simultaneous split in the ad platform; "
+              "a switchback (days alternated in blocks, at least 4 switches per arm); a comparison with an untouched channel."},
+    "ex.warning.srm": {"ru": "Трафик разделился не по плану ({unit}, {p}): группы могут быть несравнимы — проверьте настройку сплита.",
+                       "en": "Traffic did not split as planned ({unit}, {p}): the arms may not be comparable — check the split."},
+    "ex.warning.srm_ok": {"ru": "Трафик разделился по плану ({unit}, {p}).", "en": "Traffic split as planned ({unit}, {p})."},
+    "ex.warning.underpowered": {"ru": "Данных мало: вероятность заметить изменение на 20% — {power}, меньше 80%.",
+                                "en": "Underpowered: the chance to detect a 20% change is {power}, below 80%."},
+    "ex.warning.overdispersed": {"ru": "Число лидов по дням колеблется сильнее, чем при случайности (φ = {phi}): интервалы расширены.",
+                                 "en": "Daily counts vary more than chance (φ = {phi}): intervals are widened."},
+    "ex.warning.immature_deals": {"ru": "Сделки ещё не «созрели» (окно {days} дней): решение принимается по квалифицированным лидам.",
+                                  "en": "Deals are not mature yet ({days}-day window): the decision uses qualified leads."},
+    "ex.srm_unit.impressions": {"ru": "по показам", "en": "impressions"},
+    "ex.srm_unit.rows": {"ru": "по строкам", "en": "rows"},
+    "ex.did": {"ru": "Сравнение с нетронутыми каналами (разность разностей): в канале эксперимента квалифицированных стало ×{s}, "
+                     "в остальных ×{u}; поправленный эффект ×{r} ({low}–{high}, {p}).",
+               "en": "Against the untouched channels (difference in differences): qualified leads changed ×{s} in the "
+                     "experiment's channel and ×{u} elsewhere; the adjusted effect is ×{r} ({low} to {high}, {p})."},
+    "ex.weekday": {"ru": "Доля лидов по дням недели (пн…вс): контроль {c}; вариант {v}.",
+                   "en": "Share of leads by weekday (Mon…Sun): control {c}; variant {v}."},
+    "plot.ex.metrics.title": {"ru": "Отношение вариант / контроль с 95% интервалами", "en": "Variant / control ratio with 95% intervals"},
+    "plot.ex.metrics.x": {"ru": "Отношение (1 = без изменений)", "en": "Ratio (1 = no change)"},
+    "plot.ex.daily.title": {"ru": "Лиды и квалифицированные лиды по дням", "en": "Leads and qualified leads by day"},
+    "plot.ex.daily.y": {"ru": "Лидов в день", "en": "Leads per day"},
+    "plot.ex.daily.x": {"ru": "День", "en": "Day"},
+    "plot.ex.leads": {"ru": "лиды", "en": "leads"},
+    "plot.ex.qualified": {"ru": "квалиф.", "en": "qualified"},
+})

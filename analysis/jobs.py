@@ -218,6 +218,11 @@ def check_against_data(job: str, params: dict[str, Any], dataset: Dataset) -> No
             if column not in dataset.leads:
                 raise ScopeError(f"--arm-column «{column}» is not a canonical column of the loaded data",
                                  column=column, hint="map the arm column in the mapping file (e.g. as campaign)")
+            for option in ("control", "variant"):
+                check_scope_value(dataset, column, params[option], option)
+        from .experiment import check_arms
+
+        check_arms(dataset, params)
     elif job == "quarterly":
         start, end = parse_quarter(params["quarter"])
         if not dataset.has_dates:

@@ -9,12 +9,18 @@ from .diagnosis_report import (
     actions_section, channels_section, diagnosis_warnings, funnel_section, label_noise_section, processing_section,
     reasons_section, scope_section, trend_section, verdict_section,
 )
+from .experiment import evaluate
+from .experiment_report import (
+    arms_section, checks_section, daily_section, decision_section, experiment_warnings, metrics_section,
+)
 from .jobs import diagnose_parameters, experiment_parameters, quarterly_parameters
 from .loading import Dataset, load_dataset
 from .overview import appendix_section, overview_figures, overview_section, pending_section
 from .summary import emit_summary
 
 __all__ = [
+    "arms_section", "checks_section", "daily_section", "decision_section", "evaluate", "experiment_warnings",
+    "metrics_section",
     "actions_section", "channels_section", "diagnose", "diagnosis_warnings", "funnel_section", "label_noise_section",
     "processing_section", "reasons_section", "scope_section", "trend_section", "verdict_section",
     "appendix_section", "diagnose_parameters", "emit_summary", "experiment_parameters", "load_report_data",

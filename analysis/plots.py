@@ -132,3 +132,39 @@ def trend_plot(trend: pd.DataFrame, labels: dict[str, str], lang: str, metric_la
     axes.legend(fontsize=8)
     figure.autofmt_xdate()
     return figure
+
+
+def ratio_forest_plot(rows: pd.DataFrame, lang: str) -> Figure:
+    """Variant/control ratios with intervals, one line per metric (``label, effect, low, high``)."""
+    figure = _figure(9.0, max(2.4, 0.5 * len(rows) + 1.2))
+    axes = figure.subplots()
+    y = list(range(len(rows)))[::-1]
+    for position, row in zip(y, rows.itertuples()):
+        color = PALETTE[4] if row.decision else PALETTE[0]
+        axes.plot([row.low, row.high], [position, position], color=color, linewidth=2.2)
+        axes.scatter([row.effect], [position], color=color, zorder=3, s=40)
+    axes.axvline(1.0, color="#3e4c59", linewidth=1)
+    axes.set_yticks(y, rows["label"].tolist())
+    axes.set_xlabel(t("plot.ex.metrics.x", lang))
+    axes.set_title(t("plot.ex.metrics.title", lang), loc="left", fontsize=12)
+    return figure
+
+
+def daily_arms_plot(daily: pd.DataFrame, labels: dict[str, str], lang: str) -> Figure:
+    """Daily leads and qualified leads per arm (7-day rolling means, raw counts faint)."""
+    figure = _figure(9.0, 3.8)
+    axes = figure.subplots()
+    colors = {"control": PALETTE[0], "variant": PALETTE[4]}
+    for arm, part in daily.groupby("arm"):
+        part = part.sort_values("day").set_index("day")
+        for column, style in (("leads", "-"), ("qualified", "--")):
+            smooth = part[column].rolling(7, min_periods=1).mean()
+            axes.plot(smooth.index, smooth, style, color=colors[arm],
+                      label=f"{labels[arm]}: {t('plot.ex.' + column, lang)}")
+            axes.scatter(part.index, part[column], color=colors[arm], s=6, alpha=0.25)
+    axes.set_ylabel(t("plot.ex.daily.y", lang))
+    axes.set_xlabel(t("plot.ex.daily.x", lang))
+    axes.set_title(t("plot.ex.daily.title", lang), loc="left", fontsize=12)
+    axes.legend(fontsize=8, ncols=2)
+    figure.autofmt_xdate()
+    return figure

@@ -1,0 +1,418 @@
+"""Experiment evaluation (SPEC 3.2, 3.2.1): fewer leads but better ones — is it worth it?
+
+:func:`evaluate` splits the leads into two arms (by campaign, by a column's value, or by
+two periods), finds each arm's exposure (spend from the spend table or the parameters;
+days or rows without spend), computes every metric per arm and as an effect, and applies
+the decision rule of SPEC 3.2.1 on qualified leads per ₽ — never on the qualified share
+alone, whose denominator the variant changes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from . import stats
+from .aggregate import period_mask
+from .errors import ScopeError
+from .jobs import parse_period
+from .loading import Dataset
+
+#: SPEC 3.2.1
+WORKLOAD_CUT = 0.8
+DETECT_CHANGE = 1.2
+POSTERIOR_DRAWS = 100_000
+POSTERIOR_SEED = 20261122
+SRM_THRESHOLD = 0.001
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One arm's counts and exposure."""
+
+    name: str
+    label: str
+    leads: int
+    mature_leads: int
+    qualified: int
+    contacted: int
+    contact_total: int
+    deals: int
+    deal_total: int
+    days: float
+    spend: float | None
+    units: float | None
+    first_day: pd.Timestamp | None
+    last_day: pd.Timestamp | None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric per arm and as an effect (``ratio`` for per-₽/per-day metrics and costs,
+    ``difference`` for rates)."""
+
+    name: str
+    control: float | None
+    variant: float | None
+    control_ci: tuple[float | None, float | None]
+    variant_ci: tuple[float | None, float | None]
+    effect: float | None
+    effect_ci: tuple[float | None, float | None]
+    p_value: float | None
+    effect_type: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"control": self.control, "variant": self.variant, "control_ci": list(self.control_ci),
+                "variant_ci": list(self.variant_ci), "effect": self.effect, "effect_ci": list(self.effect_ci),
+                "p_value": self.p_value, "effect_type": self.effect_type}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the experiment report shows."""
+
+    params: dict[str, Any]
+    control: Arm
+    variant: Arm
+    exposure: str  # "spend", "days" or "rows"
+    decision: str
+    decision_reason: str
+    decision_metric: str
+    ratio: stats.PoissonComparison
+    workload: stats.PoissonComparison
+    metrics: tuple[Metric, ...]
+    dispersion: float
+    overdispersed: bool
+    power_20: float | None
+    weeks_needed: float | None
+    p_variant_better: float | None
+    srm: stats.SampleRatioCheck | None
+    srm_unit: str | None
+    did: dict[str, Any] | None
+    weekday_mix: pd.DataFrame | None
+    daily: pd.DataFrame
+    warnings: tuple[str, ...]
+    skipped: tuple[str, ...]
+    deals_mature: bool
+    maturity_cut: pd.Timestamp | None = None
+    events_needed: float | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def figures(self) -> dict[str, Any]:
+        """``figures`` of the JSON summary (SPEC 4.1)."""
+        return {
+            "decision_metric": self.decision_metric,
+            "decision_reason": self.decision_reason,
+            "exposure": self.exposure,
+            "metrics": {metric.name: metric.to_json() for metric in self.metrics},
+            "p_variant_better": self.p_variant_better,
+            "ratio": self.ratio.ratio, "ratio_ci": list(self.ratio.ratio_ci),
+            "workload_ratio": self.workload.ratio, "workload_ratio_ci": list(self.workload.ratio_ci),
+            "dispersion": self.dispersion,
+            "power_to_detect_20pct": self.power_20,
+            "weeks_needed": self.weeks_needed,
+            "arms": {arm.name: {"label": arm.label, "leads": arm.leads, "mature_leads": arm.mature_leads,
+                                "qualified": arm.qualified, "deals": arm.deals, "days": arm.days, "spend": arm.spend}
+                     for arm in (self.control, self.variant)},
+            "srm_p_value": None if self.srm is None else self.srm.p_value,
+            "did": self.did,
+            "skipped_metrics": list(self.skipped),
+        }
+
+
+# --------------------------------------------------------------------------- arms
+
+def arm_masks(dataset: Dataset, params: dict[str, Any]) -> tuple[pd.Series, pd.Series]:
+    """Leads of the control and the variant arm (first leads; the scope channel when given)."""
+    leads = dataset.leads
+    base = ~leads["is_repeat"]
+    if params["scope_channel"]:
+        base &= leads["channel"].eq(params["scope_channel"])
+    kind = params["arms_by"]
+    if kind == "campaign":
+        return base & leads["campaign"].eq(params["control"]), base & leads["campaign"].eq(params["variant"])
+    if kind == "column":
+        column = leads[params["arm_column"]].astype(str)
+        return base & column.eq(params["control"]), base & column.eq(params["variant"])
+    control = parse_period(params["control"], "control")
+    variant = parse_period(params["variant"], "variant")
+    return base & period_mask(leads, *control), base & period_mask(leads, *variant)
+
+
+def check_arms(dataset: Dataset, params: dict[str, Any]) -> None:
+    """An arm with no leads is bad input (exit 2), named with what to do."""
+    control, variant = arm_masks(dataset, params)
+    for name, mask in (("control", control), ("variant", variant)):
+        if not mask.any():
+            where = f" in channel «{params['scope_channel']}»" if params["scope_channel"] else ""
+            raise ScopeError(f"the {name} arm «{params[name]}» has no leads{where}", value=params[name],
+                             hint="check the arm's name or period and --scope-channel")
+
+
+def _spend_rows(dataset: Dataset, params: dict[str, Any], arm: str, days: tuple | None) -> pd.DataFrame | None:
+    spend = dataset.spend
+    if spend is None:
+        return None
+    rows = pd.Series(True, index=spend.index)
+    if params["scope_channel"]:
+        rows &= spend["channel"].eq(params["scope_channel"])
+    if params["arms_by"] == "campaign":
+        rows &= spend["campaign"].eq(params[arm])
+    elif params["arms_by"] == "period" and days is not None:
+        rows &= (spend["date"] >= days[0].normalize()) & (spend["date"] <= days[1])
+    else:
+        return None
+    chosen = spend.loc[rows]
+    return chosen if len(chosen) and chosen["spend"].sum() > 0 else None
+
+
+def _arm(dataset: Dataset, params: dict[str, Any], name: str, mask: pd.Series, cut: pd.Timestamp) -> tuple[Arm, pd.DataFrame | None]:
+    leads = dataset.leads
+    chosen = leads.loc[mask]
+    created = chosen["created_at"]
+    if params["arms_by"] == "period":
+        first, last = parse_period(params[name], name)
+    else:
+        first, last = created.min().normalize(), created.max().normalize() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
+    spend_rows = _spend_rows(dataset, params, name, (first, last))
+    if spend_rows is not None and params["arms_by"] == "campaign":
+        first = min(first, spend_rows["date"].min())
+        last = max(last, spend_rows["date"].max() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1))
+    # qualification takes time: only days whose leads are old enough enter the per-₽ metrics
+    effective_last = min(last, cut)
+    mature = mask & period_mask(leads, first, effective_last)
+    days = max(0.0, (effective_last - first).total_seconds() / 86400.0)
+    spend = None
+    explicit = params[f"spend_{name}"]
+    if explicit is not None:
+        total_days = max(1e-9, (last - first).total_seconds() / 86400.0)
+        spend = float(explicit) * min(1.0, days / total_days)
+    elif spend_rows is not None:
+        spend = float(spend_rows.loc[spend_rows["date"] <= effective_last, "spend"].sum())
+    units = None
+    if spend_rows is not None:
+        for unit in ("impressions", "clicks"):
+            if unit in spend_rows and spend_rows[unit].notna().any():
+                units = float(spend_rows.loc[spend_rows["date"] <= effective_last, unit].sum())
+                break
+    deal_rows = mask & dataset.mature("deal")
+    contact_rows = mask & dataset.mature("contacted")
+    label = params[name]
+    arm = Arm(name, label, int(mask.sum()), int(mature.sum()), int((mature & leads["qualified"]).sum()),
+              int((contact_rows & leads["contacted"]).sum()), int(contact_rows.sum()),
+              int((deal_rows & leads["won"]).sum()), int(deal_rows.sum()), days, spend, units, first, effective_last)
+    daily = None
+    if mature.any():
+        day = leads.loc[mature, "created_at"].dt.normalize()
+        daily = pd.DataFrame({"day": day, "qualified": leads.loc[mature, "qualified"].astype(int)}) \
+            .groupby("day").agg(leads=("qualified", "size"), qualified=("qualified", "sum")).reset_index()
+        if spend_rows is not None and explicit is None:
+            per_day = spend_rows.groupby("date")["spend"].sum()
+            daily["spend"] = daily["day"].map(per_day).fillna(0.0)
+        daily["arm"] = name
+    return arm, daily
+
+
+def decide_experiment(ratio: stats.PoissonComparison, workload: stats.PoissonComparison,
+                      margin: float = 0.10) -> tuple[str, str]:
+    """SPEC 3.2.1 in order: (decision, reason) from R = variant/control on the decision metric
+    and W = variant/control leads per exposure, both with their (widened) intervals."""
+    low, high = ratio.ratio_ci
+    _, work_high = workload.ratio_ci
+    if low is not None and low > 1:
+        return "adopt_variant", "better"
+    if high is not None and high < 1:
+        return "keep_control", "worse"
+    if low is not None and low > 1 - margin and work_high is not None and work_high < WORKLOAD_CUT:
+        return "adopt_variant", "workload"
+    return "inconclusive", "inconclusive"
+
+
+# --------------------------------------------------------------------------- metrics
+
+def _ratio_metric(name: str, count_c: float, exposure_c: float, count_v: float, exposure_v: float, alpha: float,
+                  dispersion: float = 1.0, scale: float = 1.0, inverse: bool = False) -> Metric:
+    """A per-exposure metric (×scale) or a cost (inverse: exposure per event) with its ratio."""
+    comparison = stats.compare_poisson(count_v, exposure_v, count_c, exposure_c, alpha=alpha, dispersion=dispersion)
+    rate_c = stats.poisson_rate(count_c, exposure_c, alpha)
+    rate_v = stats.poisson_rate(count_v, exposure_v, alpha)
+
+    def shown(rate: stats.PoissonRate) -> tuple[float | None, tuple]:
+        if rate.rate is None:
+            return None, (None, None)
+        low, high = rate.ci
+        if not inverse:
+            return rate.rate * scale, (None if low is None else low * scale, None if high is None else high * scale)
+        value = 1 / rate.rate if rate.rate else None
+        return value, (1 / high if high else None, 1 / low if low else None)
+
+    control, control_ci = shown(rate_c)
+    variant, variant_ci = shown(rate_v)
+    effect, ci = comparison.ratio, comparison.ratio_ci
+    if inverse and effect:
+        effect, ci = 1 / effect, (1 / ci[1] if ci[1] else None, 1 / ci[0] if ci[0] else None)
+    elif inverse:
+        effect, ci = None, (None, None)
+    return Metric(name, control, variant, control_ci, variant_ci, effect, ci, comparison.p_value, "ratio")
+
+
+def _rate_metric(name: str, count_c: int, total_c: int, count_v: int, total_v: int, alpha: float) -> Metric:
+    comparison = stats.compare_rates(count_v, total_v, count_c, total_c, alpha=alpha)
+    c = stats.rate_interval(count_c, total_c, alpha)
+    v = stats.rate_interval(count_v, total_v, alpha)
+    return Metric(name, c.rate, v.rate, c.ci, v.ci, comparison.difference, comparison.difference_ci, comparison.p_value,
+                  "difference")
+
+
+def p_variant_better(q_control: float, exposure_control: float, q_variant: float, exposure_variant: float) -> float | None:
+    """P(λ_variant > λ_control) under independent Gamma(0.5 + q, exposure) posteriors (Jeffreys), seeded."""
+    if exposure_control <= 0 or exposure_variant <= 0:
+        return None
+    rng = np.random.default_rng(POSTERIOR_SEED)
+    control = rng.gamma(0.5 + q_control, 1.0 / exposure_control, POSTERIOR_DRAWS)
+    variant = rng.gamma(0.5 + q_variant, 1.0 / exposure_variant, POSTERIOR_DRAWS)
+    return float((variant > control).mean())
+
+
+def _dispersion(daily: pd.DataFrame | None, column: str, exposure: str) -> tuple[float, bool]:
+    if daily is None or len(daily) < 6:
+        return 1.0, False
+    offset = daily["spend"] if exposure == "spend" and "spend" in daily and (daily["spend"] > 0).all() else None
+    result = stats.count_dispersion(daily[column].to_numpy(), None if offset is None else offset.to_numpy(),
+                                    groups=daily["arm"].tolist())
+    return (max(1.0, result.phi) if result.overdispersed else 1.0), result.overdispersed
+
+
+def _did(dataset: Dataset, params: dict[str, Any], cut: pd.Timestamp, alpha: float) -> dict[str, Any] | None:
+    """Difference-in-differences of qualified leads per day against the untouched channels (METHODS 6)."""
+    if params["arms_by"] != "period" or not params["scope_channel"]:
+        return None
+    leads = dataset.leads
+    first = ~leads["is_repeat"]
+    scope = leads["channel"].eq(params["scope_channel"])
+    untouched = ~scope & leads["channel"].ne("unknown")
+    if not (untouched & first).any():
+        return None
+    counts = {}
+    for arm in ("control", "variant"):
+        start, end = parse_period(params[arm], arm)
+        window = period_mask(leads, start, min(end, cut)) & first
+        counts[arm] = (int((window & scope & leads["qualified"]).sum()), int((window & untouched & leads["qualified"]).sum()))
+    (qcs, qcu), (qvs, qvu) = counts["control"], counts["variant"]
+    if min(qcs, qcu, qvs, qvu) == 0:
+        return {"ratio_of_ratios": None, "ci": [None, None], "counts": counts}
+    log_ror = math.log(qvs / qcs) - math.log(qvu / qcu)
+    se = math.sqrt(1 / qvs + 1 / qcs + 1 / qvu + 1 / qcu)
+    z = sps.norm.ppf(1 - alpha / 2)
+    p_value = float(2 * sps.norm.sf(abs(log_ror) / se))
+    return {"ratio_of_ratios": math.exp(log_ror), "ci": [math.exp(log_ror - z * se), math.exp(log_ror + z * se)],
+            "p_value": p_value, "scope_change": qvs / qcs, "untouched_change": qvu / qcu,
+            "counts": {"control_scope": qcs, "control_untouched": qcu, "variant_scope": qvs, "variant_untouched": qvu}}
+
+
+def _weekday_mix(dataset: Dataset, control: pd.Series, variant: pd.Series) -> pd.DataFrame:
+    leads = dataset.leads
+    out = {}
+    for name, mask in (("control", control), ("variant", variant)):
+        out[name] = leads.loc[mask, "created_at"].dt.day_of_week.value_counts(normalize=True).reindex(range(7), fill_value=0.0)
+    return pd.DataFrame(out).rename_axis("weekday").reset_index()
+
+
+def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
+    """Evaluate the experiment of SPEC 3.2 with the decision rule of SPEC 3.2.1."""
+    alpha = params["alpha"]
+    margin = params["margin"]
+    leads = dataset.leads
+    control_mask, variant_mask = arm_masks(dataset, params)
+    qualified_days = dataset.mapping.settings.maturity_days.get("qualified", 14)
+    cut = dataset.as_of - pd.Timedelta(days=qualified_days)
+    control, daily_c = _arm(dataset, params, "control", control_mask, cut)
+    variant, daily_v = _arm(dataset, params, "variant", variant_mask, cut)
+    daily = pd.concat([d for d in (daily_c, daily_v) if d is not None], ignore_index=True) if (daily_c is not None or daily_v is not None) else pd.DataFrame()
+    warnings: list[str] = []
+    skipped: list[str] = []
+    has_spend = control.spend is not None and variant.spend is not None and control.spend > 0 and variant.spend > 0
+    if has_spend:
+        exposure, exp_c, exp_v, scale = "spend", control.spend / 1000, variant.spend / 1000, 1.0
+    elif params["arms_by"] == "column":
+        exposure, exp_c, exp_v, scale = "rows", float(control.mature_leads), float(variant.mature_leads), 1.0
+        skipped += ["leads_per_1000", "qualified_per_1000", "cpl", "cpql", "cac"]
+    else:
+        exposure, exp_c, exp_v, scale = "days", control.days, variant.days, 1.0
+        skipped += ["leads_per_1000", "qualified_per_1000", "cpl", "cpql", "cac"]
+    deals_mature = control.deal_total >= control.leads * 0.9 and variant.deal_total >= variant.leads * 0.9 \
+        and control.deal_total > 0 and variant.deal_total > 0
+    # deals decide only when mature AND present in both arms; otherwise qualified leads do
+    deals_decide = deals_mature and control.deals > 0 and variant.deals > 0
+    if not deals_mature:
+        warnings.append("immature_deals")
+    phi_q, over_q = _dispersion(daily if len(daily) else None, "qualified", exposure)
+    phi_l, over_l = _dispersion(daily if len(daily) else None, "leads", exposure)
+    if over_q or over_l:
+        warnings.append("overdispersed")
+    decision_metric = "deals_per_1000" if deals_decide and exposure == "spend" else \
+        ("qualified_per_1000" if exposure == "spend" else f"qualified_per_{'day' if exposure == 'days' else 'row'}")
+    events_c, events_v = (control.deals, variant.deals) if decision_metric == "deals_per_1000" else \
+        (control.qualified, variant.qualified)
+    ratio = stats.compare_poisson(events_v, exp_v, events_c, exp_c, alpha=alpha, dispersion=phi_q)
+    workload = stats.compare_poisson(variant.mature_leads, exp_v, control.mature_leads, exp_c, alpha=alpha,
+                                     dispersion=phi_l)
+    decision, reason = decide_experiment(ratio, workload, margin)
+    needed = stats.sample_size_poisson_ratio(DETECT_CHANGE, alpha=alpha) * phi_q
+    power_20 = stats.power_poisson_ratio(events_c, DETECT_CHANGE, alpha=alpha, dispersion=phi_q) if events_c else 0.0
+    if power_20 < 0.8:
+        warnings.append("underpowered")
+    weeks = None
+    if decision == "inconclusive" and control.days > 0:
+        weekly = events_c / (control.days / 7) if control.days else 0
+        weeks = stats.weeks_needed(needed, weekly, already=events_c) if weekly else None
+
+    metrics = [
+        _ratio_metric("leads_per_day", control.mature_leads, control.days, variant.mature_leads, variant.days, alpha,
+                      phi_l),
+        _rate_metric("qualified_rate", control.qualified, control.mature_leads, variant.qualified, variant.mature_leads,
+                     alpha),
+        _rate_metric("contact_rate", control.contacted, control.contact_total, variant.contacted, variant.contact_total,
+                     alpha),
+    ]
+    if has_spend:
+        metrics += [
+            _ratio_metric("leads_per_1000", control.mature_leads, exp_c, variant.mature_leads, exp_v, alpha, phi_l),
+            _ratio_metric("qualified_per_1000", control.qualified, exp_c, variant.qualified, exp_v, alpha, phi_q),
+            _ratio_metric("cpl", control.mature_leads, control.spend, variant.mature_leads, variant.spend, alpha, phi_l,
+                          inverse=True),
+            _ratio_metric("cpql", control.qualified, control.spend, variant.qualified, variant.spend, alpha, phi_q,
+                          inverse=True),
+        ]
+    else:
+        metrics.append(_ratio_metric(f"qualified_per_{'day' if exposure == 'days' else 'row'}", control.qualified,
+                                     exp_c, variant.qualified, exp_v, alpha, phi_q))
+    if control.deal_total and variant.deal_total:
+        metrics.append(_rate_metric("deal_rate", control.deals, control.deal_total, variant.deals, variant.deal_total,
+                                    alpha))
+        if has_spend:
+            metrics.append(_ratio_metric("cac", control.deals, control.spend, variant.deals, variant.spend, alpha,
+                                         inverse=True))
+    posterior = p_variant_better(events_c, exp_c, events_v, exp_v)
+
+    srm, srm_unit = None, None
+    shares = [float(part) for part in params["expected_split"].split(":")]
+    if params["arms_by"] == "column":
+        srm, srm_unit = stats.sample_ratio_check([control.leads, variant.leads], shares, SRM_THRESHOLD), "rows"
+    elif params["arms_by"] == "campaign" and control.units and variant.units:
+        srm, srm_unit = stats.sample_ratio_check([control.units, variant.units], shares, SRM_THRESHOLD), "impressions"
+    if srm is not None and srm.mismatch:
+        warnings.append("srm")
+    did, mix = None, None
+    if params["arms_by"] == "period":
+        warnings.insert(0, "time_split")
+        did = _did(dataset, params, cut, alpha)
+        mix = _weekday_mix(dataset, control_mask, variant_mask)
+    return Evaluation(params, control, variant, exposure, decision, reason, decision_metric, ratio, workload,
+                      tuple(metrics), phi_q, over_q, power_20, weeks, posterior, srm, srm_unit, did, mix, daily,
+                      tuple(dict.fromkeys(warnings)), tuple(skipped), deals_mature, cut, needed)

@@ -1,0 +1,122 @@
+"""Experiment evaluation (SPEC 3.2, 3.2.1) with exact counts and on the sample's planted experiment."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import stats
+from analysis.config import SAMPLE_LEADS, SAMPLE_SPEND
+from analysis.errors import ScopeError
+from analysis.experiment import check_arms, decide_experiment, evaluate, p_variant_better
+from analysis.jobs import experiment_parameters
+from analysis.loading import load_dataset
+
+from .conftest import SAMPLE_HEADERS, sample_row, write_csv
+
+
+def decision(qc, qv, lc, lv, spend_c=100.0, spend_v=100.0, margin=0.10):
+    ratio = stats.compare_poisson(qv, spend_v, qc, spend_c)
+    workload = stats.compare_poisson(lv, spend_v, lc, spend_c)
+    return decide_experiment(ratio, workload, margin)
+
+
+def test_methods_price_example_is_inconclusive_though_the_share_differs():
+    # METHODS 5: A 200 leads, 60 qualified; B 140 leads, 63 qualified; 100 000 ₽ each
+    share = stats.compare_rates(63, 140, 60, 200)
+    assert share.p_value < 0.01  # the share differs significantly ...
+    # ... but qualified per ₽ cannot tell the arms apart, and 30% fewer leads is not proven ≥ 20%
+    assert decision(60, 63, 200, 140) == ("inconclusive", "inconclusive")
+
+
+def test_clear_win_on_qualified_per_spend():
+    assert decision(200, 300, 1000, 1000) == ("adopt_variant", "better")
+
+
+def test_clear_loss_keeps_the_control():
+    assert decision(300, 200, 1000, 1000) == ("keep_control", "worse")
+
+
+def test_as_good_with_much_less_work_is_adopted_for_the_workload():
+    # R ≈ 1.0 (interval above 0.9), W = 0.6 (upper bound below 0.8)
+    result = decision(1000, 1000, 3000, 1800)
+    assert result == ("adopt_variant", "workload")
+
+
+def test_probability_variant_better_is_a_seeded_gamma_posterior():
+    assert p_variant_better(60, 100, 63, 100) == pytest.approx(0.61, abs=0.02)
+    assert p_variant_better(60, 100, 63, 100) == p_variant_better(60, 100, 63, 100)
+    assert p_variant_better(100, 100, 200, 100) > 0.999
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_dataset(SAMPLE_LEADS, SAMPLE_SPEND)
+
+
+def test_planted_price_in_ad_experiment(sample):
+    # planted effect 8: leads per ₽ × 0.65, qualified share × 1.75 → adopt_variant (README of the sample)
+    params = experiment_parameters(leads="x", arms_by="campaign", control="Creta без цены", variant="Creta с ценой",
+                                   scope_channel="Яндекс Директ")
+    check_arms(sample, params)
+    ev = evaluate(sample, params)
+    assert ev.decision == "adopt_variant"
+    assert ev.exposure == "spend" and ev.decision_metric == "qualified_per_1000"
+    assert ev.workload.ratio == pytest.approx(0.65, abs=0.05)
+    assert ev.ratio.ratio == pytest.approx(1.14, abs=0.08)
+    assert "time_split" not in ev.warnings and "srm" not in ev.warnings
+    assert "immature_deals" in ev.warnings  # Jul–Sep deals are not 90 days old by the end of October
+    figures = ev.figures()
+    for name in ("leads_per_1000", "qualified_rate", "qualified_per_1000", "cpl", "cpql"):
+        metric = figures["metrics"][name]
+        assert set(metric) >= {"control", "variant", "effect", "effect_ci", "p_value", "effect_type"}
+    assert figures["metrics"]["qualified_rate"]["effect_type"] == "difference"
+    assert figures["metrics"]["cpql"]["effect_type"] == "ratio"
+    assert 0.5 < figures["p_variant_better"] <= 1
+
+
+def test_time_split_warns_and_compares_with_untouched_channels(sample):
+    params = experiment_parameters(leads="x", arms_by="period", control="2026-09-01:2026-09-07",
+                                   variant="2026-09-08:2026-09-14", scope_channel="Яндекс Директ")
+    ev = evaluate(sample, params)
+    assert ev.warnings[0] == "time_split"
+    assert ev.did is not None and ev.did["ratio_of_ratios"] > 0
+    low, high = ev.did["ci"]
+    assert low < ev.did["ratio_of_ratios"] < high
+    assert len(ev.weekday_mix) == 7
+
+
+def arm_export(tmp_path, control_rows, variant_rows, qualified_share=0.4):
+    rows, lead_id = [], 1
+    for campaign, count in (("A", control_rows), ("B", variant_rows)):
+        for i in range(count):
+            status = "Квалифицирован" if i < count * qualified_share else "Отказ"
+            created = f"{1 + i % 28:02d}.0{6 + i % 3}.2026 {9 + i % 10}:00"
+            rows.append(sample_row(lead_id, created=created, campaign=campaign, status=status,
+                                   reason="" if status != "Отказ" else "Нет денег", phone=f"+7 901 {lead_id:07d}"))
+            lead_id += 1
+    return load_dataset(write_csv(tmp_path / "arms.csv", SAMPLE_HEADERS, rows), as_of="2026-11-30")
+
+
+def test_unbalanced_randomised_split_is_flagged(tmp_path):
+    data = arm_export(tmp_path, 600, 400)
+    params = experiment_parameters(leads="x", arms_by="column", arm_column="campaign", control="A", variant="B")
+    ev = evaluate(data, params)
+    assert "srm" in ev.warnings and ev.srm.p_value < 0.001
+    assert ev.exposure == "rows" and "qualified_per_1000" in ev.skipped
+
+
+def test_tiny_arms_are_underpowered(tmp_path):
+    data = arm_export(tmp_path, 12, 10)
+    params = experiment_parameters(leads="x", arms_by="campaign", control="A", variant="B",
+                                   spend_control=10000, spend_variant=10000)
+    ev = evaluate(data, params)
+    assert "underpowered" in ev.warnings and ev.decision == "inconclusive"
+    assert ev.exposure == "spend" and ev.weeks_needed is not None and ev.weeks_needed > 0
+
+
+def test_an_arm_without_leads_is_bad_input(sample):
+    params = experiment_parameters(leads="x", arms_by="campaign", control="Creta без цены", variant="Creta с ценой",
+                                   scope_channel="Авито")
+    with pytest.raises(ScopeError, match="has no leads in channel «Авито»"):
+        check_arms(sample, params)
