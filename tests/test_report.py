@@ -29,6 +29,10 @@ def check_html(text: str) -> None:
     assert "data:image/png;base64," in text, "plots are embedded"
 
 
+CAMPAIGN = "A <img src=x onerror=alert(1)>"
+CHANNEL = "<b>VK</b> & «Реклама»"
+
+
 @pytest.fixture(scope="module")
 def small_export(tmp_path_factory):
     from .conftest import SAMPLE_HEADERS, sample_row, write_csv
@@ -37,26 +41,29 @@ def small_export(tmp_path_factory):
     for i in range(120):
         status = ["Новый", "В работе", "Квалифицирован", "Визит в салон", "Продажа", "Отказ"][i % 6]
         rows.append(sample_row(i + 1, created=f"{1 + i % 28:02d}.{7 + i % 3:02d}.2026 {9 + i % 12:02d}:15",
-                               channel=["Авито", "Яндекс Директ", "<b>VK</b> & «Реклама»"][i % 3], status=status,
-                               reason="Нет денег" if status == "Отказ" else "", campaign=["A", "B"][i % 2],
+                               channel=["Авито", "Яндекс Директ", CHANNEL][i % 3], status=status,
+                               reason="Нет денег" if status == "Отказ" else "", campaign=[CAMPAIGN, "B"][i % 2],
                                phone=f"+7 (900) 111-{i // 100:02d}-{i % 100:02d}"))
     path = tmp_path_factory.mktemp("data") / "leads.csv"
     return write_csv(path, SAMPLE_HEADERS, rows)
 
 
-@pytest.mark.parametrize(("job", "kwargs"), [
-    ("diagnose", {"channel": ["Авито"], "claim": "no_contact", "complaint": "<script>alert(1)</script> не берут трубку"}),
-    ("experiment", {"arms_by": "campaign", "control": "A", "variant": "B", "lang": "en"}),
-    ("quarterly", {"quarter": "2026Q3"}),
+@pytest.mark.parametrize(("job", "kwargs", "shown"), [
+    ("diagnose", {"channel": ["Авито"], "claim": "no_contact", "complaint": "<script>alert(1)</script> не берут трубку"},
+     CHANNEL),
+    ("experiment", {"arms_by": "campaign", "control": CAMPAIGN, "variant": "B", "lang": "en"}, CAMPAIGN),
+    ("quarterly", {"quarter": "2026Q3"}, CHANNEL),
 ])
-def test_render_each_report(tmp_path, small_export, job, kwargs):
+def test_render_each_report(tmp_path, small_export, job, kwargs, shown):
     files = render_report(job, out_dir=tmp_path, progress=False, leads=str(small_export), **kwargs)
     assert files.html.exists() and files.notebook.exists() and files.summary.exists()
     assert re.fullmatch(rf"\d{{4}}-\d\d-\d\d-{job}-[a-z0-9-]+-[0-9a-f]{{6}}\.html", files.html.name)
     html = files.html.read_text(encoding="utf-8")
     check_html(html)
-    assert "&lt;b&gt;VK&lt;/b&gt; &amp; «Реклама»" in html and "<b>VK</b>" not in html
-    assert "<script>alert(1)</script>" not in html
+    import html as html_module
+
+    assert html_module.escape(shown, quote=True) in html, "user-controlled names appear escaped"
+    assert "<b>VK</b>" not in html and "<img src=x" not in html and "<script>alert(1)</script>" not in html
     summary = json.loads(files.summary.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
     assert summary["job"] == job
     for key in ("version", "parameters", "as_of", "inputs", "warnings", "figures"):
