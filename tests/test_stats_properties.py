@@ -154,6 +154,9 @@ def test_degenerate_inputs_of_every_other_function():
     (lambda: stats.kaplan_meier([1, -2], [True, True]), "≥ 0"),
     (lambda: stats.ratio_delta([1, 2], [1]), "one value per unit"),
     (lambda: stats.adjust_pvalues([0.2, 1.5]), "[0, 1]"),
+    (lambda: stats.noninferiority_rates(45, 100, 50, 100, 0.1, worse_is="Lower"), "lower or higher"),
+    (lambda: stats.power_poisson_ratio(100, 1.2, dispersion=0.5), "≥ 1"),
+    (lambda: stats.ratio_bootstrap([1, 2], [1]), "one value per unit"),
 ])
 def test_malformed_arguments_raise_statistics_errors(call, message):
     with pytest.raises(StatisticsError, match=__import__("re").escape(message)):

@@ -48,11 +48,17 @@ def test_risk_ratio_katz_and_score_cross_check():
 
 
 def test_fisher_and_boschloo():
-    # METHODS 9: fisher_exact([[3,7],[12,8]]) OR 0.2857142857, p 0.2450774612693653; Boschloo p 0.1418316377
+    # METHODS 9: fisher_exact([[3,7],[12,8]]) OR 0.2857142857, p 0.2450774612693653
     fisher = stats.exact_test(3, 10, 12, 20, method="fisher")
     assert fisher.odds_ratio == pytest.approx(0.2857142857, rel=1e-9)
     assert fisher.p_value == pytest.approx(0.2450774612693653, rel=1e-9)
-    assert stats.exact_test(3, 10, 12, 20, method="boschloo").p_value == pytest.approx(0.1418316377, rel=1e-8)
+    # METHODS 9 gives Boschloo p 0.1418316377 = boschloo_exact([[3,7],[12,8]]) as written, but scipy takes
+    # each COLUMN as a group, so that call conditions on the success/failure totals, not the group sizes.
+    # Brute force with the group sizes fixed (max over the nuisance rate of P(Fisher one-sided p ≤ observed)):
+    # one-sided 0.0782234, two-sided (scipy doubles the smaller one-sided p) 0.1564469 — what we return.
+    assert sps.boschloo_exact([[3, 7], [12, 8]]).pvalue == pytest.approx(0.1418316377, rel=1e-8)  # METHODS' call
+    assert stats.exact_test(3, 10, 12, 20, method="boschloo").p_value == pytest.approx(0.1564468996, rel=1e-8)
+    assert stats.exact_test(3, 10, 12, 20, "smaller", method="boschloo").p_value == pytest.approx(0.0782234, abs=1e-6)
     assert stats.exact_test(3, 10, 12, 20).test == "boschloo"
     assert stats.exact_test(3, 300, 12, 200).test == "fisher"  # Boschloo's cost grows with n1·n2
 
@@ -114,6 +120,10 @@ def test_power_for_two_rates():
     assert stats.cohens_h(0.25, 0.20) == pytest.approx(0.11990233319498567, rel=REL)
     assert stats.sample_size_two_rates(0.25, 0.20) == pytest.approx(1091.8961587, rel=1e-9)
     assert stats.sample_size_two_rates(0.25, 0.20, method="onetail") == pytest.approx(1093.7390458, rel=1e-9)
+    # with unequal groups the answer is group 1's size: n1(r1, r2, k) · k = n1(r2, r1, 1/k) (both are group 2's)
+    for method in ("cohens_h", "onetail"):
+        n1 = stats.sample_size_two_rates(0.25, 0.20, ratio=2, method=method)
+        assert n1 * 2 == pytest.approx(stats.sample_size_two_rates(0.20, 0.25, ratio=0.5, method=method), rel=1e-6)
     assert stats.power_two_rates(0.25, 0.20, 1091.8961587) == pytest.approx(0.8, abs=1e-9)
 
 
@@ -132,6 +142,8 @@ def test_funnel_limits():
     assert (normal.low_95, normal.high_95) == pytest.approx((0.17298, 0.42702), abs=1e-5)
     assert (exact.low_95, exact.high_95) == pytest.approx((0.166139, 0.420136), abs=1e-6)
     assert (normal.low_998, normal.high_998) == pytest.approx((0.09973, 0.50027), abs=1e-5)
+    # exact 99.8%, checked independently by the reviewer's own interpolation: (0.103130, 0.499070)
+    assert (exact.low_998, exact.high_998) == pytest.approx((0.103130, 0.499070), abs=1e-6)
     # plain binom.ppf/n is not Spiegelhalter's limit (METHODS 2)
     assert sps.binom.ppf(0.025, 50, 0.3) / 50 == pytest.approx(0.18) != exact.low_95
 
@@ -205,7 +217,8 @@ def test_adjusted_gap_by_hand():
     assert result.scope_rate == pytest.approx(2 / 3 * 0.8 + 1 / 3 * 0.4)
     assert result.baseline_rate == pytest.approx(2 / 3 * 0.9 + 1 / 3 * 0.3)
     assert result.gap == pytest.approx(0.7 - 2 / 3 * 0.8 - 1 / 3 * 0.4)
-    variance = (4 / 9) * 0.8 * 0.2 / 50 + (1 / 9) * 0.4 * 0.6 / 50 + (4 / 9) * 0.9 * 0.1 / 200 + (1 / 9) * 0.3 * 0.7 / 100
+    # variance with each stratum's pooled rate: fast 220/250 = 0.88, slow 50/150 = 1/3
+    variance = (4 / 9) * 0.88 * 0.12 * (1 / 50 + 1 / 200) + (1 / 9) * (1 / 3) * (2 / 3) * (1 / 50 + 1 / 100)
     assert result.standard_error == pytest.approx(math.sqrt(variance))
     assert result.coverage == pytest.approx(300 / 310)
     assert result.strata_used == 2 and result.warnings == ()
@@ -313,6 +326,29 @@ def test_mde_is_the_effect_with_the_target_power():
 def test_group_scan_corrects_for_the_number_of_groups():
     result = stats.compare_groups(["A", "B", "C", "D"], [30, 45, 44, 60], [200, 100, 100, 130])
     table = result.table.set_index("group")
-    assert table.loc["A", "flagged"] and table.loc["A", "p_adjusted"] >= table.loc["A", "p_value"]
+    assert table.loc["A", "flagged"]
+    # Holm by hand: A has the smallest of 4 p-values, so its adjusted p is 4 × p
+    assert table.loc["A", "p_adjusted"] == pytest.approx(min(1.0, 4 * table.loc["A", "p_value"]))
     assert result.homogeneity_df == 3 and result.homogeneity_p < 0.001
     assert "A (15% vs" in result.summary("en", "qualified share")
+
+
+def test_thin_strata_keep_a_positive_variance():
+    # every scope stratum at 0% or 100%: the plug-in variance would be zero; the pooled one is not
+    result = stats.standardised_gap([2, 0], [2, 2], [40, 10], [50, 50])
+    assert result.standard_error > 0.1 and result.ci[0] < result.gap < result.ci[1]
+
+
+def test_one_sided_directions():
+    assert stats.compare_rates(6, 15, 1, 15, alternative="larger").p_value < 0.05
+    assert stats.compare_rates(6, 15, 1, 15, alternative="smaller").p_value > 0.9
+
+
+def test_zero_control_events_still_give_a_test_and_a_lower_bound():
+    result = stats.compare_poisson(20, 10, 0, 10)
+    assert result.p_value < 0.001 and result.ratio is None
+    assert result.ratio_ci[0] is not None and result.ratio_ci[0] > 1 and result.ratio_ci[1] is None
+
+
+def test_bootstrap_refuses_false_precision():
+    assert stats.ratio_bootstrap([1, 2], [200, 300]).ci == (None, None)

@@ -24,6 +24,7 @@ from ._common import check_alpha, check_nonnegative, clean, clean_pair, format_p
 #: Bootstrap resamples over units (days) for the ratio fallback; seeded for repeatable reports.
 BOOTSTRAP_RESAMPLES = 4000
 BOOTSTRAP_SEED = 20261122
+MIN_BOOTSTRAP_UNITS = 5
 
 
 @dataclass(frozen=True)
@@ -102,13 +103,19 @@ def compare_poisson(count1: float, exposure1: float, count2: float, exposure2: f
         return PoissonComparison(count1, exposure1, count2, exposure2, rate1, rate2, None, (None, None), None, None,
                                  dispersion, alpha, (messages.NO_DATA,))
     warnings = [messages.OVERDISPERSED] if dispersion > 1 else []
-    if count2 == 0 or count1 + count2 == 0:
+    if count1 + count2 == 0:
         warnings.append(messages.RATIO_UNDEFINED)
-        return PoissonComparison(count1, exposure1, count2, exposure2, rate1, rate2, None, (None, None), None,
-                                 1.0 if count1 + count2 == 0 else None, dispersion, alpha, tuple(warnings))
+        return PoissonComparison(count1, exposure1, count2, exposure2, rate1, rate2, None, (None, None), None, 1.0,
+                                 dispersion, alpha, tuple(warnings))
     scaled = (count1 / dispersion, exposure1 / dispersion, count2 / dispersion, exposure2 / dispersion)
-    result = test_poisson_2indep(*scaled, method="score", compare="ratio")
-    ci = clean_pair(confint_poisson_2indep(*scaled, method="score", compare="ratio", alpha=alpha))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = test_poisson_2indep(*scaled, method="score", compare="ratio")
+        ci = clean_pair(confint_poisson_2indep(*scaled, method="score", compare="ratio", alpha=alpha))
+    if count2 == 0:
+        # no events in group 2: the ratio is unbounded above, but the test and the lower bound still speak
+        warnings.append(messages.RATIO_UNDEFINED)
+        return PoissonComparison(count1, exposure1, count2, exposure2, rate1, rate2, None, (ci[0], None),
+                                 clean(result.statistic), clean(result.pvalue), dispersion, alpha, tuple(warnings))
     return PoissonComparison(count1, exposure1, count2, exposure2, rate1, rate2, rate1 / rate2, ci,
                              clean(result.statistic), clean(result.pvalue), dispersion, alpha, tuple(warnings))
 
@@ -241,17 +248,29 @@ def ratio_delta(numerator: Sequence[float], denominator: Sequence[float], alpha:
 
 def ratio_bootstrap(numerator: Sequence[float], denominator: Sequence[float], alpha: float = 0.05,
                     resamples: int = BOOTSTRAP_RESAMPLES) -> RatioEstimate:
-    """Percentile bootstrap of Σy/Σx over units (never over leads), seeded."""
+    """Percentile bootstrap of Σy/Σx over units (never over leads), seeded.
+
+    Fewer than :data:`MIN_BOOTSTRAP_UNITS` units give the ratio without an interval: a
+    bootstrap of two days would claim a precision it does not have.
+    """
     alpha = check_alpha(alpha)
     y = np.asarray(numerator, dtype=float)
     x = np.asarray(denominator, dtype=float)
+    if y.shape != x.shape or y.ndim != 1:
+        raise StatisticsError("numerator and denominator need one value per unit")
+    if (x < 0).any() or not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise StatisticsError("denominators must be finite and ≥ 0")
     n = len(y)
     if n == 0 or x.sum() == 0:
         return RatioEstimate(None, (None, None), None, n, "none", alpha, (messages.NO_DATA,))
+    if n < MIN_BOOTSTRAP_UNITS:
+        return RatioEstimate(y.sum() / x.sum(), (None, None), None, n, "none", alpha, (messages.SMALL_SAMPLE,))
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     index = rng.integers(0, n, size=(resamples, n))
     sums_x = x[index].sum(axis=1)
     keep = sums_x > 0
+    if keep.sum() < 2:
+        return RatioEstimate(y.sum() / x.sum(), (None, None), None, n, "none", alpha, (messages.SMALL_SAMPLE,))
     ratios = y[index].sum(axis=1)[keep] / sums_x[keep]
     low, high = np.quantile(ratios, [alpha / 2, 1 - alpha / 2])
     return RatioEstimate(y.sum() / x.sum(), (float(low), float(high)), float(ratios.std(ddof=1)), n, "bootstrap",

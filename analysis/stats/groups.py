@@ -111,6 +111,8 @@ def compare_groups(labels: Sequence[str], counts: Sequence[int], nobs: Sequence[
         else:
             result = sps.chi2_contingency(observed, correction=False)
             chi2, df, p_value = clean(result.statistic), int(result.dof), clean(result.pvalue)
+            if result.expected_freq.min() < 5:
+                warnings.append(messages.SMALL_SAMPLE)
         valid = table["p_value"].notna()
         adjusted = pd.Series(np.nan, index=table.index)
         if valid.any():

@@ -59,7 +59,8 @@ def sample_size_two_rates(rate1: float, rate2: float, alpha: float = 0.05, power
     if rate1 == rate2:
         raise StatisticsError("rate1 and rate2 are equal: there is no effect to detect")
     if method == "onetail":
-        return float(samplesize_proportions_2indep_onetail(rate2 - rate1, rate1, power, ratio=ratio, alpha=alpha,
+        # signature (diff, prop2, power, ratio): it returns the size of the group with prop1 = prop2 + diff
+        return float(samplesize_proportions_2indep_onetail(rate1 - rate2, rate2, power, ratio=ratio, alpha=alpha,
                                                            alternative="two-sided"))
     if method != "cohens_h":
         raise StatisticsError(f"method «{method}» is not cohens_h or onetail")
@@ -120,6 +121,8 @@ def power_poisson_ratio(events_control: float, rate_ratio: float, alpha: float =
     alpha = check_alpha(alpha)
     events = check_nonnegative(events_control, "events_control")
     rate_ratio = check_nonnegative(rate_ratio, "rate_ratio", positive=True)
+    if check_nonnegative(dispersion, "dispersion", positive=True) < 1:
+        raise StatisticsError(f"dispersion = {dispersion} must be ≥ 1 (1 = Poisson)")
     if events == 0 or rate_ratio == 1:
         return alpha if rate_ratio == 1 else 0.0
     se = math.sqrt(dispersion * (1 / events) * (1 / rate_ratio + 1))

@@ -16,6 +16,7 @@ from statsmodels.stats.proportion import (
     confint_proportions_2indep, proportion_confint, test_proportions_2indep,
 )
 
+from ..errors import StatisticsError
 from ..i18n import t
 from . import messages
 from ._common import (
@@ -179,7 +180,7 @@ def compare_rates(count1: int, nobs1: int, count2: int, nobs2: int, alpha: float
             low, high = clean_pair(confint_proportions_2indep(count1, nobs1, count2, nobs2, method="score",
                                                               compare="ratio", alpha=alpha))
             # the score interval's root finder can land a hair past the estimate at the boundaries
-            ratio_ci = (None if low is None else min(low, ratio), None if high is None else max(high, ratio))
+            ratio_ci = (None if low is None else max(0.0, min(low, ratio)), None if high is None else max(high, ratio))
         except (ValueError, ZeroDivisionError, FloatingPointError):
             warnings.append(messages.RATIO_UNDEFINED)
     else:
@@ -237,8 +238,11 @@ def exact_test(count1: int, nobs1: int, count2: int, nobs2: int, alternative: Al
 
     Examples
     --------
-    >>> round(exact_test(3, 10, 12, 20, method="boschloo").p_value, 10)  # METHODS 9
-    0.1418316377
+    scipy's ``boschloo_exact`` takes each *column* as a group (its Notes), so the table with
+    groups as rows is transposed for it; Fisher's test is the same either way.
+
+    >>> round(exact_test(3, 10, 12, 20, method="boschloo").p_value, 10)
+    0.1564468996
     """
     count1, nobs1 = check_count(count1, nobs1, "count1")
     count2, nobs2 = check_count(count2, nobs2, "count2")
@@ -249,7 +253,7 @@ def exact_test(count1: int, nobs1: int, count2: int, nobs2: int, alternative: Al
     fisher = sps.fisher_exact(table, alternative=scipy_alternative)
     odds = clean(fisher.statistic)
     if method == "boschloo" or (method == "auto" and max(nobs1, nobs2) <= BOSCHLOO_MAX_N):
-        return ExactTest(float(sps.boschloo_exact(table, alternative=scipy_alternative).pvalue), odds, "boschloo")
+        return ExactTest(float(sps.boschloo_exact(table.T, alternative=scipy_alternative).pvalue), odds, "boschloo")
     return ExactTest(float(fisher.pvalue), odds, "fisher")
 
 
@@ -292,6 +296,8 @@ def noninferiority_rates(count1: int, nobs1: int, count2: int, nobs2: int, margi
     """
     alpha = check_alpha(alpha)
     margin = check_nonnegative(margin, "margin", positive=True)
+    if worse_is not in ("lower", "higher"):
+        raise StatisticsError(f"worse_is «{worse_is}» is not lower or higher")
     count1, nobs1 = check_count(count1, nobs1, "count1")
     count2, nobs2 = check_count(count2, nobs2, "count2")
     if not nobs1 or not nobs2:

@@ -65,7 +65,8 @@ def standardised_gap(scope_count: Sequence[int], scope_nobs: Sequence[int], base
     Both groups are restricted to the strata the scope covers (scope n_k > 0 and baseline
     n_k > 0); weights w_k = the baseline's n_k share among them, renormalised. The scope's
     standardised rate Σ w_k p_s,k is compared with the baseline's Σ w_k p_b,k; the variance
-    of the gap is Σ w_k² p_s,k(1 − p_s,k)/n_s,k + Σ w_k² p_b,k(1 − p_b,k)/n_b,k (delta method).
+    of the gap is Σ w_k² p̄_k(1 − p̄_k)(1/n_s,k + 1/n_b,k) (delta method), with p̄_k the stratum's
+    pooled rate: the per-group plug-in is zero in thin strata at 0% or 100% and too narrow.
     """
     alpha = check_alpha(alpha)
     arrays = [np.asarray(a, dtype=float) for a in (scope_count, scope_nobs, baseline_count, baseline_nobs)]
@@ -83,7 +84,10 @@ def standardised_gap(scope_count: Sequence[int], scope_nobs: Sequence[int], base
     pb = kb[covered] / nb[covered]
     scope_rate = float((weights * ps).sum())
     baseline_rate = float((weights * pb).sum())
-    variance = float((weights ** 2 * ps * (1 - ps) / ns[covered]).sum() + (weights ** 2 * pb * (1 - pb) / nb[covered]).sum())
+    # the plug-in p(1-p)/n is 0 in a thin stratum at 0% or 100% and makes the interval too narrow
+    # (coverage 0.79 with 2 scope leads per stratum in simulation); the stratum's pooled rate keeps it near 0.95
+    pooled = (ks[covered] + kb[covered]) / (ns[covered] + nb[covered])
+    variance = float((weights ** 2 * pooled * (1 - pooled) * (1 / ns[covered] + 1 / nb[covered])).sum())
     gap = baseline_rate - scope_rate if higher_is_better else scope_rate - baseline_rate
     se = math.sqrt(variance)
     z = sps.norm.ppf(1 - alpha / 2)
@@ -184,13 +188,14 @@ class GLMResult:
 
 
 def binomial_glm(frame: pd.DataFrame, successes: str, trials: str, terms: Sequence[str],
-                 reference: dict[str, str] | None = None, alpha: float = 0.05, cluster: str | None = None) -> GLMResult:
+                 reference: dict[str, str] | None = None, alpha: float = 0.05) -> GLMResult:
     """Grouped-binomial GLM (logit) of ``successes`` out of ``trials`` on categorical ``terms``.
 
     Fitted on aggregated counts (one row per cell), which gives the coefficients and
     standard errors of the row-level logit in milliseconds instead of seconds (issue 3).
     ``reference`` names each term's reference level (default: its largest level).
-    ``cluster`` names a column for cluster-robust errors (e.g. manager).
+    Cluster-robust errors are not offered: on aggregated cells statsmodels' small-sample
+    factor counts cells, not leads, and inflates them.
     """
     alpha = check_alpha(alpha)
     missing = [c for c in (successes, trials, *terms) if c not in frame]
@@ -219,14 +224,8 @@ def binomial_glm(frame: pd.DataFrame, successes: str, trials: str, terms: Sequen
             columns[f"{term}[{level}]"] = (values == level).to_numpy(dtype=float)
             labels.append((term, level))
     design = pd.DataFrame(columns)
-    model = sm.GLM(np.column_stack([k, n - k]), design, family=sm.families.Binomial())
-    if cluster is not None:
-        groups = pd.factorize(data[cluster])[0]
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
-        cov_type = "cluster"
-    else:
-        fit = model.fit()
-        cov_type = "nonrobust"
+    fit = sm.GLM(np.column_stack([k, n - k]), design, family=sm.families.Binomial()).fit()
+    cov_type = "nonrobust"
     interval = np.asarray(fit.conf_int(alpha=alpha))
     with np.errstate(over="ignore"):  # a separated level's odds ratio is infinite: shown as such, not a crash
         odds, odds_low, odds_high = np.exp(np.asarray(fit.params)), np.exp(interval[:, 0]), np.exp(interval[:, 1])
@@ -238,4 +237,7 @@ def binomial_glm(frame: pd.DataFrame, successes: str, trials: str, terms: Sequen
         "coefficient": params, "std_error": bse, "odds_ratio": odds,
         "odds_ratio_low": odds_low, "odds_ratio_high": odds_high, "p_value": pvalues,
     })
-    return GLMResult(table, int(n.sum()), clean(fit.aic), cov_type, alpha)
+    warnings = (messages.RATIO_UNDEFINED,) if not np.isfinite(table[["odds_ratio_low", "odds_ratio_high"]]).all().all() else ()
+    table[["odds_ratio", "odds_ratio_low", "odds_ratio_high"]] = table[["odds_ratio", "odds_ratio_low", "odds_ratio_high"]] \
+        .where(np.isfinite(table[["odds_ratio", "odds_ratio_low", "odds_ratio_high"]]))
+    return GLMResult(table, int(n.sum()), clean(fit.aic), cov_type, alpha, warnings)

@@ -125,7 +125,10 @@ def test_association(observed: Sequence[Sequence[int]] | np.ndarray, row_labels:
     expected = sps.contingency.expected_freq(frame.to_numpy())
     if not cochran_ok(expected):
         candidate = frame.copy()
-        order = candidate.sum(axis=0).sort_values().index.tolist()
+        # only columns with an expected count below 5 are rare enough to merge; informative
+        # large columns are never folded into "other" (then the p-value comes from Monte Carlo)
+        rare = pd.Series(expected.min(axis=0) < 5, index=frame.columns)
+        order = [c for c in candidate.sum(axis=0).sort_values().index if rare[c]]
         merged_list: list[str] = []
         for column in order:
             if candidate.shape[1] <= 2 or cochran_ok(sps.contingency.expected_freq(candidate.to_numpy())):
