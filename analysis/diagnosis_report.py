@@ -10,7 +10,7 @@ import pandas as pd
 from .config import UNKNOWN
 from .diagnosis import Diagnosis
 from .display import Html, Section, callout, escape, figure, format_number, format_share, heading, paragraph, section, table
-from .i18n import t
+from .i18n import reason_label, t
 from .plots import funnel_plot, stage_comparison_plot, survival_plot, trend_plot
 from .stats._common import format_p
 
@@ -54,7 +54,7 @@ def _pts(value: float | None, lang: str) -> str:
 
 
 def _metric_label(dx: Diagnosis, lang: str) -> str:
-    return t(f"dx.metric.{dx.metric}", lang, reason=dx.claim)
+    return t(f"dx.metric.{dx.metric}", lang, reason=reason_label(dx.claim, lang))
 
 
 def _label(value: str, lang: str) -> str:
@@ -271,7 +271,7 @@ def reasons_section(dx: Diagnosis, lang: str) -> Section:
     if len(dx.reasons):
         frame = dx.reasons.sort_values("scope_lost", ascending=False)
         shown = pd.DataFrame({
-            t("col.reason", lang): frame["reason"], t("col.owner", lang): frame["owner"].map(lambda o: t(f"owner.{o}", lang)),
+            t("col.reason", lang): frame["reason"].map(lambda r: reason_label(r, lang)), t("col.owner", lang): frame["owner"].map(lambda o: t(f"owner.{o}", lang)),
             t("col.scope_lost", lang): frame["scope_lost"].astype("int64"),
             t("col.baseline_lost", lang): frame["baseline_lost"].astype("int64"),
             t("col.scope_reason_rate", lang): frame["scope_rate"].map(lambda v: format_share(v, lang)),

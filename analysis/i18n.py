@@ -593,3 +593,141 @@ TEXTS.update({
     "plot.ex.leads": {"ru": "лиды", "en": "leads"},
     "plot.ex.qualified": {"ru": "квалиф.", "en": "qualified"},
 })
+
+
+# quarterly report (analysis.quarterly_report)
+TEXTS.update({
+    "q.section.kpis": {"ru": "Квартал на одном экране", "en": "The quarter on one screen"},
+    "q.section.findings": {"ru": "Главное", "en": "Key findings"},
+    "q.section.funnel": {"ru": "Воронка квартала", "en": "The quarter's funnel"},
+    "q.section.channels": {"ru": "Каналы", "en": "Channels"},
+    "q.section.trends": {"ru": "Динамика по месяцам и неделям", "en": "Monthly and weekly trends"},
+    "q.section.processing": {"ru": "Скорость и качество обработки", "en": "Processing speed and quality"},
+    "q.section.reasons": {"ru": "Причины отказа", "en": "Disqualification reasons"},
+    "q.section.budget": {"ru": "Бюджет: где деньги работают лучше", "en": "Budget: where money works best"},
+    "q.kpi.leads": {"ru": "Лиды", "en": "Leads"},
+    "q.kpi.qualified_rate": {"ru": "Доля квалифицированных", "en": "Qualified share"},
+    "q.kpi.contact_rate": {"ru": "Доля дозвона", "en": "Contact rate"},
+    "q.kpi.deals": {"ru": "Сделки", "en": "Deals"},
+    "q.kpi.spend": {"ru": "Расход, ₽", "en": "Spend, ₽"},
+    "q.kpi.cpl": {"ru": "Цена лида, ₽", "en": "Cost per lead, ₽"},
+    "q.kpi.cpql": {"ru": "Цена квалиф. лида, ₽", "en": "Cost per qualified lead, ₽"},
+    "q.kpi.cac": {"ru": "Цена сделки, ₽", "en": "Cost per deal, ₽"},
+    "q.kpi.roas": {"ru": "Выручка на 1 ₽ (ДРР {drr})", "en": "Revenue per ₽ (ad cost share {drr})"},
+    "q.kpi.romi": {"ru": "ROMI при марже {margin}", "en": "ROMI at margin {margin}"},
+    "q.kpi.sla_15": {"ru": "Ответ за 15 рабочих минут", "en": "Answered within 15 working min"},
+    "q.kpi.sla_30": {"ru": "Ответ за 30 рабочих минут", "en": "Answered within 30 working min"},
+    "q.vs.previous": {"ru": "к прошлому кварталу", "en": "vs previous quarter"},
+    "q.vs.year_ago": {"ru": "к тому же кварталу год назад", "en": "vs same quarter a year ago"},
+    "q.change.up": {"ru": "▲ рост, больше случайности", "en": "▲ up, beyond noise"},
+    "q.change.down": {"ru": "▼ снижение, больше случайности", "en": "▼ down, beyond noise"},
+    "q.change.flat": {"ru": "≈ в пределах случайности", "en": "≈ within noise"},
+    "q.change.untested": {"ru": "решение, не случайность", "en": "a decision, not chance"},
+    "q.change.immature": {"ru": "этап ещё не «созрел»", "en": "stage not mature yet"},
+    "q.change.none": {"ru": "нет данных", "en": "no data"},
+    "col.kpi": {"ru": "Показатель", "en": "KPI"},
+    "col.now": {"ru": "Квартал", "en": "Quarter"},
+    "col.previous": {"ru": "Прошлый квартал", "en": "Previous quarter"},
+    "col.year_ago": {"ru": "Год назад", "en": "A year ago"},
+    "col.change_previous": {"ru": "Изменение к прошлому", "en": "Change vs previous"},
+    "col.change_year": {"ru": "Изменение к году назад", "en": "Change vs a year ago"},
+    "q.cohort": {"ru": "Показатели — по лидам, созданным в квартале, с их исходом на {as_of}. Повторные обращения "
+                       "({repeats}) не считаются новыми лидами.",
+                 "en": "KPIs are cohort figures: leads created in the quarter, their outcome as of {as_of}. Repeat "
+                       "requests ({repeats}) are not counted as new leads."},
+    "q.partial": {"ru": "Квартал ещё не закончился: данные по {as_of}. Сравнение с полными кварталами смещено.",
+                  "en": "The quarter is not over: data up to {as_of}. Comparisons with full quarters are biased."},
+    "q.immature": {"ru": "Этапы «{stages}» ещё не успели завершиться для лидов конца квартала: их число будет расти, "
+                         "сравнение с прошлыми кварталами помечено.",
+                   "en": "Stages «{stages}» have not had time to complete for the quarter's late leads: their counts will "
+                         "still grow; comparisons are flagged."},
+    "q.no_spend": {"ru": "Файл расходов не передан: цена лида, квалифицированного лида и сделки не считаются "
+                         "(передайте --spend).",
+                   "en": "No spend file was given: cost per lead, per qualified lead and per deal are not computed "
+                         "(pass --spend)."},
+    "q.no_history": {"ru": "Данных за прошлые периоды нет: сравнение невозможно.",
+                     "en": "The data does not reach back: no comparison is possible."},
+    "q.finding.change": {"ru": "{kpi}: {now} против {then} в прошлом квартале — {direction} ({p}).",
+                         "en": "{kpi}: {now} vs {then} last quarter — {direction} ({p})."},
+    "q.finding.budget": {"ru": "Квалифицированный лид в «{to}» стоит {to_cpql} ₽, в «{from_}» — {from_cpql} ₽: разница "
+                               "больше неопределённости; часть бюджета стоит перенести.",
+                         "en": "A qualified lead costs {to_cpql} ₽ in «{to}» and {from_cpql} ₽ in «{from_}»: the difference "
+                               "exceeds the uncertainty; consider moving budget."},
+    "q.finding.sla": {"ru": "За 15 рабочих минут отвечают {share} лидов.", "en": "{share} of leads are answered within 15 working minutes."},
+    "q.finding.reason": {"ru": "Самая частая причина отказа — «{reason}» ({share} отказов).",
+                         "en": "The most frequent loss reason is «{reason}» ({share} of losses)."},
+    "q.finding.immature": {"ru": "Этапы «{stages}» для лидов конца квартала ещё не завершились.",
+                           "en": "Stages «{stages}» are not yet complete for the quarter's late leads."},
+    "q.finding.partial": {"ru": "Квартал неполный.", "en": "The quarter is partial."},
+    "q.funnel.stage.impressions": {"ru": "Показы", "en": "Impressions"},
+    "q.funnel.stage.clicks": {"ru": "Клики", "en": "Clicks"},
+    "q.funnel.stage.leads": {"ru": "Лиды", "en": "Leads"},
+    "q.funnel.stage.contacted": {"ru": "Контакт", "en": "Contacted"},
+    "q.funnel.stage.qualified": {"ru": "Квалифицированы", "en": "Qualified"},
+    "q.funnel.stage.visited": {"ru": "Визит", "en": "Visit"},
+    "q.funnel.stage.won": {"ru": "Сделка", "en": "Deal"},
+    "col.count_abs": {"ru": "Количество", "en": "Count"},
+    "col.conversion": {"ru": "Конверсия из предыдущего", "en": "Conversion from previous"},
+    "q.funnel.note": {"ru": "Показы и клики — только платные каналы из файла расходов; лиды — все каналы.",
+                      "en": "Impressions and clicks cover the paid channels of the spend file only; leads cover all channels."},
+    "col.qualified_share_ci": {"ru": "Доля квалиф. (сглажено, 95%)", "en": "Qualified share (shrunk, 95%)"},
+    "col.qoq": {"ru": "К прошлому кварталу", "en": "QoQ"},
+    "col.roas": {"ru": "Выручка / расход", "en": "Revenue / spend"},
+    "q.channels.note": {"ru": "Доля квалифицированных у маленьких каналов «сглажена» к общей (эмпирический Байес): так мелкий "
+                              "канал не выглядит лучшим или худшим из-за пары лидов.",
+                        "en": "Small channels' qualified shares are shrunk toward the overall rate (empirical Bayes), so a "
+                              "tiny channel does not look best or worst because of a few leads."},
+    "plot.q.monthly.title": {"ru": "Лиды, квалифицированные и сделки по месяцам", "en": "Leads, qualified and deals by month"},
+    "plot.q.weekly.title": {"ru": "Лиды по неделям", "en": "Leads by week"},
+    "plot.q.quarter": {"ru": "отчётный квартал", "en": "report quarter"},
+    "plot.q.holidays": {"ru": "праздничные недели", "en": "holiday weeks"},
+    "q.seasonality": {"ru": "Сезонность (лиды в день к среднему месяцу): {months}.",
+                      "en": "Seasonality (leads per day against the average month): {months}."},
+    "q.processing.text": {"ru": "Время до первого контакта за квартал: медиана {median} рабочих минут, 90-й процентиль {p90}.",
+                          "en": "Time to first contact this quarter: median {median} working minutes, 90th percentile {p90}."},
+    "q.missed": {"ru": "Пропущенные звонки: {missed} из {calls} звонков; перезвонили и связались с {reached}.",
+                 "en": "Missed calls: {missed} of {calls} calls; {reached} were called back and reached."},
+    "col.within_15": {"ru": "За 15 мин", "en": "Within 15 min"},
+    "col.within_30": {"ru": "За 30 мин", "en": "Within 30 min"},
+    "col.median_minutes": {"ru": "Медиана, мин", "en": "Median, min"},
+    "col.p90_minutes": {"ru": "P90, мин", "en": "P90, min"},
+    "col.contact_rate": {"ru": "Дозвон", "en": "Contacted"},
+    "col.contact_shrunk": {"ru": "Дозвон (сглажено, 95%)", "en": "Contacted (shrunk, 95%)"},
+    "col.expected_mix": {"ru": "Ожидаемо при таком наборе каналов", "en": "Expected for this channel mix"},
+    "q.managers.note": {"ru": "Менеджеры в алфавитном порядке, не рейтинг: сравнивайте дозвон с ожидаемым для их набора "
+                              "каналов и смотрите на интервалы — пересекающиеся интервалы не различаются.",
+                        "en": "Managers in alphabetical order, not a ranking: compare each contact rate with what their "
+                              "channel mix would give and read the intervals — overlapping intervals do not differ."},
+    "col.share_of_losses": {"ru": "Доля отказов", "en": "Share of losses"},
+    "col.cumulative": {"ru": "Накопленная", "en": "Cumulative"},
+    "col.per_lead": {"ru": "На лид", "en": "Per lead"},
+    "col.per_lead_previous": {"ru": "На лид, прошлый квартал", "en": "Per lead, previous quarter"},
+    "col.verdict": {"ru": "Вывод", "en": "Verdict"},
+    "q.budget.cheaper": {"ru": "дешевле среднего — кандидат на увеличение", "en": "cheaper than average — a candidate to grow"},
+    "q.budget.dearer": {"ru": "дороже среднего — кандидат на сокращение", "en": "dearer than average — a candidate to cut"},
+    "q.budget.similar": {"ru": "в пределах неопределённости от среднего", "en": "within the uncertainty of the average"},
+    "q.budget.note": {"ru": "Средняя цена квалифицированного лида по платным каналам: {average} ₽. Перенос бюджета предлагается "
+                            "только там, где интервал канала целиком ниже или выше среднего; отдача от добавленного рубля "
+                            "может быть ниже средней.",
+                      "en": "Average cost per qualified lead across paid channels: {average} ₽. A move is suggested only "
+                            "where a channel's interval lies entirely below or above the average; the return on an added "
+                            "rouble may be lower than the average one."},
+})
+
+
+REASON_LABELS = {
+    "no_budget": ("нет бюджета", "no budget"), "wrong_model": ("не та модель", "wrong model"),
+    "not_in_stock": ("нет в наличии", "not in stock"), "wants_used": ("хочет б/у", "wants a used car"),
+    "invalid_contact": ("неверный контакт", "invalid contact"), "duplicate": ("дубль", "duplicate"),
+    "spam_or_fake": ("спам", "spam or fake"), "not_a_buyer": ("не покупатель", "not a buyer"),
+    "not_ready": ("не готов", "not ready"), "no_answer": ("не дозвонились", "no answer"),
+    "price_or_discount": ("цена / скидка", "price or discount"), "bought_elsewhere": ("купил в другом месте", "bought elsewhere"),
+    "changed_mind": ("передумал", "changed mind"), "other": ("другое", "other"), "missing": ("без причины", "no reason"),
+}
+TEXTS.update({f"reason.{code}": {"ru": ru, "en": en} for code, (ru, en) in REASON_LABELS.items()})
+
+
+def reason_label(code: str, lang: str) -> str:
+    """A reason code in words (codes a mapping adds itself are shown as they are)."""
+    key = f"reason.{code}"
+    return t(key, lang) if key in TEXTS else code

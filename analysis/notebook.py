@@ -13,12 +13,24 @@ from .experiment import evaluate
 from .experiment_report import (
     arms_section, checks_section, daily_section, decision_section, experiment_warnings, metrics_section,
 )
+from .quarterly import quarterly
+from .quarterly_report import (
+    budget_section, findings_section, kpi_section, quarterly_warnings,
+)
+from .quarterly_report import channels_section as quarter_channels_section
+from .quarterly_report import funnel_section as quarter_funnel_section
+from .quarterly_report import processing_section as quarter_processing_section
+from .quarterly_report import reasons_section as quarter_reasons_section
+from .quarterly_report import trends_section as quarter_trends_section
 from .jobs import diagnose_parameters, experiment_parameters, quarterly_parameters
 from .loading import Dataset, load_dataset
 from .overview import appendix_section, overview_figures, overview_section, pending_section
 from .summary import emit_summary
 
 __all__ = [
+    "budget_section", "findings_section", "kpi_section", "quarter_channels_section", "quarter_funnel_section",
+    "quarter_processing_section", "quarter_reasons_section", "quarter_trends_section", "quarterly",
+    "quarterly_warnings",
     "arms_section", "checks_section", "daily_section", "decision_section", "evaluate", "experiment_warnings",
     "metrics_section",
     "actions_section", "channels_section", "diagnose", "diagnosis_warnings", "funnel_section", "label_noise_section",

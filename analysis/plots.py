@@ -168,3 +168,21 @@ def daily_arms_plot(daily: pd.DataFrame, labels: dict[str, str], lang: str) -> F
     axes.legend(fontsize=8, ncols=2)
     figure.autofmt_xdate()
     return figure
+
+
+def quarter_trend_plot(frame: pd.DataFrame, x: str, columns: list[str], labels: dict[str, str], lang: str,
+                       title: str, quarter: tuple[pd.Timestamp, pd.Timestamp],
+                       holidays: list[pd.Timestamp] | None = None) -> Figure:
+    """Counts over time with the report quarter shaded (and holiday weeks marked)."""
+    figure = _figure(9.0, 3.6)
+    axes = figure.subplots()
+    for column, color in zip(columns, PALETTE[::2] + PALETTE[1::2]):
+        axes.plot(frame[x], frame[column], marker="o", markersize=3, color=color, label=labels[column])
+    axes.axvspan(quarter[0], quarter[1], color="#f0f4f8", zorder=0, label=t("plot.q.quarter", lang))
+    for index, day in enumerate(holidays or []):
+        axes.axvline(day, color="#c05621", alpha=0.25, linewidth=3, label=t("plot.q.holidays", lang) if index == 0 else None)
+    axes.set_title(title, loc="left", fontsize=12)
+    axes.set_ylabel(t("plot.monthly.y", lang))
+    axes.legend(fontsize=8, ncols=2)
+    figure.autofmt_xdate()
+    return figure

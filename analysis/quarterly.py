@@ -1,0 +1,507 @@
+"""Quarterly management report (SPEC 3.3): the quarter's cohort KPIs against the previous
+quarter and the same quarter a year earlier, the funnel, channels, trends, processing
+speed, loss reasons and budget suggestions — each change tested against noise.
+
+KPIs are cohort figures: leads created in the quarter, their outcome as of ``as_of``.
+Stages whose maturity window has not passed since the quarter ended are flagged, not
+silently compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import stats
+from .aggregate import period_mask
+from .config import UNKNOWN
+from .jobs import parse_quarter
+from .loading import Dataset
+from .stats._common import clean
+from .worktime import WorkingCalendar
+
+KPI_KEYS = ("leads", "qualified_rate", "deals", "spend", "cpl", "cpql", "cac")
+MIN_MANAGER_LEADS = 20
+
+
+@dataclass(frozen=True)
+class Period:
+    """One quarter's bounds and label (e.g. 2026Q3)."""
+
+    label: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    @property
+    def days(self) -> float:
+        return (self.end - self.start).total_seconds() / 86400.0
+
+
+def quarter_period(label: str, shift: int = 0) -> Period:
+    """The quarter ``label`` moved by ``shift`` quarters (−1: previous, −4: a year earlier)."""
+    start, _ = parse_quarter(label)
+    start = start + pd.DateOffset(months=3 * shift)
+    end = start + pd.DateOffset(months=3) - pd.Timedelta(seconds=1)
+    return Period(f"{start.year}Q{(start.month - 1) // 3 + 1}", start, end)
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """Cohort KPIs of one quarter (None where the data cannot give them)."""
+
+    period: Period
+    leads: int
+    repeats: int
+    qualified: int
+    qualified_total: int
+    contacted: int
+    contact_total: int
+    deals: int
+    deal_total: int
+    revenue: float | None
+    spend: float | None
+    spend_leads: int
+    spend_qualified: int
+    spend_deals: int
+    sla_within: dict[int, tuple[int, int]]
+    immature: tuple[str, ...]
+    partial: bool
+
+    @property
+    def qualified_rate(self) -> float | None:
+        return self.qualified / self.qualified_total if self.qualified_total else None
+
+    @property
+    def contact_rate(self) -> float | None:
+        return self.contacted / self.contact_total if self.contact_total else None
+
+    @property
+    def cpl(self) -> float | None:
+        return self.spend / self.spend_leads if self.spend and self.spend_leads else None
+
+    @property
+    def cpql(self) -> float | None:
+        return self.spend / self.spend_qualified if self.spend and self.spend_qualified else None
+
+    @property
+    def cac(self) -> float | None:
+        return self.spend / self.spend_deals if self.spend and self.spend_deals else None
+
+    @property
+    def roas(self) -> float | None:
+        return self.revenue / self.spend if self.spend and self.revenue is not None else None
+
+    def sla_share(self, minutes: int) -> float | None:
+        hit, total = self.sla_within.get(minutes, (0, 0))
+        return hit / total if total else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"leads": self.leads, "qualified_rate": self.qualified_rate, "deals": self.deals, "spend": self.spend,
+                "cpl": self.cpl, "cpql": self.cpql, "cac": self.cac, "roas": self.roas, "revenue": self.revenue,
+                "contact_rate": self.contact_rate, "sla_share_15": self.sla_share(15),
+                "sla_share_30": self.sla_share(30), "repeats": self.repeats, "immature": list(self.immature),
+                "partial": self.partial}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A KPI now vs then, and whether the change is beyond noise (``direction``: up, down, flat)."""
+
+    key: str
+    now: float | None
+    then: float | None
+    p_value: float | None
+    direction: str
+    beyond_noise: bool
+    immature: bool
+
+
+@dataclass(frozen=True)
+class Quarterly:
+    """Everything the quarterly report shows."""
+
+    params: dict[str, Any]
+    current: Kpis
+    previous: Kpis | None
+    year_ago: Kpis | None
+    changes_previous: tuple[Change, ...]
+    changes_year_ago: tuple[Change, ...]
+    funnel: pd.DataFrame
+    channels: pd.DataFrame
+    channel_shrinkage: stats.Shrinkage | None
+    channel_limits: stats.FunnelLimits | None
+    monthly: pd.DataFrame
+    weekly: pd.DataFrame
+    seasonality: pd.DataFrame | None
+    processing_channels: pd.DataFrame
+    processing_managers: pd.DataFrame
+    time_to_contact: stats.TimeToEvent | None
+    missed_calls: tuple[int, int, int] | None
+    reasons: pd.DataFrame
+    owners: pd.DataFrame
+    budget: pd.DataFrame
+    has_spend: bool
+    has_revenue: bool
+    margin: float | None
+    warnings: tuple[str, ...] = ()
+    findings: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
+
+    def figures(self) -> dict[str, Any]:
+        def kpis(value: Kpis | None) -> dict[str, Any] | None:
+            return None if value is None else {key: value.to_json()[key] for key in KPI_KEYS} | {
+                "roas": value.roas, "contact_rate": value.contact_rate, "sla_share_15": value.sla_share(15),
+                "immature": list(value.immature)}
+        channels = {}
+        for row in self.channels.itertuples():
+            channels[row.channel] = {"leads": int(row.leads), "qualified_rate": clean(row.qualified_rate),
+                                     "deals": int(row.deals), "spend": clean(row.spend), "cpl": clean(row.cpl),
+                                     "cpql": clean(row.cpql), "cac": clean(row.cac), "roas": clean(row.roas),
+                                     "qualified_rate_shrunk": clean(row.shrunk_rate)}
+        return {
+            "quarter": self.current.period.label,
+            "kpis": kpis(self.current),
+            "kpis_previous": kpis(self.previous),
+            "kpis_year_ago": kpis(self.year_ago),
+            "changes_previous": {c.key: {"p_value": c.p_value, "direction": c.direction, "beyond_noise": c.beyond_noise}
+                                 for c in self.changes_previous},
+            "changes_year_ago": {c.key: {"p_value": c.p_value, "direction": c.direction, "beyond_noise": c.beyond_noise}
+                                 for c in self.changes_year_ago},
+            "channels": channels,
+            "romi": None if self.margin is None or not self.current.spend or self.current.revenue is None
+            else (self.current.revenue * self.margin - self.current.spend) / self.current.spend,
+            "partial_quarter": self.current.partial,
+        }
+
+
+# --------------------------------------------------------------------------- KPIs
+
+def _spend_in(dataset: Dataset, period: Period, channels: set[str] | None = None) -> float | None:
+    spend = dataset.spend
+    if spend is None:
+        return None
+    rows = (spend["date"] >= period.start) & (spend["date"] <= period.end)
+    if channels is not None:
+        rows &= spend["channel"].isin(channels)
+    return float(spend.loc[rows, "spend"].sum())
+
+
+def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None) -> Kpis:
+    """KPIs of the leads created in ``period`` (first leads; repeats counted apart)."""
+    leads = dataset.leads
+    in_period = period_mask(leads, period.start, period.end)
+    if mask is not None:
+        in_period &= mask
+    first = in_period & ~leads["is_repeat"]
+    maturity = dataset.mapping.settings.maturity_days
+    immature = tuple(stage for stage in ("qualified", "deal")
+                     if period.end + pd.Timedelta(days=maturity.get(stage, 0)) > dataset.as_of)
+    revenue = None
+    if "deal_amount" in leads and leads["deal_amount"].notna().any():
+        revenue = float(leads.loc[first & leads["won"], "deal_amount"].fillna(0).sum())
+    sla = {}
+    if "response_minutes" in leads:
+        attempted = first & leads["attempted"] & leads["response_minutes"].notna()
+        for minutes in (15, 30):
+            sla[minutes] = (int((attempted & (leads["response_minutes"] <= minutes)).sum()), int(attempted.sum()))
+    paid = set(dataset.spend["channel"]) if dataset.spend is not None else set()
+    paid_first = first & leads["channel"].isin(paid)
+    spend = _spend_in(dataset, period, None if mask is None else set(leads.loc[first, "channel"]) & paid)
+    return Kpis(period, int(first.sum()), int((in_period & leads["is_repeat"]).sum()),
+                int((first & leads["qualified"]).sum()), int(first.sum()),
+                int((first & leads["contacted"]).sum()), int(first.sum()), int((first & leads["won"]).sum()),
+                int(first.sum()), revenue, spend, int(paid_first.sum()), int((paid_first & leads["qualified"]).sum()),
+                int((paid_first & leads["won"]).sum()), sla, immature, period.end > dataset.as_of)
+
+
+def _direction(now: float | None, then: float | None, p_value: float | None, alpha: float) -> tuple[str, bool]:
+    if now is None or then is None:
+        return "flat", False
+    beyond = p_value is not None and p_value < alpha
+    if not beyond:
+        return "flat", False
+    return ("up" if now > then else "down"), True
+
+
+def compare_kpis(now: Kpis, then: Kpis | None, alpha: float) -> tuple[Change, ...]:
+    """Each KPI's change with a test: rates by the score test, counts as Poisson per day, costs per ₽."""
+    if then is None:
+        return ()
+    out = []
+
+    def add(key: str, a: float | None, b: float | None, p: float | None, immature: bool = False) -> None:
+        direction, beyond = _direction(a, b, p, alpha)
+        out.append(Change(key, a, b, p, direction, beyond, immature))
+
+    add("leads", now.leads, then.leads, stats.compare_poisson(now.leads, now.period.days, then.leads, then.period.days,
+                                                               alpha).p_value)
+    add("qualified_rate", now.qualified_rate, then.qualified_rate,
+        stats.compare_rates(now.qualified, now.qualified_total, then.qualified, then.qualified_total, alpha).p_value,
+        "qualified" in now.immature)
+    add("contact_rate", now.contact_rate, then.contact_rate,
+        stats.compare_rates(now.contacted, now.contact_total, then.contacted, then.contact_total, alpha).p_value)
+    add("deals", now.deals, then.deals, stats.compare_poisson(now.deals, now.period.days, then.deals, then.period.days,
+                                                               alpha).p_value, "deal" in now.immature)
+    add("spend", now.spend, then.spend, None)
+    if now.spend and then.spend:
+        # a cost per X changes beyond noise when X per ₽ does (the spend is chosen, the counts are random)
+        add("cpl", now.cpl, then.cpl, stats.compare_poisson(now.spend_leads, now.spend, then.spend_leads, then.spend,
+                                                             alpha).p_value)
+        add("cpql", now.cpql, then.cpql, stats.compare_poisson(now.spend_qualified, now.spend, then.spend_qualified,
+                                                                then.spend, alpha).p_value, "qualified" in now.immature)
+        add("cac", now.cac, then.cac, stats.compare_poisson(now.spend_deals, now.spend, then.spend_deals, then.spend,
+                                                             alpha).p_value, "deal" in now.immature)
+    for minutes in (15, 30):
+        hit, total = now.sla_within.get(minutes, (0, 0))
+        hit0, total0 = then.sla_within.get(minutes, (0, 0))
+        if total and total0:
+            add(f"sla_{minutes}", hit / total, hit0 / total0, stats.compare_rates(hit, total, hit0, total0, alpha).p_value)
+    return tuple(out)
+
+
+def _has_data(dataset: Dataset, period: Period) -> bool:
+    first, _ = dataset.period()
+    return first is not None and first <= period.start + pd.Timedelta(days=7) and \
+        period_mask(dataset.leads, period.start, period.end).any()
+
+
+# --------------------------------------------------------------------------- sections' tables
+
+def _funnel(dataset: Dataset, kpis: Kpis, period: Period) -> pd.DataFrame:
+    leads = dataset.leads
+    first = period_mask(leads, period.start, period.end) & ~leads["is_repeat"]
+    rows = []
+    if dataset.spend is not None:
+        spend = dataset.spend.loc[(dataset.spend["date"] >= period.start) & (dataset.spend["date"] <= period.end)]
+        for unit in ("impressions", "clicks"):
+            if unit in spend and spend[unit].notna().any():
+                rows.append((unit, float(spend[unit].sum())))
+    rows += [("leads", float(first.sum())), ("contacted", float((first & leads["contacted"]).sum())),
+             ("qualified", float((first & leads["qualified"]).sum())), ("visited", float((first & leads["visited"]).sum())),
+             ("won", float((first & leads["won"]).sum()))]
+    frame = pd.DataFrame(rows, columns=["stage", "count"])
+    frame["conversion"] = frame["count"] / frame["count"].shift(1)
+    return frame
+
+
+def _channels(dataset: Dataset, current: Period, previous: Period | None, alpha: float
+              ) -> tuple[pd.DataFrame, stats.Shrinkage | None, stats.FunnelLimits | None]:
+    leads = dataset.leads
+    rows = []
+    channels = [c for c in leads.loc[period_mask(leads, current.start, current.end), "channel"].unique()]
+    for channel in sorted(channels, key=lambda c: (c == UNKNOWN, c)):
+        mask = leads["channel"].eq(channel)
+        now = cohort_kpis(dataset, current, mask)
+        before = cohort_kpis(dataset, previous, mask) if previous is not None else None
+        spend = _spend_in(dataset, current, {channel})
+        revenue = now.revenue
+        rows.append({
+            "channel": channel, "leads": now.leads, "qualified": now.qualified, "qualified_rate": now.qualified_rate,
+            "deals": now.deals, "spend": spend if spend else None,
+            "cpl": spend / now.leads if spend and now.leads else None,
+            "cpql": spend / now.qualified if spend and now.qualified else None,
+            "cac": spend / now.deals if spend and now.deals else None,
+            "roas": revenue / spend if spend and revenue is not None else None,
+            "leads_previous": None if before is None else before.leads,
+            "qualified_rate_previous": None if before is None else before.qualified_rate,
+            "qoq_p": None if before is None or not before.qualified_total else
+            stats.compare_rates(now.qualified, now.qualified_total, before.qualified, before.qualified_total, alpha).p_value,
+        })
+    frame = pd.DataFrame(rows)
+    shrinkage, limits = None, None
+    known = frame.loc[(frame["channel"] != UNKNOWN) & (frame["leads"] > 0)]
+    if len(known) >= 1:
+        shrinkage = stats.shrink_rates(known["channel"].tolist(), known["qualified"].tolist(), known["leads"].tolist(), alpha)
+        shrunk = shrinkage.table.set_index("group")
+        frame["shrunk_rate"] = frame["channel"].map(shrunk["shrunk_rate"])
+        frame["shrunk_low"] = frame["channel"].map(shrunk["shrunk_low"])
+        frame["shrunk_high"] = frame["channel"].map(shrunk["shrunk_high"])
+        pooled = known["qualified"].sum() / known["leads"].sum()
+        if 0 < pooled < 1 and len(known) >= 2:
+            dispersion = stats.funnel_overdispersion(known["qualified"].tolist(), known["leads"].tolist())
+            sizes = np.unique(np.geomspace(max(1, known["leads"].min() // 2), known["leads"].max() * 1.2, 60).astype(int))
+            limits = stats.funnel_limits(pooled, sizes, tau2=dispersion.tau2)
+    else:
+        frame["shrunk_rate"] = frame["shrunk_low"] = frame["shrunk_high"] = None
+    return frame, shrinkage, limits
+
+
+def _trends(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    leads = dataset.leads
+    first = leads.loc[~leads["is_repeat"]]
+    month = first["created_at"].dt.to_period("M").dt.to_timestamp()
+    monthly = first.assign(month=month).groupby("month").agg(leads=("lead_id", "size"), qualified=("qualified", "sum"),
+                                                             deals=("won", "sum")).reset_index()
+    week = first["created_at"].dt.to_period("W-SUN").dt.start_time
+    weekly = first.assign(week=week).groupby("week").agg(leads=("lead_id", "size"),
+                                                         qualified=("qualified", "sum")).reset_index()
+    seasonality = None
+    start, end = dataset.period()
+    if start is not None and (end - start).days >= 360:
+        # month-of-year index: each calendar month's leads per day against the average month
+        per_day = monthly.assign(days=monthly["month"].dt.days_in_month, moy=monthly["month"].dt.month)
+        per_day["rate"] = per_day["leads"] / per_day["days"]
+        seasonality = per_day.groupby("moy")["rate"].mean().rename("leads_per_day").reset_index()
+        seasonality["index"] = seasonality["leads_per_day"] / seasonality["leads_per_day"].mean()
+    return monthly, weekly, seasonality
+
+
+def _processing(dataset: Dataset, period: Period, alpha: float) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                                         stats.TimeToEvent | None, tuple | None]:
+    leads = dataset.leads
+    first = period_mask(leads, period.start, period.end) & ~leads["is_repeat"]
+    has_response = "response_minutes" in leads and leads["response_minutes"].notna().any()
+    calendar = None
+    if "created_at" in leads:
+        start, close = dataset.mapping.settings.opening_minutes()
+        calendar = WorkingCalendar(start, close, dataset.mapping.settings.holidays_closed,
+                                   dataset.mapping.settings.holiday_country)
+
+    def km(mask: pd.Series) -> stats.TimeToEvent | None:
+        if calendar is None or not mask.any() or not has_response:
+            return None
+        rows = leads.loc[mask]
+        if "first_contact_at" in rows:
+            to_contact = calendar.minutes_between(rows["created_at"], rows["first_contact_at"])
+        else:
+            to_contact = rows["response_minutes"].where(rows["contacted"])
+        age = calendar.minutes_between(rows["created_at"], pd.Series(dataset.as_of, index=rows.index))
+        contacted = rows["contacted"] & to_contact.notna() & (to_contact >= 0)
+        return stats.kaplan_meier(to_contact.where(contacted, age).clip(lower=0).fillna(0), contacted, alpha)
+
+    def table(column: str) -> pd.DataFrame:
+        out = []
+        groups = leads.loc[first, column].value_counts()
+        for name in groups.index:
+            mask = first & leads[column].eq(name)
+            result = km(mask)
+            attempted = mask & leads["attempted"] if "attempted" in leads else mask
+            minutes = leads.loc[attempted, "response_minutes"] if has_response else pd.Series(dtype=float)
+            out.append({column: name, "leads": int(mask.sum()), "contacted": int((mask & leads["contacted"]).sum()),
+                        "within_15": float((minutes <= 15).mean()) if len(minutes) else None,
+                        "within_30": float((minutes <= 30).mean()) if len(minutes) else None,
+                        "median": None if result is None else result.median, "p90": None if result is None else result.p90})
+        frame = pd.DataFrame(out)
+        if len(frame):
+            frame["contact_rate"] = frame["contacted"] / frame["leads"]
+        return frame
+
+    channels = table("channel")
+    managers = table("manager") if "manager" in leads else pd.DataFrame()
+    if len(managers):
+        managers = managers.loc[(managers["manager"] != UNKNOWN) & (managers["leads"] >= MIN_MANAGER_LEADS)]
+        if len(managers) >= 1:
+            shrunk = stats.shrink_rates(managers["manager"].tolist(), managers["contacted"].tolist(),
+                                        managers["leads"].tolist(), alpha).table.set_index("group")
+            managers = managers.assign(shrunk_rate=managers["manager"].map(shrunk["shrunk_rate"]),
+                                       shrunk_low=managers["manager"].map(shrunk["shrunk_low"]),
+                                       shrunk_high=managers["manager"].map(shrunk["shrunk_high"]))
+            # channel mix: the contact rate each manager would have with the quarter's channel rates
+            channel_rate = (leads.loc[first].groupby("channel")["contacted"].mean())
+            expected = leads.loc[first & leads["manager"].isin(managers["manager"])].assign(
+                expected=lambda f: f["channel"].map(channel_rate)).groupby("manager")["expected"].mean()
+            managers["expected_rate"] = managers["manager"].map(expected)
+            managers = managers.sort_values("manager").reset_index(drop=True)
+    missed = None
+    if "lead_type" in leads and leads["lead_type"].eq("missed_call").any():
+        calls = first & leads["lead_type"].isin(["call", "missed_call"])
+        missed_mask = first & leads["lead_type"].eq("missed_call")
+        missed = (int(calls.sum()), int(missed_mask.sum()), int((missed_mask & leads["contacted"]).sum()))
+    return channels, managers, km(first), missed
+
+
+def _reasons(dataset: Dataset, current: Period, previous: Period | None, alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    leads = dataset.leads
+    lost = leads["disqualification_reason"].notna() & ~leads["is_repeat"]
+    now_first = period_mask(leads, current.start, current.end) & ~leads["is_repeat"]
+    now = leads.loc[lost & now_first, "disqualification_reason"].value_counts()
+    frame = now.rename("lost").rename_axis("reason").reset_index()
+    frame["share"] = frame["lost"] / max(1, frame["lost"].sum())
+    frame["cumulative"] = frame["share"].cumsum()
+    frame["per_lead"] = frame["lost"] / max(1, int(now_first.sum()))
+    owners_map = {code: reason.owner for code, reason in dataset.mapping.reasons.items()}
+    frame["owner"] = frame["reason"].map(owners_map).fillna("unknown")
+    if previous is not None:
+        before_first = period_mask(leads, previous.start, previous.end) & ~leads["is_repeat"]
+        before = leads.loc[lost & before_first, "disqualification_reason"].value_counts()
+        frame["per_lead_previous"] = frame["reason"].map(before).fillna(0) / max(1, int(before_first.sum()))
+        frame["p_value"] = [stats.compare_rates(int(row.lost), int(now_first.sum()), int(before.get(row.reason, 0)),
+                                                int(before_first.sum()), alpha).p_value for row in frame.itertuples()]
+    owners = frame.groupby("owner")["lost"].sum()
+    owners = (owners / max(1, owners.sum())).rename("share").reset_index()
+    return frame, owners
+
+
+def _budget(channels: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """CPQL and CAC per paid channel with intervals; a move is suggested only where intervals separate."""
+    paid = channels.loc[channels["spend"].notna() & (channels["spend"] > 0)].copy()
+    if paid.empty:
+        return paid
+    intervals = [stats.cost_per_event(row.spend, row.qualified, alpha) for row in paid.itertuples()]
+    paid["cpql_low"] = [r.ci[0] for r in intervals]
+    paid["cpql_high"] = [r.ci[1] for r in intervals]
+    total_spend, total_qualified = paid["spend"].sum(), paid["qualified"].sum()
+    average = total_spend / total_qualified if total_qualified else None
+    paid["verdict"] = "similar"
+    if average is not None:
+        paid.loc[paid["cpql_high"].fillna(np.inf) < average, "verdict"] = "cheaper"
+        paid.loc[paid["cpql_low"].fillna(0) > average, "verdict"] = "dearer"
+    paid["average_cpql"] = average
+    return paid.sort_values("cpql").reset_index(drop=True)
+
+
+def _findings(report: "Quarterly") -> tuple[tuple[str, dict[str, Any]], ...]:
+    """Three to five plain-language findings, chosen from what is beyond noise and what to act on."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for change in report.changes_previous:
+        if change.beyond_noise and not change.immature and change.key in ("leads", "qualified_rate", "cpql", "contact_rate"):
+            out.append(("change", {"key": change.key, "now": change.now, "then": change.then, "direction": change.direction,
+                                   "p": change.p_value}))
+    if not report.budget.empty:
+        cheaper = report.budget.loc[report.budget["verdict"] == "cheaper"]
+        dearer = report.budget.loc[report.budget["verdict"] == "dearer"]
+        if len(cheaper) and len(dearer):
+            out.append(("budget", {"from": dearer.iloc[-1]["channel"], "to": cheaper.iloc[0]["channel"],
+                                   "from_cpql": dearer.iloc[-1]["cpql"], "to_cpql": cheaper.iloc[0]["cpql"]}))
+    sla = report.current.sla_share(15)
+    if sla is not None:
+        out.append(("sla", {"share": sla}))
+    if len(report.reasons):
+        top = report.reasons.iloc[0]
+        out.append(("reason", {"reason": top["reason"], "share": top["share"]}))
+    if report.current.immature:
+        out.append(("immature", {"stages": ", ".join(report.current.immature)}))
+    if report.current.partial:
+        out.append(("partial", {}))
+    return tuple(out[:5])
+
+
+def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
+    """Build the quarterly report of SPEC 3.3 for ``params['quarter']``."""
+    alpha = params["alpha"]
+    current = quarter_period(params["quarter"])
+    previous_period = quarter_period(params["quarter"], -1)
+    year_period = quarter_period(params["quarter"], -4)
+    now = cohort_kpis(dataset, current)
+    previous = cohort_kpis(dataset, previous_period) if _has_data(dataset, previous_period) else None
+    year_ago = cohort_kpis(dataset, year_period) if _has_data(dataset, year_period) else None
+    channels, shrinkage, limits = _channels(dataset, current, previous_period if previous else None, alpha)
+    monthly, weekly, seasonality = _trends(dataset)
+    processing_channels, processing_managers, km, missed = _processing(dataset, current, alpha)
+    reasons, owners = _reasons(dataset, current, previous_period if previous else None, alpha)
+    warnings = []
+    if now.partial:
+        warnings.append("partial_quarter")
+    if dataset.spend is None:
+        warnings.append("no_spend")
+    if now.immature:
+        warnings.append("immature_stages")
+    report = Quarterly(
+        params, now, previous, year_ago, compare_kpis(now, previous, alpha), compare_kpis(now, year_ago, alpha),
+        _funnel(dataset, now, current), channels, shrinkage, limits, monthly, weekly, seasonality,
+        processing_channels, processing_managers, km, missed, reasons, owners, _budget(channels, alpha),
+        dataset.spend is not None, now.revenue is not None, params.get("margin"), tuple(warnings))
+    return Quarterly(**{**report.__dict__, "findings": _findings(report)})
+

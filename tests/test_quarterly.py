@@ -1,0 +1,81 @@
+"""Quarterly KPIs against hand-computed figures on a small export (SPEC 3.3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.jobs import quarterly_parameters
+from analysis.loading import load_dataset
+from analysis.quarterly import cohort_kpis, quarter_period, quarterly
+
+from .conftest import SAMPLE_HEADERS, sample_row, write_csv
+
+
+@pytest.fixture
+def small(tmp_path):
+    rows = []
+    # Q3 2026: channel A six leads (2 qualified, 1 deal worth 2 000 000), B two leads (1 qualified), two without a channel
+    plan = [(1, "A", "Квалифицирован"), (2, "A", "Продажа"), (3, "A", "Отказ"), (4, "A", "В работе"), (5, "A", "Новый"),
+            (6, "A", "Отказ"), (7, "B", "Квалифицирован"), (8, "B", "Отказ"), (9, "", "В работе"), (10, "", "Отказ")]
+    for lead_id, channel, status in plan:
+        rows.append(sample_row(lead_id, created=f"{lead_id + 1:02d}.07.2026 10:00", channel=channel, status=status,
+                               reason="Нет денег" if status == "Отказ" else "", phone=f"+7 900 000 00 {lead_id:02d}",
+                               amount="2 000 000,00" if status == "Продажа" else ""))
+    rows.append(list(rows[0]))                                                       # exact duplicate: removed
+    rows.append(sample_row(11, created="15.07.2026 12:00", channel="B", status="Отказ", reason="Дубль",
+                           phone="8 900 000-00-01"))                                 # lead 1's person again: a repeat
+    # Q2 from its first days (a quarter the data only partly covers is not compared)
+    for lead_id in (20, 21, 22, 23):
+        rows.append(sample_row(lead_id, created="02.04.2026 10:00", channel="A",
+                               status="Квалифицирован" if lead_id == 20 else "Отказ", reason="" if lead_id == 20 else "Спам",
+                               phone=f"+7 911 000 00 {lead_id:02d}"))
+    rows.append(sample_row(30, created="05.10.2026 10:00", channel="A", status="Квалифицирован",
+                           phone="+7 922 000 00 30"))                                # Q4: outside the quarter
+    leads = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    spend = write_csv(tmp_path / "spend.csv", ["Дата", "Источник", "Кампания", "Расход"],
+                      [["01.07.2026", "A", "c", "1000,00"], ["15.09.2026", "A", "c", "2000,00"],
+                       ["01.04.2026", "A", "c", "500,00"], ["02.10.2026", "A", "c", "999,00"]])
+    return load_dataset(leads, spend, as_of="2026-12-31")
+
+
+def test_kpis_by_hand(small):
+    kpis = cohort_kpis(small, quarter_period("2026Q3"))
+    assert small.lineage.count("duplicate_rows") == 1
+    assert kpis.leads == 10 and kpis.repeats == 1           # the repeat is not a new lead; Q2 and Q4 leads excluded
+    assert kpis.qualified == 3 and kpis.qualified_rate == pytest.approx(0.3)   # 1, 2 (deal implies qualified), 7
+    assert kpis.deals == 1 and kpis.revenue == pytest.approx(2_000_000)
+    assert kpis.spend == pytest.approx(3000)                 # Q3 days only
+    assert kpis.spend_leads == 6 and kpis.cpl == pytest.approx(500)   # paid channel A: 6 leads
+    assert kpis.cpql == pytest.approx(3000 / 2) and kpis.cac == pytest.approx(3000)
+    assert kpis.roas == pytest.approx(2_000_000 / 3000)
+    assert kpis.immature == () and not kpis.partial
+
+
+def test_report_keeps_unknown_channels_and_compares_with_the_previous_quarter(small):
+    report = quarterly(small, quarterly_parameters(leads="x", quarter="2026Q3"))
+    channels = report.channels.set_index("channel")
+    assert channels.loc["unknown", "leads"] == 2
+    assert channels.loc["A", "leads"] == 6 and channels.loc["B", "leads"] == 2
+    assert report.previous.leads == 4 and report.previous.qualified == 1 and report.previous.spend == pytest.approx(500)
+    assert report.year_ago is None                          # the data does not reach back a year
+    figures = report.figures()
+    assert figures["kpis"]["leads"] == 10 and figures["kpis_year_ago"] is None
+    assert figures["kpis_previous"]["cpql"] == pytest.approx(500)
+    assert set(figures["kpis"]) >= {"leads", "qualified_rate", "deals", "spend", "cpl", "cpql", "cac"}
+    assert figures["channels"]["A"]["cpql"] == pytest.approx(1500)
+    assert figures["channels"]["unknown"]["spend"] is None
+
+
+def test_partial_quarter_and_immature_stages(small, tmp_path):
+    data = load_dataset(small.lineage.inputs[0].path, small.lineage.inputs[1].path, as_of="2026-08-31")
+    report = quarterly(data, quarterly_parameters(leads="x", quarter="2026Q3"))
+    assert report.current.partial and "partial_quarter" in report.warnings
+    assert set(report.current.immature) == {"qualified", "deal"}
+
+
+def test_without_spend_costs_are_null_and_explained(small):
+    data = load_dataset(small.lineage.inputs[0].path, as_of="2026-12-31")
+    report = quarterly(data, quarterly_parameters(leads="x", quarter="2026Q3"))
+    figures = report.figures()
+    assert figures["kpis"]["cpl"] is None and figures["kpis"]["spend"] is None
+    assert "no_spend" in report.warnings
