@@ -11,6 +11,7 @@ from .config import UNKNOWN
 from .diagnosis import Diagnosis
 from .display import Html, Section, callout, escape, figure, format_number, format_share, heading, paragraph, section, table
 from .i18n import reason_label, t
+from . import stats
 from .plots import funnel_plot, stage_comparison_plot, survival_plot, trend_plot
 from .stats._common import format_p
 
@@ -172,8 +173,9 @@ def channels_section(dx: Diagnosis, lang: str) -> Section:
     shown = pd.DataFrame({
         t("col.channel", lang): scan["group"].map(lambda c: _label(c, lang)),
         t("col.leads_n", lang): scan["nobs"].astype("int64"),
-        t("col.scope_rate", lang).replace(t("col.scope_rate", lang), _metric_label(dx, lang).capitalize()):
-            scan["rate"].map(lambda v: format_share(v, lang)),
+        _metric_label(dx, lang).capitalize() + " (95%)": [
+            _rate_cell(stats.rate_interval(int(r["count"]), int(r["nobs"]), dx.params["alpha"]), lang)
+            for _, r in scan.iterrows()],
         t("col.rest_rate", lang): scan["rest_rate"].map(lambda v: format_share(v, lang)),
         t("col.difference", lang): scan["difference"].map(lambda v: _pts(v, lang)),
         t("col.p_adjusted", lang): scan["p_adjusted"].map(lambda v: format_p(None if pd.isna(v) else float(v), lang)),

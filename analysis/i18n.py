@@ -731,3 +731,45 @@ def reason_label(code: str, lang: str) -> str:
     """A reason code in words (codes a mapping adds itself are shown as they are)."""
     key = f"reason.{code}"
     return t(key, lang) if key in TEXTS else code
+
+
+TEXTS.update({
+    "methods.diagnose": {
+        "ru": "Статистика: доли с интервалами Уилсона; разница долей — score-тест и интервал Ньюкомба (точный тест "
+              "Бошлу или Фишера при малых ожидаемых частотах); названный в жалобе предмет проверяется отдельно, без "
+              "поправки, а обзор всех каналов — с поправкой Холма; воронка Шпигельхальтера с точными биномиальными "
+              "границами и поправкой на сверхдисперсию; учёт обработки — прямая стандартизация к структуре базы по "
+              "скорости ответа × менеджер (дельта-метод), Мантель — Хензель и биномиальная модель на агрегатах; время "
+              "до контакта — Каплан — Мейер с цензурированием; причины — χ², скорректированные остатки с порогом "
+              "Бонферрони, V Крамера; различия менеджеров — эмпирический Байес (бета-биномиальное сглаживание). Вывод — "
+              "по правилу SPEC 3.1.1.",
+        "en": "Statistics: rates with Wilson intervals; differences by the score test with the Newcombe interval (Boschloo "
+              "or Fisher exact tests for small expected counts); the scope named in the complaint is tested alone, "
+              "uncorrected, the scan of all channels with Holm's correction; Spiegelhalter funnel limits (exact binomial, "
+              "overdispersion-adjusted); processing held equal by direct standardisation to the baseline's response-bucket "
+              "× manager mix (delta method), Mantel–Haenszel and an aggregated binomial GLM; time to contact by "
+              "Kaplan–Meier with censoring; reasons by chi-square, adjusted residuals with a Bonferroni cut, Cramér's V; "
+              "manager differences by empirical-Bayes beta-binomial shrinkage. The verdict follows SPEC 3.1.1."},
+    "methods.experiment": {
+        "ru": "Статистика: отношение пуассоновских интенсивностей (score-тест и интервал) для лидов и квалифицированных "
+              "лидов на рубль и в день, с квази-пуассоновским расширением при сверхдисперсии дневных чисел; доли — "
+              "score-тест и интервал Ньюкомба; цены — расход, делённый на точный интервал Гарвуда; мощность и число "
+              "недель для изменения на 20%; проверка разделения трафика χ² по показам; разность разностей против "
+              "нетронутых каналов; вероятность «вариант лучше» — гамма-пуассоновские апостериорные (Джеффрис, "
+              "100 000 розыгрышей с фиксированным зерном). Решение — по правилу SPEC 3.2.1.",
+        "en": "Statistics: Poisson rate ratios (score test and interval) for leads and qualified leads per rouble and "
+              "per day, widened quasi-Poisson when daily counts are overdispersed; rates by the score test with the "
+              "Newcombe interval; costs as spend over the exact Garwood interval; power and weeks to detect a 20% change; "
+              "a chi-square sample-ratio check on impressions; difference in differences against untouched channels; "
+              "P(variant better) from gamma-Poisson posteriors (Jeffreys, 100 000 seeded draws). The decision follows "
+              "SPEC 3.2.1."},
+    "methods.quarterly": {
+        "ru": "Статистика: показатели — когорта лидов квартала; изменения долей — score-тест, изменения числа лидов и "
+              "сделок — пуассоновский тест на день, изменения цен — пуассоновский тест на рубль; доли каналов и дозвон "
+              "менеджеров сглажены эмпирическим Байесом с 95% интервалами; время до контакта — Каплан — Мейер; цены "
+              "квалифицированного лида — точный интервал Гарвуда.",
+        "en": "Statistics: KPIs are the quarter's lead cohort; changes of rates by the score test, of lead and deal "
+              "counts by a Poisson test per day, of costs by a Poisson test per rouble; channel shares and manager "
+              "contact rates shrunk by empirical Bayes with 95% intervals; time to contact by Kaplan–Meier; cost per "
+              "qualified lead with the exact Garwood interval."},
+})

@@ -108,7 +108,7 @@ def _issue_text(issue, lang: str) -> str:
     return text
 
 
-def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str) -> Section:
+def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, job: str | None = None) -> Section:
     """Appendix: parameters, input files with sha256, rows dropped and flagged, methods, version."""
     params = pd.DataFrame(
         [(key, "—" if value in (None, "", []) else (", ".join(map(str, value)) if isinstance(value, list) else str(value)))
@@ -142,5 +142,6 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str) ->
         heading("appendix.issues", lang, level=3),
         table(issues, lang) if len(issues) else paragraph(t("appendix.no_issues", lang)),
         heading("appendix.methods", lang, level=3), paragraph(methods),
+        paragraph(t(f"methods.{job}", lang)) if job else None,
         paragraph(t("appendix.version", lang, version=__version__), "la-note"),
     )
