@@ -27,7 +27,7 @@ def diagnosis_warnings(dx: Diagnosis, lang: str) -> list[dict[str, str]]:
     out = []
     if dx.immature_scope or dx.immature_baseline:
         out.append({"code": "immature_leads", "text": t("dx.immature", lang, scope=dx.immature_scope,
-                                                         baseline=dx.immature_baseline, stage=dx.stage)})
+                                                         baseline=dx.immature_baseline, stage=stage_word(dx.stage, lang))})
     if dx.adjusted is None:
         out.append({"code": "no_processing_columns", "text": t("dx.numbers.no_processing", lang)})
     elif "low_coverage" in dx.adjusted.warnings:
@@ -39,11 +39,20 @@ def diagnosis_warnings(dx: Diagnosis, lang: str) -> list[dict[str, str]]:
     return out
 
 
-def _num(value: Any, digits: int = 2) -> str:
-    """A plain number, "—" for a missing or infinite one."""
+def _num(value: Any, digits: int = 2, lang: str = "en") -> str:
+    """A plain number, "—" for a missing or infinite one (decimal comma in Russian)."""
     if value is None or pd.isna(value) or abs(float(value)) == float("inf"):
         return "—"
-    return f"{float(value):.{digits}f}"
+    text = f"{float(value):.{digits}f}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+STAGE_WORDS = {"contacted": "stage.contacted", "qualified": "stage.qualified", "visit": "stage.visited",
+               "deal": "stage.won"}
+
+
+def stage_word(stage: str, lang: str) -> str:
+    return t(STAGE_WORDS[stage], lang) if stage in STAGE_WORDS else stage
 
 
 def _pts(value: float | None, lang: str) -> str:
@@ -113,7 +122,7 @@ def verdict_section(dx: Diagnosis, lang: str) -> Section:
         parts.append(callout(weeks, warn=True))
     if dx.immature_scope or dx.immature_baseline:
         parts.append(paragraph(t("dx.immature", lang, scope=format_number(dx.immature_scope, lang),
-                                 baseline=format_number(dx.immature_baseline, lang), stage=dx.stage), "la-note"))
+                                 baseline=format_number(dx.immature_baseline, lang), stage=stage_word(dx.stage, lang)), "la-note"))
     parts.append(paragraph(t("dx.confidence", lang, p=format_p(test.p_value, lang), level=level), "la-note"))
     parts.append(paragraph(t("dx.causal", lang), "la-note"))
     return section(*parts)
@@ -145,6 +154,8 @@ def funnel_section(dx: Diagnosis, lang: str) -> Section:
                      f"{_pts(comparison.difference, lang)} ({_pts(comparison.difference_ci[0], lang)}…"
                      f"{_pts(comparison.difference_ci[1], lang)})",
                      t("col.p_value", lang): format_p(comparison.p_value, lang)})
+        if min(row.scope.nobs, row.baseline.nobs) < 20:
+            continue  # a stage with a handful of leads would dominate the chart with noise; it stays in the table
         for group, result in ((0, row.scope), (1, row.baseline)):
             if result.rate is not None:
                 plot_rows.append({"stage": name, "group": group, "rate": result.rate, "low": result.ci[0], "high": result.ci[1]})
@@ -201,10 +212,11 @@ def processing_section(dx: Diagnosis, lang: str) -> Section:
         for check in dx.deficit:
             c = check.comparison
             name = t(f"dx.check.{check.name}", lang, minutes=f"{dx.sla_minutes:g}", attempts=attempts)
+            worse_by = None if c.difference is None else (-c.difference if c.alternative == "smaller" else c.difference)
             rows.append({t("col.check", lang): name,
                          t("col.scope_rate", lang): "—" if c.rate1 is None else f"{format_share(c.rate1, lang)} ({c.count1}/{c.nobs1})",
                          t("col.baseline_rate", lang): "—" if c.rate2 is None else f"{format_share(c.rate2, lang)} ({c.count2}/{c.nobs2})",
-                         t("col.difference", lang): _pts(c.difference, lang), t("col.p_value", lang): format_p(c.p_value, lang),
+                         t("col.worse_by", lang): _pts(worse_by, lang), t("col.p_one_sided", lang): format_p(c.p_value, lang),
                          t("col.flag", lang): t("dx.flag.deficit", lang) if check.flagged else t("dx.flag.none", lang)})
         parts += [subheading(t("dx.processing.checks", lang, alpha=dx.params["alpha"])), table(pd.DataFrame(rows), lang)]
     if not dx.buckets.empty:
@@ -232,13 +244,14 @@ def processing_section(dx: Diagnosis, lang: str) -> Section:
         def odds(result) -> str:
             if result is None or result.odds_ratio is None:
                 return "—"
-            return f"{_num(result.odds_ratio)} ({_num(result.ci[0])}–{_num(result.ci[1])}, {format_p(result.cmh_p, lang)})"
+            return f"{_num(result.odds_ratio, lang=lang)} ({_num(result.ci[0], lang=lang)}–{_num(result.ci[1], lang=lang)}, " \
+                   f"{format_p(result.cmh_p, lang)})"
         glm = "—"
         if dx.glm is not None and not dx.glm.table.empty:
             row = dx.glm.table.loc[dx.glm.table["term"] == "group"]
             if len(row):
                 r = row.iloc[0]
-                glm = f"{_num(r.odds_ratio)} ({_num(r.odds_ratio_low)}–{_num(r.odds_ratio_high)}, " \
+                glm = f"{_num(r.odds_ratio, lang=lang)} ({_num(r.odds_ratio_low, lang=lang)}–{_num(r.odds_ratio_high, lang=lang)}, " \
                       f"{format_p(None if pd.isna(r.p_value) else float(r.p_value), lang)})"
         parts.append(paragraph(t("dx.mh.text", lang, bucket=odds(dx.mh_bucket), manager=odds(dx.mh_manager), glm=glm)))
     if dx.attempts is not None and len(dx.attempts):
@@ -282,7 +295,8 @@ def reasons_section(dx: Diagnosis, lang: str) -> Section:
         })
         parts += [table(shown, lang), paragraph(t("dx.reasons.note", lang), "la-note")]
     if dx.association is not None and dx.association.p_value is not None:
-        parts.append(paragraph(dx.association.summary(lang)))
+        parts.append(paragraph(dx.association.summary(lang, lambda row: t(f"group.{row}", lang),
+                                                      lambda code: reason_label(code, lang))))
     if len(dx.owners):
         owners = pd.DataFrame({t("col.owner", lang): dx.owners["owner"].map(lambda o: t(f"owner.{o}", lang)),
                                t("col.scope_share", lang): dx.owners["scope_share"].map(lambda v: format_share(v, lang)),

@@ -78,6 +78,8 @@ def decision_section(ev: Evaluation, lang: str) -> Section:
                     high=_x(high, lang), p=format_p(ev.ratio.p_value, lang), w=_x(ev.workload.ratio, lang),
                     wl=_x(wl, lang), wu=_x(wu, lang))
     parts: list[Any] = [heading("ex.section.decision", lang), badge, paragraph(reason, "la-lead"), paragraph(numbers)]
+    if "underpowered" in ev.warnings:
+        parts.append(callout(t("ex.warning.underpowered", lang, power=format_share(ev.power_20, lang, 0)), warn=True))
     if "time_split" in ev.warnings:
         parts.append(callout(t("ex.warning.time_split", lang), warn=True))
     if ev.p_variant_better is not None:
@@ -94,9 +96,11 @@ def decision_section(ev: Evaluation, lang: str) -> Section:
 def arms_section(ev: Evaluation, lang: str) -> Section:
     def money(value):
         return "—" if value is None else f"{format_number(value, lang)} ₽"
-    text = t("ex.arms.text", lang, c=ev.control.label, cl=format_number(ev.control.leads, lang),
+    def dates(arm) -> str:
+        return "" if arm.first_day is None else f" ({arm.first_day:%d.%m.%Y} — {arm.last_day:%d.%m.%Y})"
+    text = t("ex.arms.text", lang, c=ev.control.label + dates(ev.control), cl=format_number(ev.control.leads, lang),
              cd=format_number(ev.control.days, lang), cs=money(ev.control.spend), v=ev.variant.label,
-             vl=format_number(ev.variant.leads, lang), vd=format_number(ev.variant.days, lang), vs=money(ev.variant.spend))
+             vl=format_number(ev.variant.leads, lang), vd=format_number(ev.variant.days, lang), vs=money(ev.variant.spend)).replace(f"«{ev.variant.label}»", f"«{ev.variant.label}»{dates(ev.variant)}")
     parts: list[Any] = [heading("ex.section.arms", lang), paragraph(text)]
     if ev.skipped:
         parts.append(paragraph(t("ex.skipped", lang, metrics=", ".join(ev.skipped)), "la-note"))

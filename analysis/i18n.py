@@ -66,7 +66,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "plot.monthly.y": {"ru": "Число лидов", "en": "Number of leads"},
     "stage.leads": {"ru": "Лиды", "en": "Leads"},
     "stage.contacted": {"ru": "Контакт", "en": "Contacted"},
-    "stage.qualified": {"ru": "Квалифицирован", "en": "Qualified"},
+    "stage.qualified": {"ru": "Квалифицированные", "en": "Qualified"},
     "stage.visited": {"ru": "Визит", "en": "Visit"},
     "stage.won": {"ru": "Сделка", "en": "Deal"},
     "unknown": {"ru": "не указан", "en": "not given"},
@@ -77,6 +77,7 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Rows dropped or flagged while loading"},
     "appendix.no_issues": {"ru": "Ни одна строка не отброшена.", "en": "No row was dropped."},
     "appendix.methods": {"ru": "Методы", "en": "Methods"},
+    "appendix.days": {"ru": "дн.", "en": "days"},
     "appendix.methods.text": {
         "ru": "Выгрузка прочитана как есть (кодировка, разделитель и строка заголовка определены автоматически), "
               "сопоставлена по файлу соответствий «{mapping}». Точные дубли строк удалены; при повторе ID "
@@ -103,6 +104,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.rows_used": {"ru": "Строк использовано", "en": "Rows used"},
     "col.issue": {"ru": "Что", "en": "What"},
     "col.count": {"ru": "Строк", "en": "Rows"},
+    "col.lost_count": {"ru": "Отказов", "en": "Lost"},
     "col.action": {"ru": "Действие", "en": "Action"},
     "col.examples": {"ru": "Примеры", "en": "Examples"},
     "action.dropped": {"ru": "отброшены", "en": "dropped"},
@@ -167,10 +169,12 @@ TEXTS: dict[str, dict[str, str]] = {
                               "случайность, с поправкой на множественные сравнения (общий тест {p}).",
                         "en": "No group differs from the rest in {metric} by more than chance explains once the scan "
                               "is corrected for multiple comparisons (overall test {p})."},
-    "stats.scan.some": {"ru": "Отличаются от остальных по показателю «{metric}» (с поправкой {adjust}): {groups}.",
-                        "en": "Groups that differ from the rest in {metric} (corrected, {adjust}): {groups}."},
+    "stats.scan.some": {"ru": "Отличаются от остальных по показателю «{metric}» (с поправкой на множественные сравнения): {groups}.",
+                        "en": "Groups that differ from the rest in {metric} (corrected for multiple comparisons): {groups}."},
     "stats.association.some": {"ru": "Состав причин различается ({p}, V Крамера {v}); чаще ожидаемого: {cells}.",
                                "en": "The mix differs ({p}, Cramér's V {v}); more often than expected: {cells}."},
+    "group.scope": {"ru": "у предмета жалобы", "en": "in scope"},
+    "group.baseline": {"ru": "в базе", "en": "in the baseline"},
     "stats.association.none": {"ru": "Состав причин не отличается сильнее, чем объясняет случайность ({p}).",
                                "en": "The mix does not differ by more than chance explains ({p})."},
     "stats.srm.mismatch": {"ru": "Трафик разделился не по плану ({p}): сравнение групп может быть искажено.",
@@ -219,6 +223,8 @@ def t(key: str, lang: str, **values: object) -> str:
     """The text ``key`` in ``lang``, formatted with ``values``."""
     entry = TEXTS[key]
     text = entry[check_lang(lang)]
+    if lang == "en":  # English prose takes English quotes
+        text = text.replace("«", "“").replace("»", "”")
     return text.format(**values) if values else text
 
 
@@ -258,15 +264,15 @@ TEXTS.update({
     "dx.metric.repeat_rate": {"ru": "доля повторных обращений и дублей", "en": "share of repeats and duplicate rows"},
     "dx.numbers": {
         "ru": "Главный показатель — {metric}: {scope_rate} у предмета жалобы ({scope_events} из {scope_total}) "
-              "против {base_rate} в базе ({base_events} из {base_total}). Разрыв {gap} п.п. (интервал {low}…{high}); "
-              "практически значимым считаем разрыв от {delta} п.п.",
+              "против {base_rate} в базе ({base_events} из {base_total}). Отставание предмета жалобы от базы "
+              "(плюс — хуже базы): {gap} п.п. (интервал {low}…{high}); практически значимым считаем отставание от {delta} п.п.",
         "en": "Primary metric, {metric}: {scope_rate} in scope ({scope_events} of {scope_total}) vs {base_rate} in the "
-              "baseline ({base_events} of {base_total}). The gap is {gap} points (interval {low} to {high}); a gap of "
-              "{delta} points or more counts as practically relevant."},
+              "baseline ({base_events} of {base_total}). The scope's shortfall (plus = worse than the baseline) is {gap} "
+              "points (interval {low} to {high}); a shortfall of {delta} points or more counts as practically relevant."},
     "dx.numbers.adjusted": {
-        "ru": "При одинаковой обработке (те же доли по времени первого звонка{manager}) разрыв {q} п.п. "
+        "ru": "При одинаковой обработке (те же доли по времени первого звонка{manager}) отставание {q} п.п. "
               "(интервал {low}…{high}); сравнение покрывает {coverage} лидов базы.{share}",
-        "en": "With processing held equal (the same mix of first-response times{manager}) the gap is {q} points "
+        "en": "With processing held equal (the same mix of first-response times{manager}) the shortfall is {q} points "
               "(interval {low} to {high}); the comparison covers {coverage} of the baseline's leads.{share}"},
     "dx.numbers.manager": {"ru": " и менеджеров", "en": " and managers"},
     "dx.numbers.share": {"ru": " Обработкой объясняется {share} исходного разрыва.",
@@ -328,9 +334,11 @@ TEXTS.update({
     "dx.flag.worse": {"ru": "хуже остальных", "en": "worse than the rest"},
     "dx.flag.better": {"ru": "лучше остальных", "en": "better than the rest"},
     "dx.flag.none": {"ru": "в пределах случайности", "en": "within chance"},
-    "dx.channels.note": {"ru": "Каждый канал сравнивается с остальными вместе; p-значения исправлены на число каналов "
-                               "(Холм). Названный в жалобе предмет выше проверен отдельно, без поправки.",
-                         "en": "Each channel is compared with all the others together; p-values are corrected for the "
+    "dx.channels.note": {"ru": "«Лидов» — лиды, вошедшие в знаменатель главного показателя (созревшие; для доли "
+                               "квалифицированных — те, с кем связались). Каждый канал сравнивается с остальными вместе; "
+                               "p-значения исправлены на число каналов (Холм). Названный в жалобе предмет выше проверен отдельно, без поправки.",
+                         "en": "«Leads» are the primary metric's denominator (mature; for the qualified share of contacted "
+                               "leads, the contacted ones). Each channel is compared with all the others together; p-values are corrected for the "
                                "number of channels (Holm). The scope named in the complaint is tested above on its own, "
                                "uncorrected."},
     "dx.channels.overdispersed": {"ru": "Каналы различаются сильнее, чем объясняет случайность: границы воронки расширены "
@@ -363,6 +371,8 @@ TEXTS.update({
                                 "en": "unreached lead closed after fewer than {attempts} attempts"},
     "dx.flag.deficit": {"ru": "проблема обработки", "en": "processing problem"},
     "col.check": {"ru": "Проверка", "en": "Check"},
+    "col.worse_by": {"ru": "Хуже базы на, п.п.", "en": "Worse than baseline by, pts"},
+    "col.p_one_sided": {"ru": "p (односторонний: хуже ли)", "en": "p (one-sided: worse?)"},
     "dx.buckets.title": {"ru": "Дозвон в зависимости от скорости первой попытки", "en": "Contact rate by speed of the first attempt"},
     "col.bucket": {"ru": "Первая попытка, рабочих мин", "en": "First attempt, working min"},
     "col.scope_share_leads": {"ru": "Предмет: доля лидов", "en": "Scope: share of leads"},
@@ -610,10 +620,11 @@ TEXTS.update({
     "q.kpi.contact_rate": {"ru": "Доля дозвона", "en": "Contact rate"},
     "q.kpi.deals": {"ru": "Сделки", "en": "Deals"},
     "q.kpi.spend": {"ru": "Расход, ₽", "en": "Spend, ₽"},
-    "q.kpi.cpl": {"ru": "Цена лида, ₽", "en": "Cost per lead, ₽"},
-    "q.kpi.cpql": {"ru": "Цена квалиф. лида, ₽", "en": "Cost per qualified lead, ₽"},
-    "q.kpi.cac": {"ru": "Цена сделки, ₽", "en": "Cost per deal, ₽"},
-    "q.kpi.roas": {"ru": "Выручка на 1 ₽ (ДРР {drr})", "en": "Revenue per ₽ (ad cost share {drr})"},
+    "q.kpi.cpl": {"ru": "Цена лида (платные каналы), ₽", "en": "Cost per lead (paid channels), ₽"},
+    "q.kpi.cpql": {"ru": "Цена квалиф. лида (платные), ₽", "en": "Cost per qualified lead (paid), ₽"},
+    "q.kpi.cac": {"ru": "Цена сделки (платные), ₽", "en": "Cost per deal (paid), ₽"},
+    "q.kpi.roas": {"ru": "Выручка сделок платных каналов на 1 ₽ рекламы (ДРР — доля рекламных расходов в выручке — {drr})",
+                   "en": "Revenue of paid channels' deals per ₽ of advertising (ad cost share of revenue {drr})"},
     "q.kpi.romi": {"ru": "ROMI при марже {margin}", "en": "ROMI at margin {margin}"},
     "q.kpi.sla_15": {"ru": "Ответ за 15 рабочих минут", "en": "Answered within 15 working min"},
     "q.kpi.sla_30": {"ru": "Ответ за 30 рабочих минут", "en": "Answered within 30 working min"},
@@ -622,8 +633,8 @@ TEXTS.update({
     "q.change.up": {"ru": "▲ рост, больше случайности", "en": "▲ up, beyond noise"},
     "q.change.down": {"ru": "▼ снижение, больше случайности", "en": "▼ down, beyond noise"},
     "q.change.flat": {"ru": "≈ в пределах случайности", "en": "≈ within noise"},
-    "q.change.untested": {"ru": "решение, не случайность", "en": "a decision, not chance"},
-    "q.change.immature": {"ru": "этап ещё не «созрел»", "en": "stage not mature yet"},
+    "q.change.untested": {"ru": "бюджет задаётся, не тестируется", "en": "set by budget, not tested"},
+    "q.change.immature": {"ru": "этап ещё не завершился — сравнивать рано", "en": "stage not complete yet — too early to compare"},
     "q.change.none": {"ru": "нет данных", "en": "no data"},
     "col.kpi": {"ru": "Показатель", "en": "KPI"},
     "col.now": {"ru": "Квартал", "en": "Quarter"},
@@ -653,6 +664,16 @@ TEXTS.update({
                                "больше неопределённости; часть бюджета стоит перенести.",
                          "en": "A qualified lead costs {to_cpql} ₽ in «{to}» and {from_cpql} ₽ in «{from_}»: the difference "
                                "exceeds the uncertainty; consider moving budget."},
+    "q.finding.slow_channel": {"ru": "Лиды «{channel}» ждут дольше всех: за 15 рабочих минут отвечают {share} против {overall} "
+                                     "в среднем (медиана до контакта {median} мин). Сначала обработка, потом бюджет.",
+                               "en": "«{channel}» leads wait longest: {share} answered within 15 working minutes vs {overall} "
+                                     "overall (median to contact {median} min). Fix processing before budget."},
+    "q.finding.slow_manager": {"ru": "Дозвон у менеджера {manager} — {rate}, ниже ожидаемого для его каналов ({expected}), и "
+                                     "это больше, чем объясняет случайность.",
+                               "en": "Manager {manager} reaches {rate} of leads, below the {expected} expected for the channel "
+                                     "mix, beyond what chance explains."},
+    "q.budget.slow": {"ru": "; но лиды канала ждут ответа дольше всех — сначала обработка",
+                      "en": "; but its leads wait longest — fix processing first"},
     "q.finding.sla": {"ru": "За 15 рабочих минут отвечают {share} лидов.", "en": "{share} of leads are answered within 15 working minutes."},
     "q.finding.reason": {"ru": "Самая частая причина отказа — «{reason}» ({share} отказов).",
                          "en": "The most frequent loss reason is «{reason}» ({share} of losses)."},
@@ -668,8 +689,10 @@ TEXTS.update({
     "q.funnel.stage.won": {"ru": "Сделка", "en": "Deal"},
     "col.count_abs": {"ru": "Количество", "en": "Count"},
     "col.conversion": {"ru": "Конверсия из предыдущего", "en": "Conversion from previous"},
-    "q.funnel.note": {"ru": "Показы и клики — только платные каналы из файла расходов; лиды — все каналы.",
-                      "en": "Impressions and clicks cover the paid channels of the spend file only; leads cover all channels."},
+    "q.funnel.note": {"ru": "Показы и клики — только платные каналы из файла расходов; конверсия клика в лид считается по лидам "
+                            "платных каналов, остальные этапы — по всем лидам.",
+                      "en": "Impressions and clicks cover the paid channels of the spend file only; click-to-lead conversion "
+                            "uses paid channels' leads, the other stages all leads."},
     "col.qualified_share_ci": {"ru": "Доля квалиф. (сглажено, 95%)", "en": "Qualified share (shrunk, 95%)"},
     "col.qoq": {"ru": "К прошлому кварталу", "en": "QoQ"},
     "col.roas": {"ru": "Выручка / расход", "en": "Revenue / spend"},
@@ -694,10 +717,13 @@ TEXTS.update({
     "col.contact_rate": {"ru": "Дозвон", "en": "Contacted"},
     "col.contact_shrunk": {"ru": "Дозвон (сглажено, 95%)", "en": "Contacted (shrunk, 95%)"},
     "col.expected_mix": {"ru": "Ожидаемо при таком наборе каналов", "en": "Expected for this channel mix"},
-    "q.managers.note": {"ru": "Менеджеры в алфавитном порядке, не рейтинг: сравнивайте дозвон с ожидаемым для их набора "
-                              "каналов и смотрите на интервалы — пересекающиеся интервалы не различаются.",
+    "q.managers.note": {"ru": "Менеджеры в алфавитном порядке, не рейтинг: сравнивайте дозвон каждого с ожидаемым для его "
+                              "набора каналов. Интервал показывает неопределённость оценки; о различии судите по тесту, а не по "
+                              "тому, пересекаются ли интервалы. «Ниже ожидаемого» отмечено, только если весь интервал ниже.",
                         "en": "Managers in alphabetical order, not a ranking: compare each contact rate with what their "
-                              "channel mix would give and read the intervals — overlapping intervals do not differ."},
+                              "channel mix would give. The interval shows the estimate's uncertainty; judge differences by a "
+                              "test, not by whether intervals overlap. «Below expected» is marked only when the whole interval is below."},
+    "q.below_expected": {"ru": "ниже ожидаемого", "en": "below expected"},
     "col.share_of_losses": {"ru": "Доля отказов", "en": "Share of losses"},
     "col.cumulative": {"ru": "Накопленная", "en": "Cumulative"},
     "col.per_lead": {"ru": "На лид", "en": "Per lead"},
@@ -742,27 +768,27 @@ TEXTS.update({
               "скорости ответа × менеджер (дельта-метод), Мантель — Хензель и биномиальная модель на агрегатах; время "
               "до контакта — Каплан — Мейер с цензурированием; причины — χ², скорректированные остатки с порогом "
               "Бонферрони, V Крамера; различия менеджеров — эмпирический Байес (бета-биномиальное сглаживание). Вывод — "
-              "по правилу SPEC 3.1.1.",
+              "по одному записанному правилу.",
         "en": "Statistics: rates with Wilson intervals; differences by the score test with the Newcombe interval (Boschloo "
               "or Fisher exact tests for small expected counts); the scope named in the complaint is tested alone, "
               "uncorrected, the scan of all channels with Holm's correction; Spiegelhalter funnel limits (exact binomial, "
               "overdispersion-adjusted); processing held equal by direct standardisation to the baseline's response-bucket "
               "× manager mix (delta method), Mantel–Haenszel and an aggregated binomial GLM; time to contact by "
               "Kaplan–Meier with censoring; reasons by chi-square, adjusted residuals with a Bonferroni cut, Cramér's V; "
-              "manager differences by empirical-Bayes beta-binomial shrinkage. The verdict follows SPEC 3.1.1."},
+              "manager differences by empirical-Bayes beta-binomial shrinkage. The verdict follows one written rule."},
     "methods.experiment": {
         "ru": "Статистика: отношение пуассоновских интенсивностей (score-тест и интервал) для лидов и квалифицированных "
               "лидов на рубль и в день, с квази-пуассоновским расширением при сверхдисперсии дневных чисел; доли — "
               "score-тест и интервал Ньюкомба; цены — расход, делённый на точный интервал Гарвуда; мощность и число "
               "недель для изменения на 20%; проверка разделения трафика χ² по показам; разность разностей против "
               "нетронутых каналов; вероятность «вариант лучше» — гамма-пуассоновские апостериорные (Джеффрис, "
-              "100 000 розыгрышей с фиксированным зерном). Решение — по правилу SPEC 3.2.1.",
+              "100 000 розыгрышей с фиксированным зерном). Решение — по одному записанному правилу.",
         "en": "Statistics: Poisson rate ratios (score test and interval) for leads and qualified leads per rouble and "
               "per day, widened quasi-Poisson when daily counts are overdispersed; rates by the score test with the "
               "Newcombe interval; costs as spend over the exact Garwood interval; power and weeks to detect a 20% change; "
               "a chi-square sample-ratio check on impressions; difference in differences against untouched channels; "
               "P(variant better) from gamma-Poisson posteriors (Jeffreys, 100 000 seeded draws). The decision follows "
-              "SPEC 3.2.1."},
+              "one written rule."},
     "methods.quarterly": {
         "ru": "Статистика: показатели — когорта лидов квартала; изменения долей — score-тест, изменения числа лидов и "
               "сделок — пуассоновский тест на день, изменения цен — пуассоновский тест на рубль; доли каналов и дозвон "

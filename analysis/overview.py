@@ -125,12 +125,15 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, jo
     issues = pd.DataFrame(
         [(t(f"kind.{issue.kind}", lang), _issue_text(issue, lang), issue.count,
           t("action.dropped" if issue.dropped else "action.kept", lang),
-          "; ".join(list(issue.examples) + [f"«{k}» × {v}" for k, v in list(issue.values.items())[:8]]))
+          "; ".join([example.replace("line ", "строка ") if lang == "ru" else example for example in issue.examples]
+                    + [f"«{k}» × {v}" for k, v in list(issue.values.items())[:8]]))
          for issue in dataset.lineage.issues],
         columns=[t("col.kind", lang), t("col.issue", lang), t("col.count", lang), t("col.action", lang),
                  t("col.examples", lang)])
     settings = dataset.mapping.settings
-    maturity = ", ".join(f"{stage} {days}" for stage, days in settings.maturity_days.items())
+    stage_keys = {"contacted": "stage.contacted", "qualified": "stage.qualified", "visit": "stage.visited", "deal": "stage.won"}
+    maturity = ", ".join(f"{t(stage_keys.get(stage, 'stage.leads'), lang).lower()} — {days} {t('appendix.days', lang)}"
+                         for stage, days in settings.maturity_days.items())
     methods = t("appendix.methods.text", lang, mapping=dataset.mapping.name, window=settings.repeat_window_days,
                 hours=settings.working_hours,
                 holidays=t("appendix.holidays_closed", lang) if settings.holidays_closed else "",

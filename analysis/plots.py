@@ -5,6 +5,7 @@ Each function returns a Figure; :func:`analysis.display.figure` embeds it as a P
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
@@ -82,11 +83,15 @@ def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, p0: float, lang: str
     axes.plot(limits["n"], limits["low_998"] * 100, color="#3e4c59", linestyle=":", linewidth=1.2, label=t("plot.funnel.l998", lang))
     axes.plot(limits["n"], limits["high_998"] * 100, color="#3e4c59", linestyle=":", linewidth=1.2)
     axes.axhline(p0 * 100, color="#1d4e89", linewidth=1, label=t("plot.funnel.p0", lang))
-    for row in points.itertuples():
+    low = np.interp(points["nobs"], limits["n"], limits["low_95"])
+    high = np.interp(points["nobs"], limits["n"], limits["high_95"])
+    for row, lower, upper in zip(points.itertuples(), low, high):
         chosen = row.group in highlight
-        axes.scatter(row.nobs, row.rate * 100, s=60 if chosen else 36, color=PALETTE[4] if chosen else PALETTE[0],
+        outside = not lower <= row.rate <= upper
+        axes.scatter(row.nobs, row.rate * 100, s=60 if chosen else 36, color=PALETTE[4] if chosen or outside else PALETTE[0],
                      zorder=3, edgecolor="white")
-        axes.annotate(row.group, (row.nobs, row.rate * 100), textcoords="offset points", xytext=(5, 4), fontsize=8)
+        if chosen or outside:  # labels of channels inside the limits would pile up; the table names them all
+            axes.annotate(row.group, (row.nobs, row.rate * 100), textcoords="offset points", xytext=(5, 4), fontsize=8)
     axes.set_xscale("log")
     axes.set_xlabel(t("plot.funnel.x", lang))
     axes.set_ylabel("%")

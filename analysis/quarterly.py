@@ -198,15 +198,17 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None)
     maturity = dataset.mapping.settings.maturity_days
     immature = tuple(stage for stage in ("qualified", "deal")
                      if period.end + pd.Timedelta(days=maturity.get(stage, 0)) > dataset.as_of)
+    paid = set(dataset.spend["channel"]) if dataset.spend is not None else set()
     revenue = None
     if "deal_amount" in leads and leads["deal_amount"].notna().any():
-        revenue = float(leads.loc[first & leads["won"], "deal_amount"].fillna(0).sum())
+        # ROAS compares revenue with the spend that bought it: paid channels' deals (all deals without spend)
+        won = first & leads["won"] & (leads["channel"].isin(paid) if paid else True)
+        revenue = float(leads.loc[won, "deal_amount"].fillna(0).sum())
     sla = {}
     if "response_minutes" in leads:
         attempted = first & leads["attempted"] & leads["response_minutes"].notna()
         for minutes in (15, 30):
             sla[minutes] = (int((attempted & (leads["response_minutes"] <= minutes)).sum()), int(attempted.sum()))
-    paid = set(dataset.spend["channel"]) if dataset.spend is not None else set()
     paid_first = first & leads["channel"].isin(paid)
     spend = _spend_in(dataset, period, None if mask is None else set(leads.loc[first, "channel"]) & paid)
     return Kpis(period, int(first.sum()), int((in_period & leads["is_repeat"]).sum()),
@@ -232,6 +234,8 @@ def compare_kpis(now: Kpis, then: Kpis | None, alpha: float) -> tuple[Change, ..
     out = []
 
     def add(key: str, a: float | None, b: float | None, p: float | None, immature: bool = False) -> None:
+        if immature:  # a stage still completing is not compared: no test, no arrow
+            p = None
         direction, beyond = _direction(a, b, p, alpha)
         out.append(Change(key, a, b, p, direction, beyond, immature))
 
@@ -283,6 +287,9 @@ def _funnel(dataset: Dataset, kpis: Kpis, period: Period) -> pd.DataFrame:
              ("won", float((first & leads["won"]).sum()))]
     frame = pd.DataFrame(rows, columns=["stage", "count"])
     frame["conversion"] = frame["count"] / frame["count"].shift(1)
+    if "clicks" in set(frame["stage"]) and kpis.spend_leads:
+        clicks = frame.loc[frame["stage"] == "clicks", "count"].iloc[0]
+        frame.loc[frame["stage"] == "leads", "conversion"] = kpis.spend_leads / clicks if clicks else None
     return frame
 
 
@@ -427,8 +434,11 @@ def _reasons(dataset: Dataset, current: Period, previous: Period | None, alpha: 
         before_first = period_mask(leads, previous.start, previous.end) & ~leads["is_repeat"]
         before = leads.loc[lost & before_first, "disqualification_reason"].value_counts()
         frame["per_lead_previous"] = frame["reason"].map(before).fillna(0) / max(1, int(before_first.sum()))
-        frame["p_value"] = [stats.compare_rates(int(row.lost), int(now_first.sum()), int(before.get(row.reason, 0)),
-                                                int(before_first.sum()), alpha).p_value for row in frame.itertuples()]
+        raw = [stats.compare_rates(int(row.lost), int(now_first.sum()), int(before.get(row.reason, 0)),
+                                   int(before_first.sum()), alpha).p_value for row in frame.itertuples()]
+        valid = [p if p is not None else 1.0 for p in raw]
+        # many reasons are scanned at once: Holm-corrected, so one "significant" change is not chance
+        frame["p_value"] = stats.adjust_pvalues(valid, alpha, "holm")[1] if valid else []
     owners = frame.groupby("owner")["lost"].sum()
     owners = (owners / max(1, owners.sum())).rename("share").reset_index()
     return frame, owners
@@ -452,6 +462,14 @@ def _budget(channels: pd.DataFrame, alpha: float) -> pd.DataFrame:
     return paid.sort_values("cpql").reset_index(drop=True)
 
 
+def _flag_slow_channels(budget: pd.DataFrame, processing: pd.DataFrame, overall_sla: float | None) -> pd.DataFrame:
+    """Mark paid channels whose leads wait much longer: grow them only after processing is fixed."""
+    if budget.empty or overall_sla is None or processing.empty:
+        return budget.assign(slow=False) if not budget.empty else budget
+    within = processing.set_index("channel")["within_15"]
+    return budget.assign(slow=budget["channel"].map(within).fillna(overall_sla) < overall_sla - 0.2)
+
+
 def _findings(report: "Quarterly") -> tuple[tuple[str, dict[str, Any]], ...]:
     """Three to five plain-language findings, chosen from what is beyond noise and what to act on."""
     out: list[tuple[str, dict[str, Any]]] = []
@@ -466,7 +484,18 @@ def _findings(report: "Quarterly") -> tuple[tuple[str, dict[str, Any]], ...]:
             out.append(("budget", {"from": dearer.iloc[-1]["channel"], "to": cheaper.iloc[0]["channel"],
                                    "from_cpql": dearer.iloc[-1]["cpql"], "to_cpql": cheaper.iloc[0]["cpql"]}))
     sla = report.current.sla_share(15)
-    if sla is not None:
+    channels = report.processing_channels
+    if sla is not None and len(channels) and channels["within_15"].notna().any():
+        slow = channels.loc[(channels["leads"] >= 30) & (channels["within_15"] < sla - 0.2)]
+        for row in slow.itertuples():
+            out.append(("slow_channel", {"channel": row.channel, "share": row.within_15, "overall": sla,
+                                         "median": row.median}))
+    managers = report.processing_managers
+    if len(managers) and "expected_rate" in managers:
+        below = managers.loc[managers["shrunk_high"] < managers["expected_rate"]]
+        for row in below.itertuples():
+            out.append(("slow_manager", {"manager": row.manager, "rate": row.shrunk_rate, "expected": row.expected_rate}))
+    if sla is not None and not any(kind == "slow_channel" for kind, _ in out):
         out.append(("sla", {"share": sla}))
     if len(report.reasons):
         top = report.reasons.iloc[0]
@@ -475,7 +504,7 @@ def _findings(report: "Quarterly") -> tuple[tuple[str, dict[str, Any]], ...]:
         out.append(("immature", {"stages": ", ".join(report.current.immature)}))
     if report.current.partial:
         out.append(("partial", {}))
-    return tuple(out[:5])
+    return tuple(out[:6])
 
 
 def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
@@ -501,7 +530,8 @@ def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
     report = Quarterly(
         params, now, previous, year_ago, compare_kpis(now, previous, alpha), compare_kpis(now, year_ago, alpha),
         _funnel(dataset, now, current), channels, shrinkage, limits, monthly, weekly, seasonality,
-        processing_channels, processing_managers, km, missed, reasons, owners, _budget(channels, alpha),
+        processing_channels, processing_managers, km, missed, reasons, owners,
+        _flag_slow_channels(_budget(channels, alpha), processing_channels, now.sla_share(15)),
         dataset.spend is not None, now.revenue is not None, params.get("margin"), tuple(warnings))
     return Quarterly(**{**report.__dict__, "findings": _findings(report)})
 

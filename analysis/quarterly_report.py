@@ -19,6 +19,11 @@ SHARE_KEYS = ("qualified_rate", "contact_rate", "sla_15", "sla_30")
 MONEY_KEYS = ("spend", "cpl", "cpql", "cac")
 
 
+def _stages(stages, lang: str) -> str:
+    words = {"qualified": "stage.qualified", "deal": "stage.won", "contacted": "stage.contacted", "visit": "stage.visited"}
+    return ", ".join(t(words[s], lang).lower() if s in words else s for s in stages)
+
+
 def _label(value: str, lang: str) -> str:
     return t("unknown", lang) if value == UNKNOWN else value
 
@@ -37,19 +42,26 @@ def _kpi_value(key: str, kpis: Kpis | None, lang: str) -> str:
 def _change_text(change: Change | None, lang: str) -> str:
     if change is None or change.now is None or change.then is None:
         return t("q.change.none", lang)
+    delta = ""
+    if change.then and change.key not in SHARE_KEYS:
+        delta = f"{(change.now / change.then - 1) * 100:+.0f}%; "
+    elif change.key in SHARE_KEYS:
+        delta = f"{(change.now - change.then) * 100:+.1f} " + ("п.п.; " if lang == "ru" else "pts; ")
+    if lang == "ru":
+        delta = delta.replace(".", ",").replace("п,п,", "п.п.")
+    if change.immature:
+        return delta + t("q.change.immature", lang)
     if change.key == "spend":
-        return t("q.change.untested", lang)
-    text = t(f"q.change.{change.direction}", lang)
+        return delta + t("q.change.untested", lang)
+    text = delta + t(f"q.change.{change.direction}", lang)
     if change.p_value is not None:
         text += f" ({format_p(change.p_value, lang)})"
-    if change.immature:
-        text += " · " + t("q.change.immature", lang)
     return text
 
 
 def quarterly_warnings(report: Quarterly, lang: str) -> list[dict[str, str]]:
     texts = {"partial_quarter": t("q.partial", lang, as_of=""), "no_spend": t("q.no_spend", lang),
-             "immature_stages": t("q.immature", lang, stages=", ".join(report.current.immature))}
+             "immature_stages": t("q.immature", lang, stages=_stages(report.current.immature, lang))}
     return [{"code": code, "text": texts[code]} for code in report.warnings]
 
 
@@ -85,7 +97,7 @@ def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
     if now.partial:
         parts.append(callout(t("q.partial", lang, as_of=f"{data.as_of:%d.%m.%Y}"), warn=True))
     if now.immature:
-        parts.append(callout(t("q.immature", lang, stages=", ".join(now.immature)), warn=True))
+        parts.append(callout(t("q.immature", lang, stages=_stages(now.immature, lang)), warn=True))
     if not report.has_spend:
         parts.append(callout(t("q.no_spend", lang), warn=True))
     if previous is None and year_ago is None:
@@ -110,7 +122,14 @@ def findings_section(report: Quarterly, lang: str) -> Section:
         elif kind == "reason":
             items.append(t("q.finding.reason", lang, reason=reason_label(values["reason"], lang), share=format_share(values["share"], lang, 0)))
         elif kind == "immature":
-            items.append(t("q.finding.immature", lang, stages=values["stages"]))
+            items.append(t("q.finding.immature", lang, stages=_stages(values["stages"].split(", "), lang)))
+        elif kind == "slow_channel":
+            items.append(t("q.finding.slow_channel", lang, channel=values["channel"],
+                           share=format_share(values["share"], lang, 0), overall=format_share(values["overall"], lang, 0),
+                           median=t("stats.not_reached", lang) if values["median"] is None else format_number(values["median"], lang)))
+        elif kind == "slow_manager":
+            items.append(t("q.finding.slow_manager", lang, manager=values["manager"], rate=format_share(values["rate"], lang),
+                           expected=format_share(values["expected"], lang)))
         else:
             items.append(t("q.finding.partial", lang))
     listed = "".join(f"<li>{escape(item)}</li>" for item in items)
@@ -121,7 +140,7 @@ def funnel_section(report: Quarterly, lang: str) -> Section:
     frame = report.funnel
     shown = pd.DataFrame({t("col.stage", lang): frame["stage"].map(lambda s: t(f"q.funnel.stage.{s}", lang)),
                           t("col.count_abs", lang): frame["count"].round(0).astype("int64"),
-                          t("col.conversion", lang): frame["conversion"].map(lambda v: format_share(v, lang, 2)
+                          t("col.conversion", lang): frame["conversion"].map(lambda v: format_share(v, lang, 2 if v < 0.1 else 1)
                                                                              if pd.notna(v) else "—")})
     parts: list[Any] = [heading("q.section.funnel", lang), table(shown, lang)]
     if "impressions" in set(frame["stage"]):
@@ -224,7 +243,9 @@ def processing_section(report: Quarterly, lang: str) -> Section:
             t("col.manager", lang): managers["manager"], t("col.leads", lang): managers["leads"].astype("int64"),
             t("col.contact_shrunk", lang): [f"{share(r.shrunk_rate)} ({share(r.shrunk_low)}–{share(r.shrunk_high)})"
                                             for r in managers.itertuples()],
-            t("col.expected_mix", lang): managers["expected_rate"].map(share),
+            t("col.expected_mix", lang): [share(r.expected_rate) + (f" · {t('q.below_expected', lang)}"
+                                                                    if r.shrunk_high < r.expected_rate else "")
+                                          for r in managers.itertuples()],
             t("col.within_15", lang): managers["within_15"].map(share),
             t("col.median_minutes", lang): managers["median"].map(minutes)})
         parts += [Html(f"<h3>{escape(t('col.manager', lang))}</h3>"), table(shown, lang),
@@ -238,13 +259,13 @@ def reasons_section(report: Quarterly, lang: str) -> Section:
     if frame.empty:
         return section(*parts)
     columns = {t("col.reason", lang): frame["reason"].map(lambda r: reason_label(r, lang)), t("col.owner", lang): frame["owner"].map(lambda o: t(f"owner.{o}", lang)),
-               t("col.count", lang): frame["lost"].astype("int64"),
+               t("col.lost_count", lang): frame["lost"].astype("int64"),
                t("col.share_of_losses", lang): frame["share"].map(lambda v: format_share(v, lang)),
                t("col.cumulative", lang): frame["cumulative"].map(lambda v: format_share(v, lang)),
                t("col.per_lead", lang): frame["per_lead"].map(lambda v: format_share(v, lang))}
     if "per_lead_previous" in frame:
         columns[t("col.per_lead_previous", lang)] = frame["per_lead_previous"].map(lambda v: format_share(v, lang))
-        columns[t("col.p_value", lang)] = frame["p_value"].map(lambda v: format_p(v, lang))
+        columns[t("col.p_adjusted", lang)] = frame["p_value"].map(lambda v: format_p(v, lang))
     owners = pd.DataFrame({t("col.owner", lang): report.owners["owner"].map(lambda o: t(f"owner.{o}", lang)),
                            t("col.share_of_losses", lang): report.owners["share"].map(lambda v: format_share(v, lang))})
     return section(*parts, table(pd.DataFrame(columns), lang), Html(f"<h3>{escape(t('dx.owners.title', lang))}</h3>"),
@@ -261,6 +282,8 @@ def budget_section(report: Quarterly, lang: str) -> Section:
                                                   f"{format_number(r.cpql_high, lang)})" for r in frame.itertuples()],
                           t("q.kpi.cac", lang): frame["cac"].map(lambda v: "—" if v is None or pd.isna(v)
                                                                  else format_number(v, lang)),
-                          t("col.verdict", lang): frame["verdict"].map(lambda v: t(f"q.budget.{v}", lang))})
+                          t("col.verdict", lang): [t(f"q.budget.{r.verdict}", lang)
+                                                   + (t("q.budget.slow", lang) if getattr(r, "slow", False) else "")
+                                                   for r in frame.itertuples()]})
     return section(*parts, table(shown, lang, digits=0),
                    paragraph(t("q.budget.note", lang, average=format_number(frame["average_cpql"].iloc[0], lang)), "la-note"))

@@ -352,3 +352,17 @@ def test_zero_control_events_still_give_a_test_and_a_lower_bound():
 
 def test_bootstrap_refuses_false_precision():
     assert stats.ratio_bootstrap([1, 2], [200, 300]).ci == (None, None)
+
+
+def test_exact_conditional_ratio_interval():
+    # independent: given 160 events, 100 in group 1 ~ Binomial(160, π); statsmodels' Clopper–Pearson
+    # interval for π (method='beta') mapped to r = π/(1 − π) at equal exposure
+    from statsmodels.stats.proportion import proportion_confint
+
+    from analysis.stats.counts import exact_ratio_interval
+
+    low, high = proportion_confint(100, 160, alpha=0.05, method="beta")
+    assert exact_ratio_interval(100, 7, 60, 7) == pytest.approx((low / (1 - low), high / (1 - high)), rel=1e-9)
+    # a zero count: the score interval fails there, the exact one starts at 0
+    zero = stats.compare_poisson(0, 2, 1, 1)
+    assert zero.ratio == 0 and zero.ratio_ci[0] == 0 and zero.ratio_ci[1] > 1

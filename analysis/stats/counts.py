@@ -111,13 +111,35 @@ def compare_poisson(count1: float, exposure1: float, count2: float, exposure2: f
     with np.errstate(divide="ignore", invalid="ignore"):
         result = test_poisson_2indep(*scaled, method="score", compare="ratio")
         ci = clean_pair(confint_poisson_2indep(*scaled, method="score", compare="ratio", alpha=alpha))
+    ratio = rate1 / rate2 if count2 else None
+    if count1 == 0 or count2 == 0 or ci[0] is None or ci[1] is None or (ratio is not None and not ci[0] <= ratio <= ci[1]):
+        # the score interval's root finder fails at a zero count (it returned (1.92, 1.92) for 0 vs 1):
+        # use the exact conditional interval instead
+        ci = exact_ratio_interval(count1 / dispersion, exposure1, count2 / dispersion, exposure2, alpha)
     if count2 == 0:
         # no events in group 2: the ratio is unbounded above, but the test and the lower bound still speak
         warnings.append(messages.RATIO_UNDEFINED)
         return PoissonComparison(count1, exposure1, count2, exposure2, rate1, rate2, None, (ci[0], None),
                                  clean(result.statistic), clean(result.pvalue), dispersion, alpha, tuple(warnings))
-    return PoissonComparison(count1, exposure1, count2, exposure2, rate1, rate2, rate1 / rate2, ci,
+    return PoissonComparison(count1, exposure1, count2, exposure2, rate1, rate2, ratio, ci,
                              clean(result.statistic), clean(result.pvalue), dispersion, alpha, tuple(warnings))
+
+
+def exact_ratio_interval(count1: float, exposure1: float, count2: float, exposure2: float,
+                         alpha: float = 0.05) -> tuple[float | None, float | None]:
+    """Exact conditional interval of a Poisson rate ratio: given n = k1 + k2, k1 ~ Binomial(n, π) with
+    π = r·e1 / (r·e1 + e2); a Clopper–Pearson interval for π maps to r = π/(1 − π) · e2/e1."""
+    n = count1 + count2
+    if n <= 0:
+        return None, None
+    low_pi = 0.0 if count1 <= 0 else sps.beta.ppf(alpha / 2, count1, n - count1 + 1)
+    high_pi = 1.0 if count2 <= 0 else sps.beta.ppf(1 - alpha / 2, count1 + 1, n - count1)
+    scale = exposure2 / exposure1
+
+    def ratio_of(pi: float) -> float | None:
+        return None if pi >= 1 else float(pi / (1 - pi) * scale)
+
+    return ratio_of(low_pi), ratio_of(high_pi)
 
 
 @dataclass(frozen=True)

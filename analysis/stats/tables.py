@@ -89,13 +89,15 @@ class AssociationResult:
     def to_frame(self) -> pd.DataFrame:
         return self.residuals.copy()
 
-    def summary(self, lang: str = "en") -> str:
+    def summary(self, lang: str = "en", row_label=str, column_label=str) -> str:
+        """Plain language; ``row_label``/``column_label`` turn labels into words."""
         if self.p_value is None:
             return t("stats.no_data", lang, label="")
-        over = [f"{column} ({row})" for row, column, value in self.flagged if value > 0]
+        over = [f"{column_label(column)} ({row_label(row)})" for row, column, value in self.flagged if value > 0]
         key = "stats.association.some" if self.p_value < self.alpha and over else "stats.association.none"
+        v = "—" if self.cramers_v is None else f"{self.cramers_v:.2f}"
         return t(key, lang, cells=", ".join(over), p=format_p(self.p_value, lang),
-                 v="—" if self.cramers_v is None else f"{self.cramers_v:.2f}")
+                 v=v.replace(".", ",") if lang == "ru" else v)
 
 
 def test_association(observed: Sequence[Sequence[int]] | np.ndarray, row_labels: Sequence[str],
