@@ -120,7 +120,7 @@ class Evaluation:
                                 "qualified": arm.qualified, "deals": arm.deals, "days": arm.days, "spend": arm.spend}
                      for arm in (self.control, self.variant)},
             "srm_p_value": None if self.srm is None else self.srm.p_value,
-            "did": self.did,
+            "did": None if self.did is None else {k: v for k, v in self.did.items() if k != "daily"},
             "skipped_metrics": list(self.skipped),
         }
 
@@ -304,15 +304,25 @@ def _did(dataset: Dataset, params: dict[str, Any], cut: pd.Timestamp, alpha: flo
         window = period_mask(leads, start, min(end, cut)) & first
         counts[arm] = (int((window & scope & leads["qualified"]).sum()), int((window & untouched & leads["qualified"]).sum()))
     (qcs, qcu), (qvs, qvu) = counts["control"], counts["variant"]
+    # daily qualified leads of the experiment's channel and of the untouched ones, from two weeks before the
+    # control period (parallel trends) to the end of the variant period: the report plots them
+    start = parse_period(params["control"], "control")[0] - pd.Timedelta(days=14)
+    end = min(parse_period(params["variant"], "variant")[1], cut)
+    window = period_mask(leads, start, end) & first & leads["qualified"]
+    day = leads.loc[window, "created_at"].dt.normalize()
+    group = np.where(scope[window], "scope", "untouched")
+    daily = pd.DataFrame({"day": day, "group": group}).groupby(["day", "group"]).size().unstack(fill_value=0)
+    daily = daily.reindex(columns=["scope", "untouched"], fill_value=0).reset_index()
     if min(qcs, qcu, qvs, qvu) == 0:
-        return {"ratio_of_ratios": None, "ci": [None, None], "counts": counts}
+        return {"ratio_of_ratios": None, "ci": [None, None], "counts": counts, "daily": daily}
     log_ror = math.log(qvs / qcs) - math.log(qvu / qcu)
     se = math.sqrt(1 / qvs + 1 / qcs + 1 / qvu + 1 / qcu)
     z = sps.norm.ppf(1 - alpha / 2)
     p_value = float(2 * sps.norm.sf(abs(log_ror) / se))
     return {"ratio_of_ratios": math.exp(log_ror), "ci": [math.exp(log_ror - z * se), math.exp(log_ror + z * se)],
             "p_value": p_value, "scope_change": qvs / qcs, "untouched_change": qvu / qcu,
-            "counts": {"control_scope": qcs, "control_untouched": qcu, "variant_scope": qvs, "variant_untouched": qvu}}
+            "counts": {"control_scope": qcs, "control_untouched": qcu, "variant_scope": qvs, "variant_untouched": qvu},
+            "daily": daily}
 
 
 def _weekday_mix(dataset: Dataset, control: pd.Series, variant: pd.Series) -> pd.DataFrame:

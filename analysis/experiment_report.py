@@ -9,7 +9,8 @@ import pandas as pd
 from .display import Html, Section, callout, escape, figure, format_number, format_share, heading, paragraph, section, table
 from .experiment import Evaluation
 from .i18n import t
-from .plots import daily_arms_plot, ratio_forest_plot
+from .jobs import parse_period
+from .plots import daily_arms_plot, ratio_forest_plot, untouched_channels_plot
 from .stats._common import format_p
 
 ICONS = {"adopt_variant": "▲", "keep_control": "●", "inconclusive": "?"}
@@ -135,7 +136,7 @@ def metrics_section(ev: Evaluation, lang: str) -> Section:
 def checks_section(ev: Evaluation, lang: str) -> Section:
     parts: list[Any] = [heading("ex.section.checks", lang)]
     for warning in experiment_warnings(ev, lang):
-        if warning["code"] != "time_split":
+        if warning["code"] not in ("time_split", "underpowered"):  # both stand beside the decision already
             parts.append(callout(warning["text"], warn=True))
     if ev.srm is not None and not ev.srm.mismatch:
         parts.append(paragraph(t("ex.warning.srm_ok", lang, unit=t(f"ex.srm_unit.{ev.srm_unit}", lang), p=format_p(ev.srm.p_value, lang))))
@@ -144,6 +145,12 @@ def checks_section(ev: Evaluation, lang: str) -> Section:
         parts.append(paragraph(t("ex.did", lang, s=_x(ev.did["scope_change"], lang), u=_x(ev.did["untouched_change"], lang),
                                  r=_x(ev.did["ratio_of_ratios"], lang), low=_x(low, lang), high=_x(high, lang),
                                  p=format_p(ev.did["p_value"], lang))))
+    if ev.did is not None and ev.did.get("daily") is not None and len(ev.did["daily"]):
+        labels = {"scope": t("plot.ex.untouched.scope", lang), "untouched": t("plot.ex.untouched.other", lang),
+                  "control": t("col.control", lang), "variant": t("col.variant", lang)}
+        periods = {arm: parse_period(ev.params[arm], arm) for arm in ("control", "variant")}
+        parts.append(figure(untouched_channels_plot(ev.did["daily"], periods, labels, lang),
+                            t("plot.ex.untouched.title", lang)))
     if ev.weekday_mix is not None:
         mix = ev.weekday_mix
         parts.append(paragraph(t("ex.weekday", lang, c=" / ".join(format_share(v, lang, 0) for v in mix["control"]),

@@ -799,3 +799,42 @@ TEXTS.update({
               "contact rates shrunk by empirical Bayes with 95% intervals; time to contact by Kaplan–Meier; cost per "
               "qualified lead with the exact Garwood interval."},
 })
+
+
+TEXTS.update({
+    "stats.equivalent.shown": {"ru": "{metric} у {label1} и у {label2} совпадает в пределах ±{margin}: это показано ({p}).",
+                               "en": "{label1} and {label2} are shown to be within ±{margin} on {metric} ({p})."},
+    "stats.equivalent.not_shown": {"ru": "Данных недостаточно, чтобы утверждать, что {metric} у {label1} и {label2} совпадает в "
+                                         "пределах ±{margin} ({p}); это не значит, что они различаются.",
+                                   "en": "There is not enough evidence that {label1} and {label2} are within ±{margin} on "
+                                         "{metric} ({p}); that does not mean they differ."},
+    "stats.per_exposure": {"ru": "{metric}: {rate} (от {low} до {high}; событий {count}).",
+                           "en": "{metric}: {rate} ({low} to {high}; {count} events)."},
+    "stats.dispersion.over": {"ru": "Разброс по дням больше пуассоновского (φ = {phi}, {p}): интервалы нужно расширять.",
+                              "en": "Daily counts vary more than Poisson (φ = {phi}, {p}): intervals need widening."},
+    "stats.dispersion.ok": {"ru": "Разброс по дням не больше пуассоновского (φ = {phi}, {p}).",
+                            "en": "Daily counts vary no more than Poisson (φ = {phi}, {p})."},
+    "stats.cost": {"ru": "{metric}: {cost} ₽ (от {low} до {high}; событий {count}).",
+                   "en": "{metric}: {cost} ₽ ({low} to {high}; {count} events)."},
+    "stats.cost.none": {"ru": "{metric}: событий нет, цена не определена (не меньше {low} ₽).",
+                        "en": "{metric}: no events, the cost is undefined (at least {low} ₽)."},
+    "stats.ratio_units": {"ru": "{metric}: {ratio} (от {low} до {high}; единиц {units}).",
+                          "en": "{metric}: {ratio} ({low} to {high}; {units} units)."},
+    "stats.funnel_over": {"ru": "Группы различаются сильнее случайного (φ = {phi}): границы расширены.",
+                          "en": "Groups vary more than chance (φ = {phi}): limits widened."},
+    "stats.funnel_ok": {"ru": "Разброс групп в пределах случайного (φ = {phi}).", "en": "Groups vary within chance (φ = {phi})."},
+    "stats.funnel_limits": {"ru": "Контрольные границы вокруг {p0} ({method}).", "en": "Control limits around {p0} ({method})."},
+    "stats.shrinkage": {"ru": "Оценки {groups} групп сглажены к общему уровню {mean} (сила априорного распределения {strength}).",
+                        "en": "{groups} groups' estimates shrunk toward {mean} (prior strength {strength})."},
+    "stats.glm": {"ru": "Биномиальная модель на {n} наблюдениях; отношения шансов: {terms}.",
+                  "en": "Binomial model on {n} observations; odds ratios: {terms}."},
+})
+
+
+TEXTS.update({
+    "plot.ex.untouched.title": {"ru": "Квалифицированные лиды в день: канал эксперимента и нетронутые каналы",
+                                "en": "Qualified leads per day: the experiment's channel and the untouched ones"},
+    "plot.ex.untouched.y": {"ru": "Квалиф. лидов в день", "en": "Qualified per day"},
+    "plot.ex.untouched.scope": {"ru": "канал эксперимента", "en": "experiment's channel"},
+    "plot.ex.untouched.other": {"ru": "нетронутые каналы", "en": "untouched channels"},
+})

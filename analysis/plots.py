@@ -191,3 +191,21 @@ def quarter_trend_plot(frame: pd.DataFrame, x: str, columns: list[str], labels: 
     axes.legend(fontsize=8, ncols=2)
     figure.autofmt_xdate()
     return figure
+
+
+def untouched_channels_plot(daily: pd.DataFrame, periods: dict[str, tuple[pd.Timestamp, pd.Timestamp]],
+                            labels: dict[str, str], lang: str) -> Figure:
+    """Daily qualified leads of the experiment's channel and of the untouched ones across both periods."""
+    figure = _figure(9.0, 3.6)
+    axes = figure.subplots()
+    for column, color in (("scope", PALETTE[4]), ("untouched", PALETTE[0])):
+        series = daily.set_index("day")[column]
+        axes.plot(series.index, series.rolling(7, min_periods=1).mean(), color=color, label=labels[column])
+        axes.scatter(series.index, series, color=color, s=6, alpha=0.3)
+    for (name, (start, end)), shade in zip(periods.items(), ("#f0f4f8", "#fff4e5")):
+        axes.axvspan(start, end, color=shade, zorder=0, label=labels[name])
+    axes.set_title(t("plot.ex.untouched.title", lang), loc="left", fontsize=12)
+    axes.set_ylabel(t("plot.ex.untouched.y", lang))
+    axes.legend(fontsize=8, ncols=2)
+    figure.autofmt_xdate()
+    return figure

@@ -366,3 +366,15 @@ def test_exact_conditional_ratio_interval():
     # a zero count: the score interval fails there, the exact one starts at 0
     zero = stats.compare_poisson(0, 2, 1, 1)
     assert zero.ratio == 0 and zero.ratio_ci[0] == 0 and zero.ratio_ci[1] > 1
+
+
+def test_equivalence_is_statsmodels_tost():
+    # independent: statsmodels' TOST with the same score test (correction off)
+    from statsmodels.stats.proportion import tost_proportions_2indep
+
+    result = stats.equivalence_rates(450, 1000, 460, 1000, margin=0.05)
+    expected = tost_proportions_2indep(450, 1000, 460, 1000, -0.05, 0.05, method="score", compare="diff",
+                                       correction=False)
+    assert result.p_value == pytest.approx(expected.pvalue, rel=1e-9)
+    assert result.equivalent
+    assert not stats.equivalence_rates(45, 100, 46, 100, margin=0.05).equivalent  # too few to show equality

@@ -18,7 +18,7 @@ from .power import (
     sample_size_poisson_ratio, sample_size_two_rates, weeks_needed,
 )
 from .rates import (
-    ExactTest, NonInferiority, Proportion, RateComparison, RateResult, compare_rates, exact_test, noninferiority_rates,
+    Equivalence, ExactTest, NonInferiority, equivalence_rates, Proportion, RateComparison, RateResult, compare_rates, exact_test, noninferiority_rates,
     rate_interval, ratio_interval_katz,
 )
 from .strata import AdjustedGap, GLMResult, MantelHaenszel, binomial_glm, mantel_haenszel, standardised_gap
@@ -26,7 +26,7 @@ from .survival import TimeToEvent, kaplan_meier
 from .tables import AssociationResult, adjusted_residuals, cramers_v, test_association
 
 __all__ = [
-    "AdjustedGap", "AssociationResult", "ExactTest", "adjust_pvalues", "cohens_h", "exact_test", "ratio_interval_katz", "CostPerEvent", "Dispersion", "FunnelLimits", "GLMResult", "GroupScan",
+    "AdjustedGap", "AssociationResult", "Equivalence", "ExactTest", "equivalence_rates", "adjust_pvalues", "cohens_h", "exact_test", "ratio_interval_katz", "CostPerEvent", "Dispersion", "FunnelLimits", "GLMResult", "GroupScan",
     "MantelHaenszel", "NonInferiority", "Overdispersion", "PoissonComparison", "PoissonRate", "Proportion",
     "RateComparison", "RateResult", "RatioEstimate", "SampleRatioCheck", "Shrinkage", "TimeToEvent",
     "adjusted_residuals", "binomial_glm", "compare_groups", "compare_poisson", "compare_rates", "cost_per_event",

@@ -41,6 +41,19 @@ class PoissonRate:
     def to_frame(self) -> pd.DataFrame:
         return result_frame(self)
 
+    def summary(self, lang: str = "en", metric: str = "") -> str:
+        if self.rate is None:
+            return t("stats.no_data", lang, label="")
+        return t("stats.per_exposure", lang, metric=metric, rate=_fmt(self.rate, lang), low=_fmt(self.ci[0], lang),
+                 high=_fmt(self.ci[1], lang), count=_fmt(self.count, lang, 0))
+
+
+def _fmt(value: float | None, lang: str, digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",") if lang == "ru" else text
+
 
 def poisson_rate(count: float, exposure: float, alpha: float = 0.05) -> PoissonRate:
     """Rate per unit of exposure with the exact (Garwood) interval, ``confint_poisson(method='exact-c')``."""
@@ -154,6 +167,10 @@ class Dispersion:
     def to_frame(self) -> pd.DataFrame:
         return result_frame(self)
 
+    def summary(self, lang: str = "en") -> str:
+        key = "stats.dispersion.over" if self.overdispersed else "stats.dispersion.ok"
+        return t(key, lang, phi=_fmt(self.phi, lang, 2), p=format_p(self.p_value, lang))
+
 
 def count_dispersion(counts: Sequence[float], exposure: Sequence[float] | None = None,
                      groups: Sequence[str] | None = None, alpha: float = 0.05) -> Dispersion:
@@ -204,6 +221,12 @@ class CostPerEvent:
     def to_frame(self) -> pd.DataFrame:
         return result_frame(self)
 
+    def summary(self, lang: str = "en", metric: str = "") -> str:
+        if self.cost is None:
+            return t("stats.cost.none", lang, metric=metric, low=_fmt(self.ci[0], lang, 0))
+        return t("stats.cost", lang, metric=metric, cost=_fmt(self.cost, lang, 0), low=_fmt(self.ci[0], lang, 0),
+                 high=_fmt(self.ci[1], lang, 0), count=_fmt(self.count, lang, 0))
+
 
 def cost_per_event(spend: float, count: float, alpha: float = 0.05) -> CostPerEvent:
     """CPQL and friends (METHODS 5): ``spend / confint_poisson(count, method='exact-c')``, reversed.
@@ -236,6 +259,12 @@ class RatioEstimate:
 
     def to_frame(self) -> pd.DataFrame:
         return result_frame(self)
+
+    def summary(self, lang: str = "en", metric: str = "") -> str:
+        if self.ratio is None:
+            return t("stats.no_data", lang, label="")
+        return t("stats.ratio_units", lang, metric=metric, ratio=_fmt(self.ratio, lang, 4), low=_fmt(self.ci[0], lang, 4),
+                 high=_fmt(self.ci[1], lang, 4), units=self.units)
 
 
 def ratio_delta(numerator: Sequence[float], denominator: Sequence[float], alpha: float = 0.05) -> RatioEstimate:

@@ -142,6 +142,13 @@ class Overdispersion:
     groups: int
     overdispersed: bool
 
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"phi": self.phi, "tau2": self.tau2, "groups": self.groups,
+                              "overdispersed": self.overdispersed}])
+
+    def summary(self, lang: str = "en") -> str:
+        return t("stats.funnel_over" if self.overdispersed else "stats.funnel_ok", lang, phi=f"{self.phi:.2f}")
+
 
 def funnel_overdispersion(counts: Sequence[int], nobs: Sequence[int], p0: float | None = None,
                           winsor: float = 0.1) -> Overdispersion:
@@ -185,6 +192,9 @@ class FunnelLimits:
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
+
+    def summary(self, lang: str = "en") -> str:
+        return t("stats.funnel_limits", lang, p0=format_pct(self.p0, lang, 1), method=self.method)
 
 
 def funnel_limits(p0: float, n: Sequence[int] | np.ndarray, method: Literal["exact", "normal"] = "exact",
@@ -252,6 +262,10 @@ class Shrinkage:
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
+
+    def summary(self, lang: str = "en") -> str:
+        return t("stats.shrinkage", lang, mean=format_pct(self.prior_mean, lang, 1), strength=f"{self.a + self.b:.0f}",
+                 groups=len(self.table))
 
 
 #: log(a + b) at which the prior is treated as "no between-group variation" (pooled rate).

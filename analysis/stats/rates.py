@@ -311,3 +311,41 @@ def noninferiority_rates(count1: int, nobs1: int, count2: int, nobs2: int, margi
                                          alternative=alternative, correction=False)
     warnings = (messages.SMALL_SAMPLE,) if _expected_min(count1, nobs1, count2, nobs2) < 5 else ()
     return NonInferiority(difference, ci, margin, worse_is, clip01(clean(result.pvalue)), alpha, warnings)
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """TOST: is |rate1 − rate2| < margin? Both one-sided tests must reject (p = the larger one)."""
+
+    difference: float | None
+    difference_ci: tuple[float | None, float | None]
+    margin: float
+    p_value: float | None
+    alpha: float
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def equivalent(self) -> bool:
+        return self.p_value is not None and self.p_value < self.alpha
+
+    def to_frame(self) -> pd.DataFrame:
+        return result_frame(self)
+
+    def summary(self, lang: str = "en", labels: tuple[str, str] = ("group 1", "group 2"), metric: str = "") -> str:
+        key = "stats.equivalent.shown" if self.equivalent else "stats.equivalent.not_shown"
+        return t(key, lang, label1=labels[0], label2=labels[1], metric=metric,
+                 margin=format_pct(self.margin, lang, 1), p=format_p(self.p_value, lang))
+
+
+def equivalence_rates(count1: int, nobs1: int, count2: int, nobs2: int, margin: float,
+                      alpha: float = 0.05) -> Equivalence:
+    """Equivalence within ±margin by two one-sided score tests (``tost_proportions_2indep`` logic).
+
+    A non-significant difference is not evidence of equality (METHODS 1): this is.
+    """
+    lower = noninferiority_rates(count1, nobs1, count2, nobs2, margin, alpha, worse_is="lower")
+    upper = noninferiority_rates(count1, nobs1, count2, nobs2, margin, alpha, worse_is="higher")
+    p_values = [p for p in (lower.p_value, upper.p_value) if p is not None]
+    p_value = max(p_values) if len(p_values) == 2 else None
+    return Equivalence(lower.difference, lower.difference_ci, lower.margin, p_value, lower.alpha,
+                       tuple(dict.fromkeys(lower.warnings + upper.warnings)))

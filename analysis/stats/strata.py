@@ -186,6 +186,12 @@ class GLMResult:
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
+    def summary(self, lang: str = "en") -> str:
+        rows = self.table.loc[self.table["term"] != "const"]
+        parts = [f"{r.term}={r.level}: {r.odds_ratio:.2f} ({format_p(r.p_value, lang)})" for r in rows.itertuples()
+                 if pd.notna(r.odds_ratio)]
+        return t("stats.glm", lang, n=self.n_obs, terms="; ".join(parts) or "—")
+
 
 def binomial_glm(frame: pd.DataFrame, successes: str, trials: str, terms: Sequence[str],
                  reference: dict[str, str] | None = None, alpha: float = 0.05) -> GLMResult:
