@@ -26,7 +26,7 @@ from .mapping import (
     normalize_label, resolve_all_headers, resolve_header, score_mapping,
 )
 from .privacy import link_persons
-from .readers import RawTable, read_table, sha256_of, text_cells
+from .readers import RawTable, on_uniques, read_table, sha256_of, text_cells
 from .reasons import MISSING, OTHER
 from .worktime import WorkingCalendar
 
@@ -98,6 +98,12 @@ def parse_dates(cells: pd.Series, dayfirst: bool = True, timezone: str | None = 
     Each format is tried on the cells still unparsed (a file may mix ``HH:MM`` and
     ``HH:MM:SS``); an explicit format is fast and never guesses day vs month.
     """
+    if not pd.api.types.is_datetime64_any_dtype(cells):
+        return on_uniques(cells, lambda values: _parse_dates(values, dayfirst, timezone))
+    return _parse_dates(cells, dayfirst, timezone)
+
+
+def _parse_dates(cells: pd.Series, dayfirst: bool, timezone: str | None) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(cells):
         parsed = cells
         if getattr(parsed.dt, "tz", None) is not None:
@@ -127,6 +133,10 @@ def parse_numbers(cells: pd.Series) -> pd.Series:
     """Parse numbers with decimal commas, spaces as thousands separators and currency signs."""
     if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
         return cells.astype("float64")
+    return on_uniques(cells, _parse_numbers)
+
+
+def _parse_numbers(cells: pd.Series) -> pd.Series:
     text = text_cells(cells).str.replace(r"[\s\u00a0\u202f]", "", regex=True)
     text = text.str.replace(r"(?i)(₽|руб\.?|р\.|rub|\$|€)", "", regex=True)
     commas = text.str.count(",")
@@ -204,9 +214,14 @@ class _Cleaner:
     def _blank_placeholders(self, series: pd.Series) -> pd.Series:
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             return series
-        text = text_cells(series)
-        folded = text.str.casefold().str.replace("ё", "е", regex=False)
-        return text.where(~folded.isin(self.mapping.placeholders), "")
+        placeholders = self.mapping.placeholders
+
+        def blank(values: pd.Series) -> pd.Series:
+            text = text_cells(values)
+            folded = text.str.casefold().str.replace("ё", "е", regex=False)
+            return text.where(~folded.isin(placeholders), "")
+
+        return on_uniques(series, blank)
 
     def drop(self, mask: pd.Series, code: str, column: str | None = None, values: pd.Series | None = None) -> None:
         """Drop rows (counted, with first examples by line number and value)."""
@@ -280,12 +295,17 @@ class _Cleaner:
         cells = self.cells(canonical)
         if cells is None:
             return pd.Series(UNKNOWN, index=self.frame.index, dtype=object)
-        text = text_cells(cells).str.replace(r"\s+", " ", regex=True)
         merges = self.mapping.values.get(canonical)
-        if merges:
-            folded = text.str.casefold().str.replace("ё", "е", regex=False)
-            mapped = folded.map(merges)
-            text = mapped.where(mapped.notna(), text)
+
+        def label(values: pd.Series) -> pd.Series:
+            text = text_cells(values).str.replace(r"\s+", " ", regex=True)
+            if merges:
+                folded = text.str.casefold().str.replace("ё", "е", regex=False)
+                mapped = folded.map(merges)
+                text = mapped.where(mapped.notna(), text)
+            return text.astype(object)
+
+        text = on_uniques(cells, label)
         missing = text == ""
         self.note(f"unknown_{canonical}", int(missing.sum()), column=self.header(canonical))
         return text.where(~missing, UNKNOWN).astype(object)
@@ -331,7 +351,8 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     cleaner.drop(stage_text == "", "no_status", column=cleaner.header("stage"))
     stage_text = stage_text.loc[cleaner.frame.index]
     table = mapping.values.get("stage", {})
-    folded = stage_text.str.casefold().str.replace("ё", "е", regex=False).str.replace(r"\s+", " ", regex=True)
+    folded = on_uniques(stage_text, lambda v: v.str.casefold().str.replace("ё", "е", regex=False)
+                        .str.replace(r"\s+", " ", regex=True))
     stage = folded.map(table)
     direct = folded.isin(CANONICAL_STAGES)
     stage = stage.where(stage.notna(), folded.where(direct))
@@ -429,7 +450,8 @@ def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
     lost = out["stage"] == LOST_STAGE
     cells = cleaner.cells("disqualification_reason")
     raw_text = (text_cells(cells).loc[index] if cells is not None else pd.Series("", index=index))
-    folded = raw_text.str.casefold().str.replace("ё", "е", regex=False).str.replace(r"\s+", " ", regex=True)
+    folded = on_uniques(raw_text, lambda v: v.str.casefold().str.replace("ё", "е", regex=False)
+                        .str.replace(r"\s+", " ", regex=True))
     code = folded.map(mapping.values.get("disqualification_reason", {}))
     code = code.where(code.notna(), folded.where(folded.isin(list(mapping.reasons))))
     unmapped = lost & code.isna() & (raw_text != "")

@@ -168,7 +168,11 @@ def _read_csv(path: Path, text: str, encoding: str, finder: Callable) -> RawTabl
     separator = _sniff_separator(sample_lines)
     head_rows = [row for row in csv.reader(sample_lines[:HEADER_SEARCH_ROWS], delimiter=separator)]
     header_row = finder(head_rows) if head_rows else 0
-    try:
+    width = len(head_rows[header_row]) if header_row < len(head_rows) else 0
+    frame = _read_csv_arrow(text, separator, header_row, width)
+    if frame is not None:
+        return _finish(path, frame, "csv", encoding=encoding, separator=separator, header_row=header_row)
+    try:  # the slower reader names the line when the file is malformed
         frame = pd.read_csv(
             io.StringIO(text), sep=separator, header=None, dtype=str, keep_default_na=False,
             na_filter=False, skiprows=header_row, engine="c", skip_blank_lines=True,
@@ -180,6 +184,32 @@ def _read_csv(path: Path, text: str, encoding: str, finder: Callable) -> RawTabl
     except pd.errors.EmptyDataError:
         raise InputFileError("the file has no rows", file=str(path), hint="export the data again") from None
     return _finish(path, frame, "csv", encoding=encoding, separator=separator, header_row=header_row)
+
+
+def _read_csv_arrow(text: str, separator: str, header_row: int, width: int) -> pd.DataFrame | None:
+    """Fast path: pyarrow's multithreaded CSV reader, every cell as text; None when the file needs
+    the careful reader (ragged lines, unbalanced quotes), which then names the problem."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    if width < 1 or text.count('"') % 2:  # an unbalanced quote: the careful reader reports it
+        return None
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(skip_rows=header_row, column_names=names, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(delimiter=separator, quote_char='"', double_quote=True,
+                                              newlines_in_values=True, ignore_empty_lines=True),
+            # every cell as text, empty cells as "" (pyarrow would make them null otherwise)
+            convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    frame = table.to_pandas()
+    frame.columns = range(width)
+    return frame
 
 
 def _finish(path: Path, frame: pd.DataFrame, file_format: str, *, header_row: int, **info) -> RawTable:
@@ -286,8 +316,25 @@ def _read_parquet(path: Path) -> RawTable:
     return RawTable(headers=headers, frame=frame, file_format="parquet", header_row=0, first_data_line=1)
 
 
+def on_uniques(series: pd.Series, function) -> pd.Series:
+    """Apply a vectorised text function to the distinct values only, then spread the result back.
+
+    Export columns repeat a few values (channels, statuses, managers, reasons): string work
+    on 10 distinct values instead of a million rows is what keeps loading fast. Columns
+    that hardly repeat (IDs, timestamps) are processed as they are.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    if len(uniques) * 2 > len(series):
+        return function(series)
+    mapped = function(pd.Series(uniques, dtype=series.dtype if series.dtype != object else object))
+    result = pd.Series(mapped.to_numpy()[codes], index=series.index)
+    if isinstance(mapped.dtype, pd.CategoricalDtype) or str(mapped.dtype) in ("str", "string"):
+        return result.astype(mapped.dtype)
+    return result.astype(mapped.dtype) if mapped.dtype != object else result
+
+
 def text_cells(series: pd.Series) -> pd.Series:
     """Cells as stripped text, "" for missing (Parquet columns may be typed)."""
     if series.dtype == object or pd.api.types.is_string_dtype(series):
-        return series.astype(str).str.strip()
+        return on_uniques(series, lambda values: values.astype(str).str.strip())
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
