@@ -173,6 +173,7 @@ class _Cleaner:
         self.issues: list[Issue] = []
         self.frame = raw.frame
         self.line = pd.Series(np.arange(len(raw.frame)) + raw.first_data_line, index=raw.frame.index)
+        self._cells: dict[int, pd.Series] = {}
 
     def header(self, canonical: str) -> str | None:
         index = resolve_header(self.raw.headers, self.mapping.columns.get(canonical, ()))
@@ -194,11 +195,17 @@ class _Cleaner:
                 )
 
     def cells(self, canonical: str) -> pd.Series | None:
-        """Cells of a canonical column with placeholders blanked; None when not mapped."""
+        """Cells of a canonical column with placeholders blanked; None when not mapped.
+
+        Computed once per column on the whole file and then cut to the rows still kept.
+        """
         index = self.column_index(canonical)
         if index is None:
             return None
-        return self._blank_placeholders(self.frame[index])
+        if index not in self._cells:
+            self._cells[index] = self._blank_placeholders(self.raw.frame[index])
+        cached = self._cells[index]
+        return cached if len(cached) == len(self.frame) else cached.loc[self.frame.index]
 
     def coalesced(self, canonical: str) -> pd.Series | None:
         """First non-empty cell across every header mapped to the column (phones, e-mails)."""
@@ -351,11 +358,13 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     cleaner.drop(stage_text == "", "no_status", column=cleaner.header("stage"))
     stage_text = stage_text.loc[cleaner.frame.index]
     table = mapping.values.get("stage", {})
-    folded = on_uniques(stage_text, lambda v: v.str.casefold().str.replace("ё", "е", regex=False)
-                        .str.replace(r"\s+", " ", regex=True))
-    stage = folded.map(table)
-    direct = folded.isin(CANONICAL_STAGES)
-    stage = stage.where(stage.notna(), folded.where(direct))
+
+    def to_stage(values: pd.Series) -> pd.Series:
+        folded = values.str.casefold().str.replace("ё", "е", regex=False).str.replace(r"\s+", " ", regex=True)
+        mapped = folded.map(table)
+        return mapped.where(mapped.notna(), folded.where(folded.isin(CANONICAL_STAGES))).astype(object)
+
+    stage = on_uniques(stage_text, to_stage)
     unknown = stage.isna()
     if unknown.any():
         counts = stage_text[unknown].value_counts()
@@ -409,7 +418,8 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     _funnel_flags(cleaner, out, index)
     horizon = cleaner.cells("purchase_horizon")
     if horizon is not None:
-        out["purchase_horizon"] = text_cells(horizon).loc[index].map(normalize_label).replace("", pd.NA)
+        out["purchase_horizon"] = on_uniques(text_cells(horizon).loc[index],
+                                             lambda v: v.map(normalize_label).replace("", pd.NA))
 
     if "created_at" in out and "first_response_at" in out and "response_minutes" not in out:
         start, close = mapping.settings.opening_minutes()
@@ -438,11 +448,16 @@ def _lead_types(cleaner: _Cleaner, index: pd.Index) -> pd.Series:
     cells = cleaner.cells("lead_type")
     if cells is None:
         return pd.Series(UNKNOWN, index=index, dtype=object)
-    folded = text_cells(cells).loc[index].str.casefold()
-    mapped = folded.map(cleaner.mapping.values.get("lead_type", {}))
-    mapped = mapped.where(mapped.notna(), folded.where(folded.isin(LEAD_TYPES)))
-    mapped = mapped.where(mapped.notna() | (folded == ""), "other")
-    return mapped.where(folded != "", UNKNOWN).astype(object)
+    table = cleaner.mapping.values.get("lead_type", {})
+
+    def to_type(values: pd.Series) -> pd.Series:
+        folded = values.str.casefold()
+        mapped = folded.map(table)
+        mapped = mapped.where(mapped.notna(), folded.where(folded.isin(LEAD_TYPES)))
+        mapped = mapped.where(mapped.notna() | (folded == ""), "other")
+        return mapped.where(folded != "", UNKNOWN).astype(object)
+
+    return on_uniques(text_cells(cells).loc[index], to_type)
 
 
 def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
@@ -450,10 +465,15 @@ def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
     lost = out["stage"] == LOST_STAGE
     cells = cleaner.cells("disqualification_reason")
     raw_text = (text_cells(cells).loc[index] if cells is not None else pd.Series("", index=index))
-    folded = on_uniques(raw_text, lambda v: v.str.casefold().str.replace("ё", "е", regex=False)
-                        .str.replace(r"\s+", " ", regex=True))
-    code = folded.map(mapping.values.get("disqualification_reason", {}))
-    code = code.where(code.notna(), folded.where(folded.isin(list(mapping.reasons))))
+    table = mapping.values.get("disqualification_reason", {})
+    known = list(mapping.reasons)
+
+    def to_code(values: pd.Series) -> pd.Series:
+        folded = values.str.casefold().str.replace("ё", "е", regex=False).str.replace(r"\s+", " ", regex=True)
+        mapped = folded.map(table)
+        return mapped.where(mapped.notna(), folded.where(folded.isin(known))).astype(object)
+
+    code = on_uniques(raw_text, to_code)
     unmapped = lost & code.isna() & (raw_text != "")
     code = code.where(~unmapped, OTHER)
     code = code.where(code.notna() | ~lost, MISSING)

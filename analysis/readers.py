@@ -327,10 +327,8 @@ def on_uniques(series: pd.Series, function) -> pd.Series:
     if len(uniques) * 2 > len(series):
         return function(series)
     mapped = function(pd.Series(uniques, dtype=series.dtype if series.dtype != object else object))
-    result = pd.Series(mapped.to_numpy()[codes], index=series.index)
-    if isinstance(mapped.dtype, pd.CategoricalDtype) or str(mapped.dtype) in ("str", "string"):
-        return result.astype(mapped.dtype)
-    return result.astype(mapped.dtype) if mapped.dtype != object else result
+    # the array's own take keeps its type (Arrow strings, datetimes, floats) without a round trip
+    return pd.Series(mapped.reset_index(drop=True).array.take(codes), index=series.index, name=series.name)
 
 
 def text_cells(series: pd.Series) -> pd.Series:
