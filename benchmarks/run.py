@@ -1,0 +1,116 @@
+"""Benchmark: how long the reports take on large exports, beside a floor measured in the same run.
+
+Generates exports in the bundled sample's dialect (cp1251, ';', decimal commas) by
+repeating the sample with fresh IDs and phones, then for each size runs
+
+- ``leadaudit diagnose`` and ``leadaudit quarterly`` (wall time, peak memory of the
+  largest process: the CLI or its kernel), and
+- the floor: a bare papermill notebook that imports the report stack, reads the same file
+  with pyarrow, counts leads per channel and renders five seaborn plots to HTML.
+
+It prints a table; it is not a test (timings belong to a machine, not to a pass/fail).
+
+    python benchmarks/run.py --sizes 1000000 10000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.config import SAMPLE_LEADS  # noqa: E402
+
+FLOOR_CELLS = [
+    "import pandas as pd, seaborn as sns, matplotlib, pyarrow.csv as pc, statsmodels.api, analysis.notebook",
+    "path = None",
+    "table = pc.read_csv(path, read_options=pc.ReadOptions(encoding='cp1251'), "
+    "parse_options=pc.ParseOptions(delimiter=';', newlines_in_values=True))",
+    "counts = table.group_by('Источник').aggregate([('ID', 'count')]).to_pandas()",
+    *[f"sns.barplot(data=counts, x='ID_count', y='Источник'); matplotlib.pyplot.show()  # plot {i}" for i in range(5)],
+]
+
+
+def make_export(rows: int, folder: Path) -> Path:
+    """The sample repeated to ``rows`` leads with new IDs and phones (so repeats stay realistic)."""
+    path = folder / f"leads_{rows}.csv"
+    if path.exists():
+        return path
+    sample = pd.read_csv(SAMPLE_LEADS, sep=";", encoding="cp1251", dtype=str, keep_default_na=False)
+    with open(path, "w", encoding="cp1251", newline="") as handle:
+        written = 0
+        copy = 0
+        while written < rows:
+            part = sample.iloc[: rows - written].copy()
+            part["ID"] = (np.arange(len(part)) + written + 1).astype(str)
+            part["Телефон"] = part["Телефон"].str.replace(r"\d{4}$", f"{copy % 10000:04d}", regex=True)
+            part.to_csv(handle, sep=";", index=False, header=written == 0, lineterminator="\r\n")
+            written += len(part)
+            copy += 1
+    return path
+
+
+WRAPPER = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+           "print('maxrss', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and the peak resident memory (MB) of the largest process the command started.
+
+    A fresh wrapper process per measurement: Linux reports, for reaped descendants, the
+    largest one's peak (ru_maxrss of RUSAGE_CHILDREN, in KB) — the CLI or its kernel.
+    """
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command[:3])} failed:\n{result.stderr[-2000:]}")
+    peak_kb = int(result.stderr.strip().splitlines()[-1].split()[-1])
+    return elapsed, peak_kb / 1024
+
+
+def floor(export: Path, folder: Path) -> tuple[float, float]:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in FLOOR_CELLS]
+    notebook.cells[1].metadata["tags"] = ["parameters"]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source = folder / "floor.ipynb"
+    nbformat.write(notebook, source)
+    script = (f"import papermill, nbformat; from nbconvert import HTMLExporter; "
+              f"papermill.execute_notebook({str(source)!r}, {str(folder / 'floor.out.ipynb')!r}, "
+              f"parameters={{'path': {str(export)!r}}}, progress_bar=False); "
+              f"HTMLExporter().from_notebook_node(nbformat.read({str(folder / 'floor.out.ipynb')!r}, 4))")
+    return timed([sys.executable, "-c", script])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "leadaudit-bench")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    cli = [sys.executable, "-m", "analysis.cli"]
+    print(f"{'leads':>10}  {'run':<10} {'seconds':>8} {'peak MB':>8}  {'× floor':>7}", flush=True)
+    for size in args.sizes:
+        export = make_export(size, args.work)
+        base_time, base_memory = floor(export, args.work)
+        print(f"{size:>10}  {'floor':<10} {base_time:8.1f} {base_memory:8.0f}  {1.0:7.2f}", flush=True)
+        out = args.work / "out"
+        for job, extra in (("diagnose", ["--channel", "Авито", "--claim", "not_target"]),
+                           ("quarterly", ["--quarter", "2026Q3"])):
+            seconds, memory = timed([*cli, job, "--leads", str(export), *extra, "--out", str(out), "--quiet"])
+            print(f"{size:>10}  {job:<10} {seconds:8.1f} {memory:8.0f}  {seconds / base_time:7.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
