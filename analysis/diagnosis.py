@@ -582,7 +582,7 @@ def _missed_calls(leads: pd.DataFrame, scope: pd.Series, baseline: pd.Series, al
     if "lead_type" not in leads or not leads["lead_type"].eq("missed_call").any():
         return None
     calls = leads["lead_type"].isin(["call", "missed_call"]) & ~leads["is_repeat"]
-    missed = leads["lead_type"].eq("missed_call")
+    missed = leads["lead_type"].eq("missed_call") & ~leads["is_repeat"]  # a subset of the calls counted
     out = []
     for name, mask in (("scope", scope), ("baseline", baseline)):
         c = calls & mask

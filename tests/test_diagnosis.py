@@ -132,3 +132,14 @@ def test_simpsons_paradox_crude_comparison_misleads(tmp_path):
 def test_bad_scopes(sample, kwargs, message):
     with pytest.raises(ScopeError, match=message):
         check_scope(sample, diagnose_parameters(leads=str(SAMPLE_LEADS), **kwargs))
+
+
+def test_missed_calls_count_first_leads_only():
+    # regression: repeat leads of missed calls were counted as missed but not as calls (count > total)
+    from analysis.diagnosis import _missed_calls
+
+    leads = pd.DataFrame({"lead_type": ["call", "missed_call", "missed_call", "missed_call"],
+                          "is_repeat": [False, False, True, True], "contacted": [True, False, False, True]})
+    everyone = pd.Series(True, index=leads.index)
+    table = _missed_calls(leads, everyone, everyone, 0.05)
+    assert table.loc[0, "calls"] == 2 and table.loc[0, "missed"] == 1
