@@ -337,7 +337,6 @@ def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
     """Evaluate the experiment of SPEC 3.2 with the decision rule of SPEC 3.2.1."""
     alpha = params["alpha"]
     margin = params["margin"]
-    leads = dataset.leads
     control_mask, variant_mask = arm_masks(dataset, params)
     qualified_days = dataset.mapping.settings.maturity_days.get("qualified", 14)
     cut = dataset.as_of - pd.Timedelta(days=qualified_days)
@@ -348,12 +347,12 @@ def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
     skipped: list[str] = []
     has_spend = control.spend is not None and variant.spend is not None and control.spend > 0 and variant.spend > 0
     if has_spend:
-        exposure, exp_c, exp_v, scale = "spend", control.spend / 1000, variant.spend / 1000, 1.0
+        exposure, exp_c, exp_v = "spend", control.spend / 1000, variant.spend / 1000
     elif params["arms_by"] == "column":
-        exposure, exp_c, exp_v, scale = "rows", float(control.mature_leads), float(variant.mature_leads), 1.0
+        exposure, exp_c, exp_v = "rows", float(control.mature_leads), float(variant.mature_leads)
         skipped += ["leads_per_1000", "qualified_per_1000", "cpl", "cpql", "cac"]
     else:
-        exposure, exp_c, exp_v, scale = "days", control.days, variant.days, 1.0
+        exposure, exp_c, exp_v = "days", control.days, variant.days
         skipped += ["leads_per_1000", "qualified_per_1000", "cpl", "cpql", "cac"]
     deals_mature = control.deal_total >= control.leads * 0.9 and variant.deal_total >= variant.leads * 0.9 \
         and control.deal_total > 0 and variant.deal_total > 0

@@ -15,7 +15,6 @@ from .test_mapping import AMO_OLD, BITRIX_DEALS, BITRIX_LEADS
 
 
 def amo_row(lead_id, stage, source="Авито", reason="", created="22.03.2026 13:32:57", phone="", budget="1 500 000"):
-    row = dict.fromkeys(AMO_OLD, "")
     values = {"ID": str(lead_id), "Бюджет ": budget, "Ответственный": "Петров Пётр", "Дата создания сделки": created,
               "Дата закрытия": "не закрыта", "Этап сделки": stage, "Мобильный телефон": phone,
               "Причина отказа": reason, "utm_source": "avito"}

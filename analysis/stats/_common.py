@@ -85,6 +85,13 @@ def result_frame(result: Any) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
+class ResultFrame:
+    """``to_frame()`` for the results: one row of their scalar fields (intervals as ``_low``/``_high``)."""
+
+    def to_frame(self) -> pd.DataFrame:
+        return result_frame(self)
+
+
 def format_p(p_value: float | None, lang: str = "en") -> str:
     """``p < 0.001`` or ``p = 0.012`` (decimal comma in Russian)."""
     if p_value is None:

@@ -19,7 +19,7 @@ from statsmodels.stats.rates import confint_poisson, confint_poisson_2indep, tes
 from ..errors import StatisticsError
 from ..i18n import t
 from . import messages
-from ._common import check_alpha, check_nonnegative, clean, clean_pair, format_p, result_frame
+from ._common import ResultFrame, check_alpha, check_nonnegative, clean, clean_pair, format_p
 
 #: Bootstrap resamples over units (days) for the ratio fallback; seeded for repeatable reports.
 BOOTSTRAP_RESAMPLES = 4000
@@ -28,7 +28,7 @@ MIN_BOOTSTRAP_UNITS = 5
 
 
 @dataclass(frozen=True)
-class PoissonRate:
+class PoissonRate(ResultFrame):
     """``count`` events over ``exposure`` (days, or thousands of ₽) with an exact interval."""
 
     count: float
@@ -37,9 +37,6 @@ class PoissonRate:
     ci: tuple[float | None, float | None]
     alpha: float
     warnings: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en", metric: str = "") -> str:
         if self.rate is None:
@@ -67,7 +64,7 @@ def poisson_rate(count: float, exposure: float, alpha: float = 0.05) -> PoissonR
 
 
 @dataclass(frozen=True)
-class PoissonComparison:
+class PoissonComparison(ResultFrame):
     """Rate ratio (group 1 / group 2) with a score interval and test; ``dispersion`` > 1 widens both."""
 
     count1: float
@@ -83,9 +80,6 @@ class PoissonComparison:
     dispersion: float
     alpha: float
     warnings: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en", labels: tuple[str, str] = ("group 1", "group 2"), metric: str = "") -> str:
         if self.ratio is None:
@@ -156,16 +150,13 @@ def exact_ratio_interval(count1: float, exposure1: float, count2: float, exposur
 
 
 @dataclass(frozen=True)
-class Dispersion:
+class Dispersion(ResultFrame):
     """Pearson dispersion φ = X²/df of a Poisson GLM of unit counts (days) with an offset."""
 
     phi: float
     df: int
     p_value: float | None
     overdispersed: bool
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en") -> str:
         key = "stats.dispersion.over" if self.overdispersed else "stats.dispersion.ok"
@@ -208,7 +199,7 @@ def count_dispersion(counts: Sequence[float], exposure: Sequence[float] | None =
 
 
 @dataclass(frozen=True)
-class CostPerEvent:
+class CostPerEvent(ResultFrame):
     """Spend per event (CPL, CPQL, CAC) with spend fixed: spend / the Poisson interval of the count."""
 
     spend: float
@@ -217,9 +208,6 @@ class CostPerEvent:
     ci: tuple[float | None, float | None]
     alpha: float
     warnings: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en", metric: str = "") -> str:
         if self.cost is None:
@@ -246,7 +234,7 @@ def cost_per_event(spend: float, count: float, alpha: float = 0.05) -> CostPerEv
 
 
 @dataclass(frozen=True)
-class RatioEstimate:
+class RatioEstimate(ResultFrame):
     """R = Σy / Σx over units (days) with a delta-method or bootstrap interval."""
 
     ratio: float | None
@@ -256,9 +244,6 @@ class RatioEstimate:
     method: str
     alpha: float
     warnings: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en", metric: str = "") -> str:
         if self.ratio is None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-import pandas as pd
 from scipy import optimize
 from scipy import stats as sps
 from statsmodels.stats.power import NormalIndPower
@@ -20,7 +19,7 @@ from statsmodels.stats.proportion import proportion_effectsize, samplesize_propo
 from ..errors import StatisticsError
 from ..i18n import t
 from . import messages
-from ._common import check_alpha, check_nonnegative, clean, format_p, result_frame
+from ._common import ResultFrame, check_alpha, check_nonnegative, clean, format_p
 
 
 def _check_rate(value: float, name: str) -> float:
@@ -141,7 +140,7 @@ def weeks_needed(units_needed: float, units_per_week: float, already: float = 0.
 
 
 @dataclass(frozen=True)
-class SampleRatioCheck:
+class SampleRatioCheck(ResultFrame):
     """Chi-square of observed unit counts against the planned split; flag at p < threshold."""
 
     observed: tuple[float, ...]
@@ -151,9 +150,6 @@ class SampleRatioCheck:
     threshold: float
     mismatch: bool
     warnings: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en") -> str:
         key = "stats.srm.mismatch" if self.mismatch else "stats.srm.ok"

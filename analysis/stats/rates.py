@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 from scipy import stats as sps
 from statsmodels.stats.proportion import (
     confint_proportions_2indep, proportion_confint, test_proportions_2indep,
@@ -20,8 +19,9 @@ from ..errors import StatisticsError
 from ..i18n import t
 from . import messages
 from ._common import (
+    ResultFrame,
     check_alpha, check_count, check_nonnegative, clean, clean_pair, clip01, format_interval, format_p, format_pct,
-    possessive, result_frame,
+    possessive,
 )
 
 Alternative = Literal["two-sided", "larger", "smaller"]
@@ -48,7 +48,7 @@ class Proportion:
 
 
 @dataclass(frozen=True)
-class RateResult:
+class RateResult(ResultFrame):
     """A rate with its Wilson interval at level 1 − alpha."""
 
     count: int
@@ -57,9 +57,6 @@ class RateResult:
     ci: tuple[float | None, float | None]
     alpha: float
     warnings: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en", label: str = "", metric: str = "") -> str:
         if self.rate is None:
@@ -89,7 +86,7 @@ def rate_interval(count: int, nobs: int, alpha: float = 0.05) -> RateResult:
 
 
 @dataclass(frozen=True)
-class RateComparison:
+class RateComparison(ResultFrame):
     """Group 1 vs group 2: difference (Newcombe interval), ratio (score interval), p-value.
 
     ``difference`` = rate1 − rate2; ``test`` names the test behind ``p_value``: ``score``
@@ -112,9 +109,6 @@ class RateComparison:
     alternative: str
     alpha: float
     warnings: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     @property
     def significant(self) -> bool:
@@ -258,7 +252,7 @@ def exact_test(count1: int, nobs1: int, count2: int, nobs2: int, alternative: Al
 
 
 @dataclass(frozen=True)
-class NonInferiority:
+class NonInferiority(ResultFrame):
     """Is rate1 no worse than rate2 by more than ``margin``? (one side of a TOST)
 
     ``worse_is`` says which direction is worse: ``lower`` (a conversion rate) or
@@ -277,9 +271,6 @@ class NonInferiority:
     @property
     def shown(self) -> bool:
         return self.p_value is not None and self.p_value < self.alpha
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en", labels: tuple[str, str] = ("group 1", "group 2"), metric: str = "") -> str:
         key = "stats.noninferior.shown" if self.shown else "stats.noninferior.not_shown"
@@ -314,7 +305,7 @@ def noninferiority_rates(count1: int, nobs1: int, count2: int, nobs2: int, margi
 
 
 @dataclass(frozen=True)
-class Equivalence:
+class Equivalence(ResultFrame):
     """TOST: is |rate1 − rate2| < margin? Both one-sided tests must reject (p = the larger one)."""
 
     difference: float | None
@@ -327,9 +318,6 @@ class Equivalence:
     @property
     def equivalent(self) -> bool:
         return self.p_value is not None and self.p_value < self.alpha
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en", labels: tuple[str, str] = ("group 1", "group 2"), metric: str = "") -> str:
         key = "stats.equivalent.shown" if self.equivalent else "stats.equivalent.not_shown"

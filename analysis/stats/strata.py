@@ -20,14 +20,14 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from ..errors import StatisticsError
 from ..i18n import t
 from . import messages
-from ._common import check_alpha, clean, clean_pair, format_p, format_pct, result_frame
+from ._common import ResultFrame, check_alpha, clean, clean_pair, format_p, format_pct
 
 #: SPEC 3.1.1 / METHODS 8: a stratifier whose overlap covers less of the baseline is dropped.
 MIN_COVERAGE = 0.8
 
 
 @dataclass(frozen=True)
-class AdjustedGap:
+class AdjustedGap(ResultFrame):
     """The scope's rate standardised to the baseline's stratum mix, and its gap to the baseline.
 
     ``gap`` is positive when the scope is worse (``higher_is_better``: baseline − scope).
@@ -44,9 +44,6 @@ class AdjustedGap:
     strata_total: int
     alpha: float
     warnings: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en", metric: str = "") -> str:
         if self.gap is None:
@@ -97,7 +94,7 @@ def standardised_gap(scope_count: Sequence[int], scope_nobs: Sequence[int], base
 
 
 @dataclass(frozen=True)
-class MantelHaenszel:
+class MantelHaenszel(ResultFrame):
     """Pooled odds ratio over 2×2 strata (rows: exposure yes/no; columns: event yes/no).
 
     ``cmh_p`` tests a common odds ratio of 1 (Cochran–Mantel–Haenszel); ``breslow_day_p``
@@ -115,9 +112,6 @@ class MantelHaenszel:
     strata: int
     alpha: float
     warnings: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return result_frame(self)
 
     def summary(self, lang: str = "en") -> str:
         if self.odds_ratio is None:
