@@ -576,11 +576,13 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     return out.reset_index(drop=True), cleaner.issues
 
 
-def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str | None = None
-               ) -> tuple[pd.DataFrame, Mapping, Lineage]:
+def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str | None = None,
+               working_hours: str | None = None) -> tuple[pd.DataFrame, Mapping, Lineage]:
     """Read and clean a lead export (see :func:`load_dataset`)."""
     path = Path(path)
     raw, mapping = _read(path, mapping, sheet, REQUIRED_LEAD_COLUMNS)
+    # the CLI's --working-hours overrides the mapping, the given or the detected one, before cleaning
+    mapping = mapping.with_settings(working_hours=working_hours)
     frame, issues = clean_leads(raw, mapping, str(path))
     record = InputRecord("leads", str(path), sha256_of(path), len(raw.frame), len(frame),
                          raw.file_format, raw.encoding, raw.separator, raw.sheet, mapping.name)
@@ -659,12 +661,7 @@ def load_dataset(
         return read_snapshot(snapshot)
     if isinstance(mapping, (str, Path)):
         mapping = load_mapping(mapping)
-    if mapping is not None and working_hours:
-        mapping = mapping.with_settings(working_hours=working_hours)
-    frame, mapping, lineage = load_leads(leads, mapping, sheet=sheet)
-    if working_hours and mapping.settings.working_hours != working_hours:
-        # detected mapping: recompute with the requested hours
-        frame, mapping, lineage = load_leads(leads, mapping.with_settings(working_hours=working_hours), sheet=sheet)
+    frame, mapping, lineage = load_leads(leads, mapping, sheet=sheet, working_hours=working_hours)
     spend_frame = None
     if spend:
         spend_frame, spend_lineage = load_spend(spend, mapping)

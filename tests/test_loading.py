@@ -260,3 +260,15 @@ def test_xlsx_export_with_a_title_row_is_recognised_and_loaded(tmp_path, sample_
     assert len(data.leads) == len(sample_rows)
     assert data.lineage.inputs[0].sheet == "Лиды" and data.lineage.inputs[0].file_format == "xlsx"
     assert data.leads["lead_id"].iloc[0] == "1000"
+
+
+def test_working_hours_override_applies_to_a_detected_mapping(tmp_path):
+    rows = [sample_row(1, created="01.09.2026 12:00", response="01.09.2026 14:00")]
+    rows += [sample_row(i, created="02.09.2026 10:00", response="02.09.2026 10:05") for i in range(2, 12)]
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    default = load_dataset(path)
+    shorter = load_dataset(path, working_hours="10:00-11:00")
+    assert shorter.mapping.name == "sample" and shorter.mapping.settings.working_hours == "10:00-11:00"
+    # 12:00 → 14:00: two working hours by default, none when the day ends at 11:00
+    assert default.leads.loc[0, "response_minutes"] == 120
+    assert shorter.leads.loc[0, "response_minutes"] == 0
