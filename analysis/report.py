@@ -53,10 +53,32 @@ def prepare(job: str, **kwargs: Any) -> tuple[dict[str, Any], Dataset]:
     if job not in PARAMETERS:
         raise ParameterError(f"unknown report «{job}»", hint=f"use one of: {', '.join(PARAMETERS)}")
     params = PARAMETERS[job](**kwargs)
-    dataset = load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
-                           as_of=params["as_of"], working_hours=params.get("working_hours"))
+    dataset = _load_once(params)
     check_against_data(job, params, dataset)
     return params, dataset
+
+
+_LOADED: dict[tuple, Dataset] = {}
+
+
+def _file_key(path: str | None) -> tuple:
+    if not path:
+        return (None,)
+    stat = Path(path).stat() if Path(path).exists() else None
+    return (str(Path(path).resolve()), None if stat is None else (stat.st_size, stat.st_mtime_ns))
+
+
+def _load_once(params: dict[str, Any]) -> Dataset:
+    """Load the data, reusing it within this process when the same files and options come again
+    (``leadaudit demo`` renders three reports from one export: it is parsed once, not three times).
+    A changed file (size or modification time) is read again."""
+    key = (_file_key(params["leads"]), _file_key(params["spend"]), _file_key(params["mapping"]), params["sheet"],
+           params["as_of"], params.get("working_hours"))
+    if key not in _LOADED:
+        _LOADED.clear()  # keep one dataset at most: exports can be large
+        _LOADED[key] = load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
+                                    as_of=params["as_of"], working_hours=params.get("working_hours"))
+    return _LOADED[key]
 
 
 def report_name(job: str, params: dict[str, Any], run_date: dt.date | None = None) -> str:

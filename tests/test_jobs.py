@@ -94,3 +94,17 @@ def test_report_names_are_dated_slugged_and_hashed():
     assert parameters_hash(params) == parameters_hash({**params, "snapshot": "/tmp/x"})
     assert slugify("Яндекс Директ: Creta с ценой") == "yandeks-direkt-creta-s-tsenoy"
     assert slugify("<script>") == "script" and slugify("///") == "all"
+
+
+def test_the_export_is_parsed_once_per_process_while_it_is_unchanged(sample_csv):
+    import os
+
+    from analysis.report import prepare
+
+    _, first = prepare("quarterly", leads=str(sample_csv), quarter="2026Q3")
+    _, again = prepare("diagnose", leads=str(sample_csv), channel=["Авито"])
+    assert again is first  # the demo's three reports share one parse
+    stat = sample_csv.stat()
+    os.utime(sample_csv, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    _, changed = prepare("quarterly", leads=str(sample_csv), quarter="2026Q3")
+    assert changed is not first  # a changed file is read again
