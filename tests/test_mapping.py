@@ -28,7 +28,7 @@ BITRIX_DEALS = ["ID", "Название сделки", "Стадия сделк�
 
 def test_builtin_mappings_load():
     names = set(builtin_mappings())
-    assert {"amocrm", "bitrix24_leads", "bitrix24_deals", "sample"} <= names
+    assert {"amocrm", "bitrix24_leads", "bitrix24_deals", "sample", "hubspot_contacts", "salesforce_leads"} <= names
 
 
 @pytest.mark.parametrize(("headers", "expected"), [
@@ -123,3 +123,37 @@ def test_parse_mapping_accepts_header_lists():
     mapping = parse_mapping({"columns": {"phone": ["Мобильный", "Рабочий"], "lead_id": 7}}, name="m", source="m")
     assert mapping.columns["phone"] == ("Мобильный", "Рабочий")
     assert mapping.columns["lead_id"] == ("7",)
+
+HUBSPOT = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name", "Lead Status",
+           "Lifecycle Stage", "Original Source", "Original Source Drill-Down 1", "Original Source Drill-Down 2",
+           "Contact owner", "Create Date"]
+SALESFORCE_REPORT = ["Lead ID", "Lead Owner", "First Name", "Last Name", "Company", "Lead Source", "Lead Status",
+                     "Create Date"]
+SALESFORCE_LOADER = ["Id", "Status", "LeadSource", "OwnerId", "CreatedDate", "Email"]
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    (HUBSPOT, "hubspot_contacts"), (SALESFORCE_REPORT, "salesforce_leads"), (SALESFORCE_LOADER, "salesforce_leads"),
+])
+def test_detect_english_crm_exports(headers, expected):
+    assert detect_mapping(headers).name == expected
+
+
+def test_hubspot_and_salesforce_exports_load(tmp_path):
+    from analysis.loading import load_dataset
+
+    from .conftest import write_csv
+
+    rows = [[str(i), "Ann", "Lee", f"a{i}@x.com", f"+1 555 010 {i:04d}", "Co", status, "lead", "Paid Search", "google",
+             "", "Kim Bo", f"2026-10-{1 + i:02d} 10:00"]
+            for i, status in enumerate(["NEW", "In Progress", "OPEN_DEAL", "Unqualified", "Bad Timing"])]
+    data = load_dataset(write_csv(tmp_path / "hubspot.csv", HUBSPOT, rows, sep=",", encoding="utf-8"))
+    assert data.mapping.name == "hubspot_contacts"
+    assert data.leads["stage"].tolist() == ["new", "contacted", "qualified", "disqualified", "disqualified"]
+    rows = [[str(i), "Kim Bo", "Ann", "Lee", "Co", "Web", status, f"10/{1 + i}/2026 9:30"]
+            for i, status in enumerate(["Open - Not Contacted", "Working - Contacted", "Closed - Converted",
+                                        "Closed - Not Converted"])]
+    data = load_dataset(write_csv(tmp_path / "sf.csv", SALESFORCE_REPORT, rows, sep=",", encoding="utf-8"))
+    assert data.mapping.name == "salesforce_leads"
+    assert data.leads["stage"].tolist() == ["new", "contacted", "qualified", "disqualified"]
+    assert data.leads["created_at"].dt.day.tolist() == [1, 2, 3, 4]  # month first: 10/2/2026 is 2 October
