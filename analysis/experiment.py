@@ -109,7 +109,10 @@ class Evaluation:
             "decision_metric": self.decision_metric,
             "decision_reason": self.decision_reason,
             "exposure": self.exposure,
-            "metrics": {metric.name: metric.to_json() for metric in self.metrics},
+            "metrics": {**{name: {"control": None, "variant": None, "control_ci": [None, None],
+                                  "variant_ci": [None, None], "effect": None, "effect_ci": [None, None],
+                                  "p_value": None, "effect_type": "ratio"} for name in self.skipped},
+                        **{metric.name: metric.to_json() for metric in self.metrics}},
             "p_variant_better": self.p_variant_better,
             "ratio": self.ratio.ratio, "ratio_ci": list(self.ratio.ratio_ci),
             "workload_ratio": self.workload.ratio, "workload_ratio_ci": list(self.workload.ratio_ci),
@@ -354,6 +357,8 @@ def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
     else:
         exposure, exp_c, exp_v = "days", control.days, variant.days
         skipped += ["leads_per_1000", "qualified_per_1000", "cpl", "cpql", "cac"]
+    if skipped:
+        warnings.append("no_spend")  # the per-₽ metrics are null in the JSON: this says why
     deals_mature = control.deal_total >= control.leads * 0.9 and variant.deal_total >= variant.leads * 0.9 \
         and control.deal_total > 0 and variant.deal_total > 0
     # deals decide only when mature AND present in both arms; otherwise qualified leads do

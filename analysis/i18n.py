@@ -587,6 +587,12 @@ TEXTS.update({
                                  "en": "Daily counts vary more than chance (φ = {phi}): intervals are widened."},
     "ex.warning.immature_deals": {"ru": "Сделки ещё не «созрели» (окно {days} дней): решение принимается по квалифицированным лидам.",
                                   "en": "Deals are not mature yet ({days}-day window): the decision uses qualified leads."},
+    "ex.warning.no_spend": {"ru": "Расходов по группам нет: показатели на рубль и цены не посчитаны (передайте --spend или "
+                                  "--spend-control/--spend-variant); решение принято по квалифицированным лидам в день "
+                                  "(на строку — для групп по столбцу).",
+                            "en": "No spend per arm: per-rouble metrics and costs are not computed (give --spend or "
+                                  "--spend-control/--spend-variant); the decision uses qualified leads per day "
+                                  "(per row for column arms)."},
     "ex.srm_unit.impressions": {"ru": "по показам", "en": "impressions"},
     "ex.srm_unit.rows": {"ru": "по строкам", "en": "rows"},
     "ex.did": {"ru": "Сравнение с нетронутыми каналами (разность разностей): в канале эксперимента квалифицированных стало ×{s}, "

@@ -103,6 +103,9 @@ def test_unbalanced_randomised_split_is_flagged(tmp_path):
     ev = evaluate(data, params)
     assert "srm" in ev.warnings and ev.srm.p_value < 0.001
     assert ev.exposure == "rows" and "qualified_per_1000" in ev.skipped
+    assert "no_spend" in ev.warnings
+    metric = ev.figures()["metrics"]["cpql"]  # SPEC 4.1: present, null, and a warning says why
+    assert metric["effect"] is None and metric["effect_type"] == "ratio"
 
 
 def test_tiny_arms_are_underpowered(tmp_path):
