@@ -150,7 +150,7 @@ def funnel_section(dx: Diagnosis, lang: str) -> Section:
         comparison = row.comparison
         rows.append({t("col.stage_name", lang): name, t("col.scope_rate", lang): _rate_cell(row.scope, lang),
                      t("col.baseline_rate", lang): _rate_cell(row.baseline, lang),
-                     t("col.difference", lang): "—" if comparison.difference is None else
+                     t("col.scope_minus_base", lang): "—" if comparison.difference is None else
                      f"{_pts(comparison.difference, lang)} ({_pts(comparison.difference_ci[0], lang)}…"
                      f"{_pts(comparison.difference_ci[1], lang)})",
                      t("col.p_value", lang): format_p(comparison.p_value, lang)})
@@ -188,7 +188,7 @@ def channels_section(dx: Diagnosis, lang: str) -> Section:
             _rate_cell(stats.rate_interval(int(r["count"]), int(r["nobs"]), dx.params["alpha"]), lang)
             for _, r in scan.iterrows()],
         t("col.rest_rate", lang): scan["rest_rate"].map(lambda v: format_share(v, lang)),
-        t("col.difference", lang): scan["difference"].map(lambda v: _pts(v, lang)),
+        t("col.channel_minus_rest", lang): scan["difference"].map(lambda v: _pts(v, lang)),
         t("col.p_adjusted", lang): scan["p_adjusted"].map(lambda v: format_p(None if pd.isna(v) else float(v), lang)),
         t("col.flag", lang): [flag(row) for row in scan.itertuples()],
     })
