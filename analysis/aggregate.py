@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .loading import Dataset
+from .worktime import WorkingCalendar
 
 #: Working-minute response buckets of METHODS 8; never-attempted leads form their own bucket.
 BUCKET_EDGES = (0, 5, 15, 60, 240)
@@ -32,6 +33,24 @@ def response_bucket(leads: pd.DataFrame) -> pd.Series:
     bucket[~attempted.astype(bool)] = NEVER_ATTEMPTED
     bucket[attempted.astype(bool) & minutes.isna()] = UNKNOWN_BUCKET
     return bucket
+
+
+def contact_durations(dataset: Dataset, rows: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Working minutes to first contact for the chosen leads, and whether contact happened.
+
+    Never-contacted leads are censored at their age in working minutes on ``as_of`` (METHODS 8):
+    the input of a Kaplan–Meier curve.
+    """
+    leads = dataset.leads.loc[rows]
+    calendar = WorkingCalendar.from_settings(dataset.mapping.settings)
+    if "first_contact_at" in leads:
+        to_contact = calendar.minutes_between(leads["created_at"], leads["first_contact_at"])
+    else:
+        to_contact = leads["response_minutes"].where(leads["contacted"])
+    age = calendar.minutes_between(leads["created_at"], pd.Series(dataset.as_of, index=leads.index))
+    contacted = leads["contacted"] & to_contact.notna() & (to_contact >= 0)
+    durations = to_contact.where(contacted, age).clip(lower=0).fillna(0)
+    return durations.to_numpy(dtype=float), contacted.to_numpy(dtype=bool)
 
 
 def scope_mask(leads: pd.DataFrame, *, channel: Sequence[str] = (), campaign: Sequence[str] = (),

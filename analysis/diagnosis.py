@@ -16,8 +16,8 @@ import pandas as pd
 
 from . import stats
 from .aggregate import (
-    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, funnel_counts, period_mask, response_bucket, scope_mask,
-    weekly_counts,
+    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, period_mask, response_bucket,
+    scope_mask, weekly_counts,
 )
 from .config import UNKNOWN
 from .jobs import parse_period
@@ -26,7 +26,6 @@ from .mapping import normalize_label
 from .verdict import (
     PRIMARY_METRIC, PROCESSING_DEFICIT, Evidence, MetricCounts, VerdictResult, decide, gap_test,
 )
-from .worktime import WorkingCalendar
 
 #: minimum contacted leads a manager needs to enter the label-noise comparison
 LABEL_NOISE_MIN_LEADS = 20
@@ -288,22 +287,6 @@ def processing_deficit(dataset: Dataset, scope: pd.Series, baseline: pd.Series, 
     return tuple(checks)
 
 
-def _contact_durations(dataset: Dataset, rows: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Working minutes to first contact; never-contacted leads censored at their age in working minutes."""
-    leads = dataset.leads.loc[rows]
-    start, close = dataset.mapping.settings.opening_minutes()
-    calendar = WorkingCalendar(start, close, dataset.mapping.settings.holidays_closed,
-                               dataset.mapping.settings.holiday_country)
-    if "first_contact_at" in leads:
-        to_contact = calendar.minutes_between(leads["created_at"], leads["first_contact_at"])
-    else:
-        to_contact = leads["response_minutes"].where(leads["contacted"])
-    age = calendar.minutes_between(leads["created_at"], pd.Series(dataset.as_of, index=leads.index))
-    contacted = leads["contacted"] & to_contact.notna() & (to_contact >= 0)
-    durations = to_contact.where(contacted, age).clip(lower=0).fillna(0)
-    return durations.to_numpy(dtype=float), contacted.to_numpy(dtype=bool)
-
-
 def _mh(key: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series,
         alpha: float) -> stats.MantelHaenszel | None:
     table = _stratified_counts(key, events, rows_scope, rows_base)
@@ -469,7 +452,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
     for name, mask in (("scope", scope), ("baseline", baseline)):
         chosen = mask & first & dataset.mature("contacted")
         if "created_at" in leads and chosen.any():
-            time, status = _contact_durations(dataset, chosen)
+            time, status = contact_durations(dataset, chosen)
             durations[name] = stats.kaplan_meier(time, status, alpha=alpha, within=(sla_minutes, 30, 60))
     summary_scope = _summary_rates(dataset, scope, alpha, sla_minutes)
     summary_base = _summary_rates(dataset, baseline, alpha, sla_minutes)

@@ -422,9 +422,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
                                              lambda v: v.map(normalize_label).replace("", pd.NA))
 
     if "created_at" in out and "first_response_at" in out and "response_minutes" not in out:
-        start, close = mapping.settings.opening_minutes()
-        calendar = WorkingCalendar(start, close, mapping.settings.holidays_closed, mapping.settings.holiday_country)
-        minutes = calendar.minutes_between(out["created_at"], out["first_response_at"])
+        minutes = WorkingCalendar.from_settings(mapping.settings).minutes_between(out["created_at"], out["first_response_at"])
         negative = minutes < 0
         cleaner.note("response_before_created", int(negative.sum()), column=cleaner.header("first_response_at"))
         out["response_minutes"] = minutes.where(~negative)

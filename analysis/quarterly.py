@@ -16,12 +16,11 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .aggregate import period_mask
+from .aggregate import contact_durations, period_mask
 from .config import UNKNOWN
 from .jobs import parse_quarter
 from .loading import Dataset
 from .stats._common import clean
-from .worktime import WorkingCalendar
 
 KPI_KEYS = ("leads", "qualified_rate", "deals", "spend", "cpl", "cpql", "cac")
 MIN_MANAGER_LEADS = 20
@@ -360,23 +359,11 @@ def _processing(dataset: Dataset, period: Period, alpha: float) -> tuple[pd.Data
     leads = dataset.leads
     first = period_mask(leads, period.start, period.end) & ~leads["is_repeat"]
     has_response = "response_minutes" in leads and leads["response_minutes"].notna().any()
-    calendar = None
-    if "created_at" in leads:
-        start, close = dataset.mapping.settings.opening_minutes()
-        calendar = WorkingCalendar(start, close, dataset.mapping.settings.holidays_closed,
-                                   dataset.mapping.settings.holiday_country)
 
     def km(mask: pd.Series) -> stats.TimeToEvent | None:
-        if calendar is None or not mask.any() or not has_response:
+        if "created_at" not in leads or not mask.any() or not has_response:
             return None
-        rows = leads.loc[mask]
-        if "first_contact_at" in rows:
-            to_contact = calendar.minutes_between(rows["created_at"], rows["first_contact_at"])
-        else:
-            to_contact = rows["response_minutes"].where(rows["contacted"])
-        age = calendar.minutes_between(rows["created_at"], pd.Series(dataset.as_of, index=rows.index))
-        contacted = rows["contacted"] & to_contact.notna() & (to_contact >= 0)
-        return stats.kaplan_meier(to_contact.where(contacted, age).clip(lower=0).fillna(0), contacted, alpha)
+        return stats.kaplan_meier(*contact_durations(dataset, mask), alpha=alpha)
 
     def table(column: str) -> pd.DataFrame:
         out = []

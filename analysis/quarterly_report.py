@@ -194,9 +194,8 @@ def trends_section(report: Quarterly, data: Dataset, lang: str) -> Section:
     period = report.current.period
     labels = {"leads": t("q.kpi.leads", lang), "qualified": t("stage.qualified", lang), "deals": t("q.kpi.deals", lang)}
     settings = data.mapping.settings
-    start, close = settings.opening_minutes()
     first, last = data.period()
-    holidays = [pd.Timestamp(day) for day in WorkingCalendar(start, close, True, settings.holiday_country)
+    holidays = [pd.Timestamp(day) for day in WorkingCalendar.from_settings(settings, holidays_closed=True)
                 .holiday_days(first.date(), last.date())] if first is not None else []
     weeks = sorted({day.to_period("W-SUN").start_time for day in holidays})
     parts: list[Any] = [heading("q.section.trends", lang),

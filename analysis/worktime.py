@@ -60,6 +60,13 @@ class WorkingCalendar:
         before = np.concatenate([[0.0], np.cumsum(minutes_open)[:-1]])
         return before, minutes_open
 
+    @classmethod
+    def from_settings(cls, settings, holidays_closed: bool | None = None) -> "WorkingCalendar":
+        """The calendar a mapping's settings describe (``holidays_closed`` may be overridden)."""
+        start, close = settings.opening_minutes()
+        closed = settings.holidays_closed if holidays_closed is None else holidays_closed
+        return cls(start, close, closed, settings.holiday_country)
+
     def minutes_between(self, start: pd.Series, end: pd.Series) -> pd.Series:
         """Working minutes from ``start`` to ``end`` (NaN where either is missing).
 
