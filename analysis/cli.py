@@ -42,7 +42,11 @@ def _common(parser: argparse.ArgumentParser, data: bool = True) -> None:
     if data:
         group = parser.add_argument_group("data")
         group.add_argument("--leads", metavar="PATH",
-                           help="CRM export: CSV, XLSX, Bitrix24 .xls (HTML) or Parquet (default: the bundled sample)")
+                           help="CRM export: CSV, XLSX, Bitrix24 .xls (HTML) or Parquet, or a postgresql://user@host/db "
+                                "URL with --query (default: the bundled sample)")
+        group.add_argument("--query", metavar="SQL",
+                           help="with a postgresql:// --leads: the SELECT whose rows are the leads, or a table name "
+                                "(read-only; give the password in PGPASSWORD or ~/.pgpass)")
         group.add_argument("--spend", metavar="PATH", help="ad spend export: date, channel, [campaign], spend …")
         group.add_argument("--mapping", metavar="PATH",
                            help="YAML mapping of your headers and statuses (default: recognised from the headers)")
@@ -120,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _job_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    common = {"leads": args.leads, "spend": args.spend, "mapping": args.mapping, "sheet": args.sheet,
+    common = {"leads": args.leads, "query": args.query, "spend": args.spend, "mapping": args.mapping, "sheet": args.sheet,
               "as_of": args.as_of, "lang": args.lang, "alpha": args.alpha}
     if args.command == "diagnose":
         return {**common, "channel": args.channel, "campaign": args.campaign, "model": args.model,

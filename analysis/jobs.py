@@ -29,7 +29,7 @@ QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 
 
 def _common(leads: str | None, spend: str | None, mapping: str | None, sheet: str | None, as_of: Any,
-            lang: str, alpha: float, snapshot: str | None) -> dict[str, Any]:
+            lang: str, alpha: float, snapshot: str | None, query: str | None = None) -> dict[str, Any]:
     if leads is None or leads == "":
         leads = str(SAMPLE_LEADS)
         spend = str(SAMPLE_SPEND) if spend is None else spend
@@ -39,7 +39,7 @@ def _common(leads: str | None, spend: str | None, mapping: str | None, sheet: st
     return {"leads": str(leads), "spend": None if spend in (None, "") else str(spend),
             "mapping": None if mapping in (None, "") else str(mapping), "sheet": sheet or None,
             "as_of": None if stamp is None else str(as_of), "lang": lang, "alpha": alpha,
-            "snapshot": snapshot or None}
+            "snapshot": snapshot or None, "query": query or None}
 
 
 def _number(name: str, value: Any, *, low: float, high: float, low_open: bool = False) -> float:
@@ -91,12 +91,13 @@ def _names(values: Any) -> list[str]:
 def diagnose_parameters(
     leads: str | None = None, spend: str | None = None, mapping: str | None = None, sheet: str | None = None,
     as_of: str | None = None, lang: str = "ru", alpha: float = 0.05, snapshot: str | None = None,
+    query: str | None = None,
     channel: list[str] | None = None, campaign: list[str] | None = None, model: list[str] | None = None,
     manager: list[str] | None = None, period: str | None = None, claim: str = "general", complaint: str = "",
     baseline: str = "rest", sla_minutes: float = 15, working_hours: str | None = None, min_gap: float | None = None,
 ) -> dict[str, Any]:
     """Validate the complaint diagnosis parameters (SPEC 3.1, 4)."""
-    params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot)
+    params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     if claim not in CLAIMS:
         raise ParameterError(f"claim «{claim}» is not known", hint=f"use one of: {', '.join(CLAIMS)}")
     if baseline not in BASELINES:
@@ -120,12 +121,13 @@ def diagnose_parameters(
 def experiment_parameters(
     leads: str | None = None, spend: str | None = None, mapping: str | None = None, sheet: str | None = None,
     as_of: str | None = None, lang: str = "ru", alpha: float = 0.05, snapshot: str | None = None,
+    query: str | None = None,
     arms_by: str = "campaign", control: str = "Creta без цены", variant: str = "Creta с ценой",
     arm_column: str | None = None, scope_channel: str | None = None, spend_control: float | None = None,
     spend_variant: float | None = None, expected_split: str = "50:50", margin: float = 0.10,
 ) -> dict[str, Any]:
     """Validate the experiment parameters (SPEC 3.2, 4)."""
-    params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot)
+    params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     if arms_by not in ARMS_BY:
         raise ParameterError(f"arms-by «{arms_by}» is not known", hint=f"use one of: {', '.join(ARMS_BY)}")
     if not control or not variant:
@@ -161,10 +163,11 @@ def experiment_parameters(
 def quarterly_parameters(
     leads: str | None = None, spend: str | None = None, mapping: str | None = None, sheet: str | None = None,
     as_of: str | None = None, lang: str = "ru", alpha: float = 0.05, snapshot: str | None = None,
+    query: str | None = None,
     quarter: str = "2026Q3", margin: float | None = None,
 ) -> dict[str, Any]:
     """Validate the quarterly report parameters (SPEC 3.3, 4)."""
-    params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot)
+    params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     parse_quarter(quarter)
     params.update(quarter=str(quarter).strip().upper(),
                   margin=None if margin in (None, "") else _number("margin", margin, low=0, high=1, low_open=True))

@@ -28,12 +28,16 @@ class InputRecord:
     separator: str | None = None
     sheet: str | None = None
     mapping: str | None = None
+    query: str | None = None  # for a database: the SELECT that was run
 
     def to_json(self) -> dict[str, Any]:
-        """The SPEC 4.1 ``inputs`` entry."""
-        return {"path": self.path, "sha256": self.sha256, "rows_read": self.rows_read,
-                "rows_used": self.rows_used, "kind": self.kind, "format": self.file_format,
-                "mapping": self.mapping}
+        """The SPEC 4.1 ``inputs`` entry (for a database, ``path`` is the URL without its password)."""
+        entry = {"path": self.path, "sha256": self.sha256, "rows_read": self.rows_read,
+                 "rows_used": self.rows_used, "kind": self.kind, "format": self.file_format,
+                 "mapping": self.mapping}
+        if self.query is not None:
+            entry["query"] = self.query
+        return entry
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .config import CANONICAL_STAGES, LOST_STAGE, STAGE_ORDER, UNKNOWN
+from .database import is_database_url, read_query, redact_url, select_of
 from .errors import ColumnError, InputFileError, ParameterError, UnmappedValueError
 from .lineage import MAX_EXAMPLES, InputRecord, Issue, Lineage
 from .mapping import (
@@ -43,8 +44,9 @@ DATE_FORMATS_MONTHFIRST = (
     "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
 )
-TRUE_WORDS = {"да", "yes", "true", "1", "+", "y", "д", "целевой", "target"}
-FALSE_WORDS = {"нет", "no", "false", "0", "n", "н", "нецелевой", "not target"}
+# "t"/"f": PostgreSQL's text for a boolean
+TRUE_WORDS = {"да", "yes", "true", "1", "+", "y", "д", "целевой", "target", "t"}
+FALSE_WORDS = {"нет", "no", "false", "0", "n", "н", "нецелевой", "not target", "f"}
 DATE_COLUMNS = ("created_at", "first_response_at", "first_contact_at")
 NUMBER_COLUMNS = ("response_minutes", "call_attempts", "deal_amount", "budget")
 LABEL_COLUMNS = ("channel", "campaign", "model", "manager")
@@ -121,11 +123,17 @@ def _parse_dates(cells: pd.Series, dayfirst: bool, timezone: str | None) -> pd.S
             result[parsed.index[hit]] = parsed[hit].astype("datetime64[ns]")
             remaining[parsed.index[hit]] = False
     if remaining.any():  # ISO 8601 with offsets or fractions, as databases write them
-        parsed = pd.to_datetime(text[remaining], format="ISO8601", errors="coerce", utc=True)
-        hit = parsed.notna()
-        if hit.any():
+        rest = text[remaining]
+        offset = rest.str.contains(r"(?:[+-]\d{2}(?::?\d{2})?|Z)$", regex=True)
+        if offset.any():  # an instant: to the mapping's local time zone
+            parsed = pd.to_datetime(rest[offset], format="ISO8601", errors="coerce", utc=True)
+            hit = parsed.notna()
             local = parsed[hit].dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
             result[local.index] = local.astype("datetime64[ns]")
+        if (~offset).any():  # local time already (a fraction of a second, say)
+            parsed = pd.to_datetime(rest[~offset], format="ISO8601", errors="coerce")
+            hit = parsed.notna()
+            result[parsed.index[hit]] = parsed[hit].astype("datetime64[ns]")
     return result
 
 
@@ -575,15 +583,27 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
 
 
 def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str | None = None,
-               working_hours: str | None = None) -> tuple[pd.DataFrame, Mapping, Lineage]:
-    """Read and clean a lead export (see :func:`load_dataset`)."""
-    path = Path(path)
-    raw, mapping = _read(path, mapping, sheet, REQUIRED_LEAD_COLUMNS)
+               working_hours: str | None = None, query: str | None = None) -> tuple[pd.DataFrame, Mapping, Lineage]:
+    """Read and clean a lead export or a database query's rows (see :func:`load_dataset`)."""
+    if is_database_url(path):
+        if sheet is not None:
+            raise ParameterError("--sheet is for XLSX files, not a database", hint="drop --sheet")
+        raw, digest = read_query(str(path), query)
+        name, statement = redact_url(str(path)), select_of(query)
+        if mapping is None:
+            mapping = detect_mapping(raw.headers, required=REQUIRED_LEAD_COLUMNS, file=name)
+    else:
+        if query:
+            raise ParameterError("--query is for a database URL (postgresql://…), not a file",
+                                 hint="drop --query, or give --leads postgresql://user@host/db")
+        path = Path(path)
+        raw, mapping = _read(path, mapping, sheet, REQUIRED_LEAD_COLUMNS)
+        name, statement, digest = str(path), None, sha256_of(path)
     # the CLI's --working-hours overrides the mapping, the given or the detected one, before cleaning
     mapping = mapping.with_settings(working_hours=working_hours)
-    frame, issues = clean_leads(raw, mapping, str(path))
-    record = InputRecord("leads", str(path), sha256_of(path), len(raw.frame), len(frame),
-                         raw.file_format, raw.encoding, raw.separator, raw.sheet, mapping.name)
+    frame, issues = clean_leads(raw, mapping, name)
+    record = InputRecord("leads", name, digest, len(raw.frame), len(frame),
+                         raw.file_format, raw.encoding, raw.separator, raw.sheet, mapping.name, statement)
     return frame, mapping, Lineage((record,), tuple(issues))
 
 
@@ -625,13 +645,15 @@ def load_dataset(
     as_of: Any = None,
     working_hours: str | None = None,
     snapshot: str | Path | None = None,
+    query: str | None = None,
 ) -> Dataset:
     """Load a lead export (and optionally spend) into a :class:`Dataset`.
 
     Parameters
     ----------
     leads
-        CSV, XLSX, Bitrix24 HTML ``.xls`` or Parquet export.
+        CSV, XLSX, Bitrix24 HTML ``.xls`` or Parquet export, or a ``postgresql://`` URL
+        (then ``query`` gives the SELECT or a table name; see :mod:`analysis.database`).
     spend
         Spend export (optional).
     mapping
@@ -642,6 +664,8 @@ def load_dataset(
         Export date; default the latest ``created_at``. Leads created later are dropped.
     working_hours
         Overrides the mapping's ``settings.working_hours``.
+    query
+        For a database URL: the SQL query (or table name) whose rows are the leads.
     snapshot
         A folder written by :func:`save_snapshot`: read it instead of parsing ``leads``
         again (the CLI parses once and hands the kernel the snapshot).
@@ -659,7 +683,7 @@ def load_dataset(
         return read_snapshot(snapshot)
     if isinstance(mapping, (str, Path)):
         mapping = load_mapping(mapping)
-    frame, mapping, lineage = load_leads(leads, mapping, sheet=sheet, working_hours=working_hours)
+    frame, mapping, lineage = load_leads(leads, mapping, sheet=sheet, working_hours=working_hours, query=query)
     spend_frame = None
     if spend:
         spend_frame, spend_lineage = load_spend(spend, mapping)
@@ -681,7 +705,7 @@ def load_dataset(
     if stamp is None:
         stamp = pd.Timestamp.now().floor("s")
     if len(frame) == 0:
-        raise InputFileError("no usable leads are left after cleaning", file=str(leads),
+        raise InputFileError("no usable leads are left after cleaning", file=lineage.inputs[0].path,
                              hint="see the reasons above; check the mapping and --as-of")
     return Dataset(frame, spend_frame, mapping, lineage, pd.Timestamp(stamp))
 

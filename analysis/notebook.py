@@ -44,7 +44,7 @@ def load_report_data(params: dict[str, Any]) -> Dataset:
     """Load the data a report's validated parameters point at (the CLI's snapshot when given)."""
     return load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
                         as_of=params["as_of"], working_hours=params.get("working_hours"),
-                        snapshot=params["snapshot"])
+                        snapshot=params["snapshot"], query=params.get("query"))
 
 
 def pending_warnings(lang: str) -> list[dict[str, str]]:

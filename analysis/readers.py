@@ -163,15 +163,35 @@ def _sniff_separator(lines: list[str]) -> str:
     return best
 
 
-def _read_csv(path: Path, text: str, encoding: str, finder: Callable) -> RawTable:
+def read_csv_data(data: bytes | memoryview, name: str, *, encoding: str = "utf-8", separator: str | None = None,
+                  header_finder: Callable[[list[list[str]]], int] | None = None, file_format: str = "csv",
+                  empty_hint: str | None = None) -> RawTable:
+    """Read CSV text that is not a file (a database's ``COPY … TO STDOUT`` stream) like an export.
+
+    ``name`` stands for the file in messages; ``separator`` skips sniffing when known.
+    """
+    if encoding.replace("-", "").lower() == "utf8":
+        utf8 = data
+        text = bytes(data).decode("utf-8")
+    else:
+        text = bytes(data).decode(encoding)
+        utf8 = None
+    return _read_csv(name, text, encoding, header_finder or default_header_row, separator=separator,
+                     utf8=utf8, file_format=file_format, empty_hint=empty_hint)
+
+
+def _read_csv(path: Path | str, text: str, encoding: str, finder: Callable, *, separator: str | None = None,
+              utf8: bytes | memoryview | None = None, file_format: str = "csv",
+              empty_hint: str | None = None) -> RawTable:
     sample_lines = text[:200000].splitlines()[:HEADER_SEARCH_ROWS + 20]
-    separator = _sniff_separator(sample_lines)
+    separator = separator or _sniff_separator(sample_lines)
     head_rows = [row for row in csv.reader(sample_lines[:HEADER_SEARCH_ROWS], delimiter=separator)]
     header_row = finder(head_rows) if head_rows else 0
     width = len(head_rows[header_row]) if header_row < len(head_rows) else 0
-    frame = _read_csv_arrow(text, separator, header_row, width)
+    frame = _read_csv_arrow(text, separator, header_row, width, utf8)
     if frame is not None:
-        return _finish(path, frame, "csv", encoding=encoding, separator=separator, header_row=header_row)
+        return _finish(path, frame, file_format, encoding=encoding, separator=separator, header_row=header_row,
+                       empty_hint=empty_hint)
     try:  # the slower reader names the line when the file is malformed
         frame = pd.read_csv(
             io.StringIO(text), sep=separator, header=None, dtype=str, keep_default_na=False,
@@ -183,10 +203,12 @@ def _read_csv(path: Path, text: str, encoding: str, finder: Callable) -> RawTabl
                              hint="export the file again; check that quotes are balanced") from None
     except pd.errors.EmptyDataError:
         raise InputFileError("the file has no rows", file=str(path), hint="export the data again") from None
-    return _finish(path, frame, "csv", encoding=encoding, separator=separator, header_row=header_row)
+    return _finish(path, frame, file_format, encoding=encoding, separator=separator, header_row=header_row,
+                   empty_hint=empty_hint)
 
 
-def _read_csv_arrow(text: str, separator: str, header_row: int, width: int) -> pd.DataFrame | None:
+def _read_csv_arrow(text: str, separator: str, header_row: int, width: int,
+                    utf8: bytes | memoryview | None = None) -> pd.DataFrame | None:
     """Fast path: pyarrow's multithreaded CSV reader, every cell as text; None when the file needs
     the careful reader (ragged lines, unbalanced quotes), which then names the problem."""
     import pyarrow as pa
@@ -197,7 +219,7 @@ def _read_csv_arrow(text: str, separator: str, header_row: int, width: int) -> p
     names = [f"c{i}" for i in range(width)]
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(pa.py_buffer(utf8) if utf8 is not None else text.encode("utf-8")),
             read_options=pa_csv.ReadOptions(skip_rows=header_row, column_names=names, block_size=1 << 24),
             parse_options=pa_csv.ParseOptions(delimiter=separator, quote_char='"', double_quote=True,
                                               newlines_in_values=True, ignore_empty_lines=True),
@@ -212,7 +234,8 @@ def _read_csv_arrow(text: str, separator: str, header_row: int, width: int) -> p
     return frame
 
 
-def _finish(path: Path, frame: pd.DataFrame, file_format: str, *, header_row: int, **info) -> RawTable:
+def _finish(path: Path | str, frame: pd.DataFrame, file_format: str, *, header_row: int,
+            empty_hint: str | None = None, **info) -> RawTable:
     if frame.empty or len(frame.columns) == 0:
         raise InputFileError("the file has no rows", file=str(path), hint="export the data again")
     headers = [str(h).replace("\ufeff", "").strip() for h in frame.iloc[0].tolist()]
@@ -227,8 +250,9 @@ def _finish(path: Path, frame: pd.DataFrame, file_format: str, *, header_row: in
     else:
         headers = [h if h else f"column {i + 1}" for i, h in enumerate(headers)]
     if body.empty:
-        raise InputFileError("the file has a header but no data rows", file=str(path),
-                             hint="check the export's filters: it exported no leads")
+        raise InputFileError("the query returned no rows" if file_format == "postgresql"
+                             else "the file has a header but no data rows", file=str(path),
+                             hint=empty_hint or "check the export's filters: it exported no leads")
     return RawTable(headers=headers, frame=body, file_format=file_format, header_row=header_row,
                     first_data_line=header_row + 2, **info)
 

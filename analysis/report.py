@@ -25,6 +25,7 @@ from .config import NOTEBOOK_OF_JOB, NOTEBOOKS_DIR, TEMPLATE_NAME, TEMPLATES_DIR
 from .errors import ParameterError, ReportExecutionError
 from .i18n import t
 from .jobs import PARAMETERS, check_against_data, parameters_hash, scope_text, slugify
+from .database import is_database_url, redact_url
 from .loading import Dataset, load_dataset, save_snapshot
 from .summary import dumps, extract_summary
 
@@ -64,6 +65,8 @@ _LOADED: dict[tuple, Dataset] = {}
 def _file_key(path: str | None) -> tuple:
     if not path:
         return (None,)
+    if is_database_url(path):
+        return (path,)
     stat = Path(path).stat() if Path(path).exists() else None
     return (str(Path(path).resolve()), None if stat is None else (stat.st_size, stat.st_mtime_ns))
 
@@ -73,11 +76,12 @@ def _load_once(params: dict[str, Any]) -> Dataset:
     (``leadaudit demo`` renders three reports from one export: it is parsed once, not three times).
     A changed file (size or modification time) is read again."""
     key = (_file_key(params["leads"]), _file_key(params["spend"]), _file_key(params["mapping"]), params["sheet"],
-           params["as_of"], params.get("working_hours"))
+           params["as_of"], params.get("working_hours"), params.get("query"))
     if key not in _LOADED:
         _LOADED.clear()  # keep one dataset at most: exports can be large
         _LOADED[key] = load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
-                                    as_of=params["as_of"], working_hours=params.get("working_hours"))
+                                    as_of=params["as_of"], working_hours=params.get("working_hours"),
+                                    query=params.get("query"))
     return _LOADED[key]
 
 
@@ -206,6 +210,8 @@ def render_report(job: str, *, out_dir: str | Path = "reports", progress: bool =
     run_date = run_date or dt.date.today()
     _say("checking parameters and reading the data", progress)
     params, dataset = prepare(job, **kwargs)
+    if is_database_url(params["leads"]):  # the kernel reads the snapshot: it never needs the password
+        params = {**params, "leads": redact_url(params["leads"])}
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out «{out}» is a file, not a folder", hint="give a folder for the reports")

@@ -11,11 +11,12 @@ from analysis.config import PROJECT_ROOT
 
 
 def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~ ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    """The package's name without extras: pip's psycopg[binary] is conda's psycopg."""
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
 def _spec(requirement: str) -> str:
-    return requirement.strip()[len(_name(requirement)):].replace(" ", "")
+    return re.sub(r"^[^<>=!~\[ ]+(\[[^\]]*\])?", "", requirement.strip()).replace(" ", "")
 
 
 def test_environment_matches_pyproject():
