@@ -426,8 +426,8 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     _funnel_flags(cleaner, out, index)
     horizon = cleaner.cells("purchase_horizon")
     if horizon is not None:
-        out["purchase_horizon"] = on_uniques(text_cells(horizon).loc[index],
-                                             lambda v: v.map(normalize_label).replace("", pd.NA))
+        horizon = on_uniques(text_cells(horizon).loc[index], lambda v: v.map(normalize_label)).astype(object)
+        out["purchase_horizon"] = horizon.where(horizon != "", None)
 
     if "created_at" in out and "first_response_at" in out and "response_minutes" not in out:
         minutes = WorkingCalendar.from_settings(mapping.settings).minutes_between(out["created_at"], out["first_response_at"])

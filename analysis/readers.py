@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputFileError
@@ -229,9 +230,21 @@ def _read_csv_arrow(text: str, separator: str, header_row: int, width: int,
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    frame = table.to_pandas()
-    frame.columns = range(width)
+    frame = pd.DataFrame({i: _column_from_arrow(table.column(i)) for i in range(width)})
     return frame
+
+
+def _column_from_arrow(column) -> pd.Series:
+    """A text column as pandas: categorical when its values repeat (channels, statuses,
+    managers: the cleaning then works on the few distinct values and integer codes), Arrow
+    strings otherwise (IDs, timestamps, phones)."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    if len(encoded.dictionary) * 2 <= max(len(column), 1):
+        return pd.Series(pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
+                                                   categories=pd.Index(encoded.dictionary.to_pandas(), dtype=object)))
+    return pd.Series(column.to_pandas(), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def _finish(path: Path | str, frame: pd.DataFrame, file_format: str, *, header_row: int,
@@ -347,16 +360,40 @@ def on_uniques(series: pd.Series, function) -> pd.Series:
     on 10 distinct values instead of a million rows is what keeps loading fast. Columns
     that hardly repeat (IDs, timestamps) are processed as they are.
     """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories
+        values = pd.Series(np.asarray(categories, dtype=object) if categories.dtype == object else categories)
+        codes = series.cat.codes.to_numpy()
+        mapped = function(values).reset_index(drop=True)
+        if codes.min(initial=0) < 0:  # missing cells: map them too, as the last "distinct value"
+            extra = function(pd.Series([np.nan], dtype=values.dtype)).reset_index(drop=True)
+            mapped = pd.concat([mapped, extra], ignore_index=True)
+            codes = np.where(codes < 0, len(mapped) - 1, codes)
+        return _spread(mapped, codes, series)
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
     if len(uniques) * 2 > len(series):
         return function(series)
     mapped = function(pd.Series(uniques, dtype=series.dtype if series.dtype != object else object))
-    # the array's own take keeps its type (Arrow strings, datetimes, floats) without a round trip
-    return pd.Series(mapped.reset_index(drop=True).array.take(codes), index=series.index, name=series.name)
+    return _spread(mapped.reset_index(drop=True), codes, series)
+
+
+def _spread(mapped: pd.Series, codes: np.ndarray, like: pd.Series) -> pd.Series:
+    """Results for the distinct values, spread back to every row by their codes.
+
+    Text results become an object array (a numpy take of references to the few distinct
+    strings, not a copy of a million strings); other types use the array's own take, which
+    keeps them (datetimes, floats, booleans).
+    """
+    if mapped.dtype == object or pd.api.types.is_string_dtype(mapped.dtype):
+        values = np.asarray(mapped.astype(object), dtype=object)
+        return pd.Series(values.take(codes), index=like.index, name=like.name, dtype=object)
+    return pd.Series(mapped.array.take(codes), index=like.index, name=like.name)
 
 
 def text_cells(series: pd.Series) -> pd.Series:
     """Cells as stripped text, "" for missing (Parquet columns may be typed)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return on_uniques(series, lambda values: values.where(values.notna(), "").astype(str).str.strip())
     if series.dtype == object or pd.api.types.is_string_dtype(series):
         return on_uniques(series, lambda values: values.astype(str).str.strip())
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
