@@ -42,7 +42,8 @@ FLOOR_CELLS = [
 
 
 def make_export(rows: int, folder: Path) -> Path:
-    """The sample repeated to ``rows`` leads with new IDs and phones (so repeats stay realistic)."""
+    """The sample repeated to ``rows`` leads with new IDs, phones and e-mails (so repeats stay
+    realistic). Dates repeat from copy to copy: a million leads over the sample's 18 months."""
     path = folder / f"leads_{rows}.csv"
     if path.exists():
         return path
@@ -54,6 +55,8 @@ def make_export(rows: int, folder: Path) -> Path:
             part = sample.iloc[: rows - written].copy()
             part["ID"] = (np.arange(len(part)) + written + 1).astype(str)
             part["Телефон"] = part["Телефон"].str.replace(r"\d{4}$", f"{copy % 10000:04d}", regex=True)
+            # new people in every copy: without this, e-mails would link each person across all copies
+            part["Email"] = part["Email"].str.replace(r"^(?=.)", f"c{copy}.", regex=True)
             part.to_csv(handle, sep=";", index=False, header=written == 0, lineterminator="\r\n")
             written += len(part)
             copy += 1

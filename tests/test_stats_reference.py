@@ -114,6 +114,25 @@ def test_holm_and_benjamini_hochberg():
     assert bh_adjusted == pytest.approx([.008, .032, .0672, .0672, .0672, .08, .084571, .205], abs=1e-6)
 
 
+def test_holm_written_out_equals_statsmodels():
+    # our Holm (no gc.collect per call) against statsmodels' multipletests on the METHODS
+    # p-values, unsorted input, ties and values that adjust above 1
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(7)
+    cases = [[.001, .008, .039, .041, .042, .06, .074, .205], [.04, .01, .04, .9, .5], [0.3],
+             list(rng.uniform(0, 0.2, 40)), list(rng.uniform(0, 1, 7))]
+    for p in cases:
+        for alpha in (0.05, 0.1):
+            rejected, adjusted = stats.adjust_pvalues(p, alpha=alpha, method="holm")
+            expected_rejected, expected, _, _ = multipletests(p, alpha=alpha, method="holm")
+            assert adjusted == pytest.approx(expected, abs=1e-15)
+            assert (rejected == expected_rejected).all()
+    # METHODS 9 by hand: sorted p × (8, 7, …): .008, .056, then the running maximum
+    _, adjusted = stats.adjust_pvalues([.001, .008, .039, .041, .042, .06, .074, .205], method="holm")
+    assert adjusted[:3] == pytest.approx([.008, .056, .234])
+
+
 def test_power_for_two_rates():
     # METHODS 9: 0.25 vs 0.20, α .05, power .8: h 0.11990233319498567; n 1091.8961587 (NormalIndPower),
     # 1093.7390458 (samplesize_proportions_2indep_onetail)

@@ -36,6 +36,15 @@ def adjust_pvalues(p_values: Sequence[float], alpha: float = 0.05, method: Adjus
         raise StatisticsError("p-values must lie in [0, 1]")
     if len(values) == 0:
         return np.zeros(0, dtype=bool), values
+    if method == "holm":
+        # Holm's step-down adjustment, written out: statsmodels' multipletests runs a full
+        # gc.collect() on every Holm call, ~0.1 s each with a million-lead table in memory.
+        # Same values as multipletests(method="holm") (tests/test_stats_reference.py).
+        order = np.argsort(values, kind="stable")
+        steps = np.arange(len(values), 0, -1)
+        adjusted = np.empty_like(values)
+        adjusted[order] = np.minimum(np.maximum.accumulate(values[order] * steps), 1.0)
+        return adjusted <= alpha, adjusted
     rejected, adjusted, _, _ = multipletests(values, alpha=alpha, method=method)
     return rejected, adjusted
 
