@@ -73,6 +73,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # appendix
     "appendix.parameters": {"ru": "Параметры запуска", "en": "Run parameters"},
     "appendix.inputs": {"ru": "Входные файлы", "en": "Input files"},
+    "appendix.database_query": {"ru": "запрос к PostgreSQL (запрос — в параметрах)",
+                                "en": "PostgreSQL query (the query is in the parameters)"},
     "appendix.issues": {"ru": "Строки, отброшенные или помеченные при загрузке",
                         "en": "Rows dropped or flagged while loading"},
     "appendix.no_issues": {"ru": "Ни одна строка не отброшена.", "en": "No row was dropped."},

@@ -181,6 +181,8 @@ class _Cleaner:
         self.issues: list[Issue] = []
         self.frame = raw.frame
         self.line = pd.Series(np.arange(len(raw.frame)) + raw.first_data_line, index=raw.frame.index)
+        # a file's examples name its lines; a query's name its rows (1 = the first row returned)
+        self.unit = "row" if raw.file_format == "postgresql" else "line"
         self._cells: dict[int, pd.Series] = {}
 
     def header(self, canonical: str) -> str | None:
@@ -246,8 +248,8 @@ class _Cleaner:
             return
         examples = []
         for index in mask[mask].index[:MAX_EXAMPLES]:
-            value = "" if values is None else f": «{values.loc[index]}»"
-            examples.append(f"line {self.line.loc[index]}{value}")
+            value = "" if values is None else _shown(values.loc[index])
+            examples.append(f"{self.unit} {self.line.loc[index]}{value}")
         self.issues.append(Issue(code, count, kind=self.kind, dropped=True, column=column, examples=tuple(examples)))
         self.frame = self.frame.loc[~mask]
         self.line = self.line.loc[~mask]
@@ -292,7 +294,7 @@ class _Cleaner:
 
     def _examples(self, mask: pd.Series, text: pd.Series | None) -> tuple[str, ...]:
         rows = mask[mask].index[:MAX_EXAMPLES]
-        return tuple(f"line {self.line.loc[i]}" + ("" if text is None else f": «{text.loc[i]}»") for i in rows)
+        return tuple(f"{self.unit} {self.line.loc[i]}" + ("" if text is None else _shown(text.loc[i])) for i in rows)
 
     def _check_wholesale(self, canonical: str, failed: pd.Series, nonempty: pd.Series,
                          text: pd.Series | None, what: str, hint: str) -> None:
@@ -324,6 +326,12 @@ class _Cleaner:
         missing = text == ""
         self.note(f"unknown_{canonical}", int(missing.sum()), column=self.header(canonical))
         return text.where(~missing, UNKNOWN).astype(object)
+
+
+def _shown(value: Any) -> str:
+    """An example's value for the appendix: «text», or "empty" for an empty cell or NULL."""
+    return ": empty" if value is None or (isinstance(value, float) and value != value) or str(value) == "" \
+        else f": «{value}»"
 
 
 def _read(path: Path, mapping: Mapping | None, sheet: str | None, required: tuple[str, ...]) -> tuple[RawTable, Mapping]:

@@ -108,6 +108,16 @@ def _issue_text(issue, lang: str) -> str:
     return text
 
 
+def _example_text(example: str, lang: str) -> str:
+    """A loader example («line 17: «31.02.2026»», «row 5: empty») in the report's language."""
+    if lang != "ru":
+        return example
+    for english in ("line ", "row "):
+        if example.startswith(english):
+            example = "строка " + example[len(english):]
+    return example[:-len(": empty")] + ": пусто" if example.endswith(": empty") else example
+
+
 def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, job: str | None = None) -> Section:
     """Appendix: parameters, input files with sha256, rows dropped and flagged, methods, version."""
     params = pd.DataFrame(
@@ -115,7 +125,8 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, jo
          for key, value in parameters.items() if key != "snapshot"],
         columns=[t("col.parameter", lang), t("col.value", lang)])
     inputs = pd.DataFrame(
-        [(record.path, t(f"kind.{record.kind}", lang), record.file_format
+        [(record.path, t(f"kind.{record.kind}", lang),
+          t("appendix.database_query", lang) if record.query is not None else record.file_format
           + (f", {record.encoding}" if record.encoding else "")
           + (f", «{record.separator}»" if record.separator and record.separator != "\t" else ""),
           record.rows_read, record.rows_used, record.sha256)
@@ -125,7 +136,7 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, jo
     issues = pd.DataFrame(
         [(t(f"kind.{issue.kind}", lang), _issue_text(issue, lang), issue.count,
           t("action.dropped" if issue.dropped else "action.kept", lang),
-          "; ".join([example.replace("line ", "строка ") if lang == "ru" else example for example in issue.examples]
+          "; ".join([_example_text(example, lang) for example in issue.examples]
                     + [f"«{k}» × {v}" for k, v in list(issue.values.items())[:8]]))
          for issue in dataset.lineage.issues],
         columns=[t("col.kind", lang), t("col.issue", lang), t("col.count", lang), t("col.action", lang),

@@ -266,8 +266,9 @@ def _finish(path: Path | str, frame: pd.DataFrame, file_format: str, *, header_r
         raise InputFileError("the query returned no rows" if file_format == "postgresql"
                              else "the file has a header but no data rows", file=str(path),
                              hint=empty_hint or "check the export's filters: it exported no leads")
+    first = 1 if file_format == "postgresql" else header_row + 2  # a query's rows count from 1
     return RawTable(headers=headers, frame=body, file_format=file_format, header_row=header_row,
-                    first_data_line=header_row + 2, **info)
+                    first_data_line=first, **info)
 
 
 def _cell_text(value) -> str:

@@ -118,6 +118,12 @@ def test_database_rows_load_like_the_file(database):
     assert left.equals(right), (left.compare(right).head() if left.shape == right.shape else (left.shape, right.shape))
     # the same rows read again give the same digest: it identifies the data
     assert load_dataset(url, query=QUERY).lineage.inputs[0].sha256 == record.sha256
+    # the rows dropped for a NULL creation date are named by their row in the query's result
+    dropped = from_db.lineage.issue("bad_created_at")
+    assert dropped is not None and dropped.examples and all(
+        example.startswith("row ") and example.endswith(": empty") for example in dropped.examples)
+    first_row = int(dropped.examples[0].split()[1].rstrip(":"))
+    assert from_file.lineage.issue("bad_created_at").examples[0].startswith(f"line {first_row + 1}:")
     # a table name works too, and timestamptz came back in local time (not UTC)
     by_name = load_dataset(url, query="crm.leads")
     assert by_name.leads["created_at"].min() == from_file.leads["created_at"].min()
