@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .errors import InputFileError, ParameterError
@@ -59,8 +58,7 @@ def select_of(query: str | None) -> str:
     return text
 
 
-def read_query(url: str, query: str | None,
-               header_finder: Callable[[list[list[str]]], int] | None = None) -> tuple[RawTable, str]:
+def read_query(url: str, query: str | None) -> tuple[RawTable, str]:
     """Run ``query`` read-only and read its rows as a :class:`RawTable` of text cells.
 
     Returns the table and the sha256 of the rows as the server wrote them (CSV with a
@@ -103,7 +101,7 @@ def read_query(url: str, query: str | None,
     if data.nbytes == 0:
         raise InputFileError("the query returned no columns", file=shown, hint="check the query in psql")
     raw = read_csv_data(data, shown, encoding="utf-8", separator=",", header_finder=lambda rows: 0,
-                        file_format="postgresql", empty_hint="the query returned no rows; check its WHERE clause")
+                        file_format="postgresql")
     return raw, digest.hexdigest()
 
 

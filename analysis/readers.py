@@ -165,8 +165,7 @@ def _sniff_separator(lines: list[str]) -> str:
 
 
 def read_csv_data(data: bytes | memoryview, name: str, *, encoding: str = "utf-8", separator: str | None = None,
-                  header_finder: Callable[[list[list[str]]], int] | None = None, file_format: str = "csv",
-                  empty_hint: str | None = None) -> RawTable:
+                  header_finder: Callable[[list[list[str]]], int] | None = None, file_format: str = "csv") -> RawTable:
     """Read CSV text that is not a file (a database's ``COPY … TO STDOUT`` stream) like an export.
 
     ``name`` stands for the file in messages; ``separator`` skips sniffing when known.
@@ -178,12 +177,11 @@ def read_csv_data(data: bytes | memoryview, name: str, *, encoding: str = "utf-8
         text = bytes(data).decode(encoding)
         utf8 = None
     return _read_csv(name, text, encoding, header_finder or default_header_row, separator=separator,
-                     utf8=utf8, file_format=file_format, empty_hint=empty_hint)
+                     utf8=utf8, file_format=file_format)
 
 
 def _read_csv(path: Path | str, text: str, encoding: str, finder: Callable, *, separator: str | None = None,
-              utf8: bytes | memoryview | None = None, file_format: str = "csv",
-              empty_hint: str | None = None) -> RawTable:
+              utf8: bytes | memoryview | None = None, file_format: str = "csv") -> RawTable:
     sample_lines = text[:200000].splitlines()[:HEADER_SEARCH_ROWS + 20]
     separator = separator or _sniff_separator(sample_lines)
     head_rows = [row for row in csv.reader(sample_lines[:HEADER_SEARCH_ROWS], delimiter=separator)]
@@ -191,8 +189,7 @@ def _read_csv(path: Path | str, text: str, encoding: str, finder: Callable, *, s
     width = len(head_rows[header_row]) if header_row < len(head_rows) else 0
     frame = _read_csv_arrow(text, separator, header_row, width, utf8)
     if frame is not None:
-        return _finish(path, frame, file_format, encoding=encoding, separator=separator, header_row=header_row,
-                       empty_hint=empty_hint)
+        return _finish(path, frame, file_format, encoding=encoding, separator=separator, header_row=header_row)
     try:  # the slower reader names the line when the file is malformed
         frame = pd.read_csv(
             io.StringIO(text), sep=separator, header=None, dtype=str, keep_default_na=False,
@@ -204,8 +201,7 @@ def _read_csv(path: Path | str, text: str, encoding: str, finder: Callable, *, s
                              hint="export the file again; check that quotes are balanced") from None
     except pd.errors.EmptyDataError:
         raise InputFileError("the file has no rows", file=str(path), hint="export the data again") from None
-    return _finish(path, frame, file_format, encoding=encoding, separator=separator, header_row=header_row,
-                   empty_hint=empty_hint)
+    return _finish(path, frame, file_format, encoding=encoding, separator=separator, header_row=header_row)
 
 
 def _read_csv_arrow(text: str, separator: str, header_row: int, width: int,
@@ -247,8 +243,7 @@ def _column_from_arrow(column) -> pd.Series:
     return pd.Series(column.to_pandas(), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
-def _finish(path: Path | str, frame: pd.DataFrame, file_format: str, *, header_row: int,
-            empty_hint: str | None = None, **info) -> RawTable:
+def _finish(path: Path | str, frame: pd.DataFrame, file_format: str, *, header_row: int, **info) -> RawTable:
     if frame.empty or len(frame.columns) == 0:
         raise InputFileError("the file has no rows", file=str(path), hint="export the data again")
     headers = [str(h).replace("\ufeff", "").strip() for h in frame.iloc[0].tolist()]
@@ -263,9 +258,11 @@ def _finish(path: Path | str, frame: pd.DataFrame, file_format: str, *, header_r
     else:
         headers = [h if h else f"column {i + 1}" for i, h in enumerate(headers)]
     if body.empty:
-        raise InputFileError("the query returned no rows" if file_format == "postgresql"
-                             else "the file has a header but no data rows", file=str(path),
-                             hint=empty_hint or "check the export's filters: it exported no leads")
+        if file_format == "postgresql":
+            raise InputFileError("the query returned no rows", file=str(path),
+                                 hint="the query returned no rows; check its WHERE clause")
+        raise InputFileError("the file has a header but no data rows", file=str(path),
+                             hint="check the export's filters: it exported no leads")
     first = 1 if file_format == "postgresql" else header_row + 2  # a query's rows count from 1
     return RawTable(headers=headers, frame=body, file_format=file_format, header_row=header_row,
                     first_data_line=first, **info)
