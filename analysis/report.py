@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
 import re
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from . import __version__
 from .config import NOTEBOOK_OF_JOB, NOTEBOOKS_DIR, TEMPLATE_NAME, TEMPLATES_DIR
+from .database import is_database_url, redact_url
 from .errors import ParameterError, ReportExecutionError
 from .i18n import t
 from .jobs import PARAMETERS, check_against_data, parameters_hash, scope_text, slugify
-from .database import is_database_url, redact_url
 from .loading import Dataset, load_dataset, save_snapshot
 from .summary import dumps, extract_summary
 
@@ -60,6 +62,7 @@ def prepare(job: str, **kwargs: Any) -> tuple[dict[str, Any], Dataset]:
 
 
 _LOADED: dict[tuple, Dataset] = {}
+KERNEL_START_TIMEOUT = 120  # seconds for the kernel to start and import the report stack
 
 
 def _file_key(path: str | None) -> tuple:
@@ -113,7 +116,47 @@ def _failing_section(error: Any) -> str:
     return f"cell {index}: {call}" if index is not None else call
 
 
-def _execute(job: str, params: dict[str, Any], workdir: Path, progress: bool) -> Any:
+@contextmanager
+def _warm_kernel() -> Iterator[Callable[[], Any]]:
+    """A kernel started, with the report stack imported in it, while this process reads the data.
+
+    Kernel start and the imports (pandas, statsmodels, seaborn …) take seconds; on a second
+    core they overlap the loading instead of following it. The import runs silently (no
+    execution count, nothing in the notebook). Yields a function that waits until the
+    import is done and returns the kernel manager for papermill: the kernel is idle, with no
+    other client, when the notebook starts. The kernel is shut down on the way out, also
+    when the input turns out to be bad.
+    """
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name="python3")
+    # the kernel warns on stderr that local TCP is unencrypted: noise for a marketer
+    manager.start_kernel(cwd=str(NOTEBOOKS_DIR), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    client = manager.client()
+    # no heartbeat: its thread would outlive a quick shutdown (bad input) and trip on the closed context
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    request = client.execute("import analysis.notebook", silent=True, store_history=False)
+
+    def ready() -> Any:
+        if client.channels_running:
+            try:
+                while client.get_shell_msg(timeout=KERNEL_START_TIMEOUT)["parent_header"].get("msg_id") != request:
+                    pass
+            except queue.Empty:
+                raise ReportExecutionError(f"the Jupyter kernel did not start within {KERNEL_START_TIMEOUT} s",
+                                           hint="check that `python -m ipykernel` runs in this environment") from None
+            client.stop_channels()
+        return manager
+
+    try:
+        yield ready
+    finally:
+        if client.channels_running:
+            client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def _execute(job: str, params: dict[str, Any], workdir: Path, progress: bool, kernel: Callable[[], Any]) -> Any:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -123,9 +166,7 @@ def _execute(job: str, params: dict[str, Any], workdir: Path, progress: bool) ->
     try:
         papermill.execute_notebook(
             str(source), str(executed), parameters=params, kernel_name="python3", progress_bar=progress,
-            cwd=str(NOTEBOOKS_DIR), log_output=False, report_mode=False,
-            # the kernel warns on stderr that local TCP is unencrypted: noise for a marketer
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            cwd=str(NOTEBOOKS_DIR), log_output=False, report_mode=False, km=kernel(),
         )
     except PapermillExecutionError as error:
         error.section = _failing_section(error)  # type: ignore[attr-defined]
@@ -204,10 +245,16 @@ def render_report(job: str, *, out_dir: str | Path = "reports", progress: bool =
     ReportExecutionError
         The notebook failed (exit code 1): only ``<name>.failed.ipynb`` was written.
     """
+    run_date = run_date or dt.date.today()
+    with _warm_kernel() as kernel:
+        return _render(job, out_dir, progress, run_date, kernel, kwargs)
+
+
+def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, kernel: Any,
+            kwargs: dict[str, Any]) -> ReportFiles:
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
-    run_date = run_date or dt.date.today()
     _say("checking parameters and reading the data", progress)
     params, dataset = prepare(job, **kwargs)
     if is_database_url(params["leads"]):  # the kernel reads the snapshot: it never needs the password
@@ -221,7 +268,7 @@ def render_report(job: str, *, out_dir: str | Path = "reports", progress: bool =
         run_params = {**params, "snapshot": str(snapshot)}
         _say(f"running notebooks/{NOTEBOOK_OF_JOB[job]}", progress)
         try:
-            notebook = _execute(job, run_params, Path(workdir), progress)
+            notebook = _execute(job, run_params, Path(workdir), progress, kernel)
         except PapermillExecutionError as error:
             out.mkdir(parents=True, exist_ok=True)
             failed = out / f"{name}.failed.ipynb"
