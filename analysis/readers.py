@@ -23,6 +23,9 @@ from .errors import InputFileError
 
 SEPARATORS = (";", ",", "\t")
 HEADER_SEARCH_ROWS = 30
+#: files larger than this are read block by block (see _read_large_csv)
+STREAM_BYTES = 64 << 20
+STREAM_HEAD_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,10 @@ def read_table(path: str | Path, *, sheet: str | None = None,
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputFileError("this is an old binary Excel 97–2003 .xls workbook, which is not read",
                              file=str(path), hint="open it in Excel and save as .xlsx or CSV (UTF-8)")
+    if path.stat().st_size > STREAM_BYTES and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        table = _read_large_csv(path, finder)
+        if table is not None:
+            return table
     text, encoding = _decode(path)
     stripped = text.lstrip()
     if stripped[:1] == "<" and "<table" in stripped[:200000].lower():
@@ -113,7 +120,11 @@ def read_table(path: str | Path, *, sheet: str | None = None,
 
 
 def _decode(path: Path) -> tuple[str, str]:
-    data = path.read_bytes()
+    return _decode_bytes(path.read_bytes(), path)
+
+
+def _decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
+    """Text and encoding of a text export's bytes (the whole file, or its first megabytes)."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError("the file is binary, not a text export", file=str(path),
                              hint="export CSV, XLSX or Parquet from the CRM; this may be a damaged or wrong file")
@@ -182,12 +193,11 @@ def read_csv_data(data: bytes | memoryview, name: str, *, encoding: str = "utf-8
 
 def _read_csv(path: Path | str, text: str, encoding: str, finder: Callable, *, separator: str | None = None,
               utf8: bytes | memoryview | None = None, file_format: str = "csv") -> RawTable:
-    sample_lines = text[:200000].splitlines()[:HEADER_SEARCH_ROWS + 20]
-    separator = separator or _sniff_separator(sample_lines)
-    head_rows = [row for row in csv.reader(sample_lines[:HEADER_SEARCH_ROWS], delimiter=separator)]
-    header_row = finder(head_rows) if head_rows else 0
-    width = len(head_rows[header_row]) if header_row < len(head_rows) else 0
-    frame = _read_csv_arrow(text, separator, header_row, width, utf8)
+    separator, header_row, width = _csv_layout(text, finder, separator)
+    frame = None
+    if width >= 1 and text.count('"') % 2 == 0:  # an unbalanced quote: the careful reader reports it
+        source = _arrow_buffer(utf8 if utf8 is not None else text.encode("utf-8"))
+        frame = _read_csv_arrow(source, separator, header_row, width)
     if frame is not None:
         return _finish(path, frame, file_format, encoding=encoding, separator=separator, header_row=header_row)
     try:  # the slower reader names the line when the file is malformed
@@ -204,27 +214,71 @@ def _read_csv(path: Path | str, text: str, encoding: str, finder: Callable, *, s
     return _finish(path, frame, file_format, encoding=encoding, separator=separator, header_row=header_row)
 
 
-def _read_csv_arrow(text: str, separator: str, header_row: int, width: int,
-                    utf8: bytes | memoryview | None = None) -> pd.DataFrame | None:
+def _csv_layout(text: str, finder: Callable, separator: str | None = None) -> tuple[str, int, int]:
+    """Separator, header row and width, from the first lines of the text."""
+    sample_lines = text[:200000].splitlines()[:HEADER_SEARCH_ROWS + 20]
+    separator = separator or _sniff_separator(sample_lines)
+    head_rows = [row for row in csv.reader(sample_lines[:HEADER_SEARCH_ROWS], delimiter=separator)]
+    header_row = finder(head_rows) if head_rows else 0
+    width = len(head_rows[header_row]) if header_row < len(head_rows) else 0
+    return separator, header_row, width
+
+
+def _arrow_buffer(data: bytes | memoryview):
+    import pyarrow as pa
+
+    return pa.BufferReader(pa.py_buffer(data))
+
+
+def _read_large_csv(path: Path, finder: Callable) -> RawTable | None:
+    """A large CSV export without holding it whole as Python text.
+
+    The encoding, separator and header come from the first megabytes; pyarrow then reads
+    and transcodes the file block by block (a 10M-lead cp1251 export is 1.8 GB, and as one
+    Python string twice that). None sends the file to the careful whole-file path, which
+    names the problem: an encoding that fails further on, ragged lines, unbalanced quotes.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(STREAM_HEAD_BYTES)
+        head = head[: head.rfind(b"\n") + 1] or head
+        quotes = head.count(b'"')
+        for block in iter(lambda: handle.read(1 << 24), b""):
+            quotes += block.count(b'"')  # '"' is one byte in UTF-8 and cp1251 alike
+    try:
+        text, encoding = _decode_bytes(head, path)
+    except InputFileError:
+        return None
+    if text.lstrip()[:1] == "<" or quotes % 2:
+        return None
+    separator, header_row, width = _csv_layout(text, finder)
+    if width < 1:
+        return None
+    frame = _read_csv_arrow(str(path), separator, header_row, width,
+                            encoding="utf8" if encoding == "utf-8" else encoding)
+    if frame is None:
+        return None
+    return _finish(path, frame, "csv", encoding=encoding, separator=separator, header_row=header_row)
+
+
+def _read_csv_arrow(source, separator: str, header_row: int, width: int, encoding: str = "utf8") -> pd.DataFrame | None:
     """Fast path: pyarrow's multithreaded CSV reader, every cell as text; None when the file needs
-    the careful reader (ragged lines, unbalanced quotes), which then names the problem."""
+    the careful reader (ragged lines, invalid text), which then names the problem."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
-    if width < 1 or text.count('"') % 2:  # an unbalanced quote: the careful reader reports it
-        return None
     names = [f"c{i}" for i in range(width)]
     try:
         table = pa_csv.read_csv(
-            pa.BufferReader(pa.py_buffer(utf8) if utf8 is not None else text.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(skip_rows=header_row, column_names=names, block_size=1 << 24),
+            source,
+            read_options=pa_csv.ReadOptions(skip_rows=header_row, column_names=names, block_size=1 << 24,
+                                            encoding=encoding),
             parse_options=pa_csv.ParseOptions(delimiter=separator, quote_char='"', double_quote=True,
                                               newlines_in_values=True, ignore_empty_lines=True),
             # every cell as text, empty cells as "" (pyarrow would make them null otherwise)
             convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in names},
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None
     frame = pd.DataFrame({i: _column_from_arrow(table.column(i)) for i in range(width)})
     return frame
