@@ -606,7 +606,7 @@ def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str |
                                  hint="drop --query, or give --leads postgresql://user@host/db")
         path = Path(path)
         raw, mapping = _read(path, mapping, sheet, REQUIRED_LEAD_COLUMNS)
-        name, statement, digest = str(path), None, sha256_of(path)
+        name, statement, digest = str(path), None, raw.extra.get("sha256") or sha256_of(path)
     # the CLI's --working-hours overrides the mapping, the given or the detected one, before cleaning
     mapping = mapping.with_settings(working_hours=working_hours)
     frame, issues = clean_leads(raw, mapping, name)

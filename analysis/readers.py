@@ -57,7 +57,7 @@ class RawTable:
     header_row: int = 0
     first_data_line: int = 2
     sheet: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # "sha256" when the reader already hashed the file
 
 
 def sha256_of(path: str | Path) -> str:
@@ -238,12 +238,15 @@ def _read_large_csv(path: Path, finder: Callable) -> RawTable | None:
     Python string twice that). None sends the file to the careful whole-file path, which
     names the problem: an encoding that fails further on, ragged lines, unbalanced quotes.
     """
+    digest = hashlib.sha256()
     with open(path, "rb") as handle:
         head = handle.read(STREAM_HEAD_BYTES)
-        head = head[: head.rfind(b"\n") + 1] or head
+        digest.update(head)
         quotes = head.count(b'"')
         for block in iter(lambda: handle.read(1 << 24), b""):
+            digest.update(block)  # the lineage's sha256, in the same pass
             quotes += block.count(b'"')  # '"' is one byte in UTF-8 and cp1251 alike
+    head = head[: head.rfind(b"\n") + 1] or head
     try:
         text, encoding = _decode_bytes(head, path)
     except InputFileError:
@@ -257,7 +260,8 @@ def _read_large_csv(path: Path, finder: Callable) -> RawTable | None:
                             encoding="utf8" if encoding == "utf-8" else encoding)
     if frame is None:
         return None
-    return _finish(path, frame, "csv", encoding=encoding, separator=separator, header_row=header_row)
+    return _finish(path, frame, "csv", encoding=encoding, separator=separator, header_row=header_row,
+                   extra={"sha256": digest.hexdigest()})
 
 
 def _read_csv_arrow(source, separator: str, header_row: int, width: int, encoding: str = "utf8") -> pd.DataFrame | None:

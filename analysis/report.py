@@ -250,7 +250,7 @@ def render_report(job: str, *, out_dir: str | Path = "reports", progress: bool =
         return _render(job, out_dir, progress, run_date, kernel, kwargs)
 
 
-def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, kernel: Any,
+def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, kernel: Callable[[], Any],
             kwargs: dict[str, Any]) -> ReportFiles:
     import nbformat
     from papermill.exceptions import PapermillExecutionError

@@ -176,3 +176,13 @@ def test_large_files_are_read_block_by_block_to_the_same_table(tmp_path, monkeyp
     assert table.headers == whole.headers == ["ID", "Дата", "Источник", "Статус"]
     pd.testing.assert_frame_equal(table.frame.astype(str), whole.frame.astype(str))
     assert len(table.frame) == 3000
+
+
+def test_large_file_path_hashes_the_whole_file(tmp_path, monkeypatch):
+    import analysis.readers as readers
+
+    rows = [[str(i), "01.10.2026 10:00", "Авито", "Отказ"] for i in range(2000)]
+    path = write_csv(tmp_path / "big.csv", ["ID", "Дата", "Источник", "Статус"], rows)
+    monkeypatch.setattr(readers, "STREAM_BYTES", 1000)
+    monkeypatch.setattr(readers, "STREAM_HEAD_BYTES", 3000)
+    assert read_table(path).extra["sha256"] == sha256_of(path)
