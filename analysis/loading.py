@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import CANONICAL_STAGES, LOST_STAGE, STAGE_ORDER, UNKNOWN
 from .database import is_database_url, read_query, redact_url, select_of
@@ -161,6 +163,10 @@ def _parse_numbers(cells: pd.Series) -> pd.Series:
 
 def parse_flags(cells: pd.Series) -> pd.Series:
     """Yes/no cells («да», «нет», 1, 0, true …) as a nullable boolean."""
+    return on_uniques(text_cells(cells), _parse_flags)
+
+
+def _parse_flags(cells: pd.Series) -> pd.Series:
     folded = text_cells(cells).str.casefold()
     result = pd.Series(pd.NA, index=folded.index, dtype="boolean")
     result[folded.isin(TRUE_WORDS)] = True
@@ -224,7 +230,8 @@ class _Cleaner:
             return None
         result = self._blank_placeholders(self.frame[indices[0]])
         for index in indices[1:]:
-            other = self._blank_placeholders(self.frame[index])
+            other = _plain(self._blank_placeholders(self.frame[index]))
+            result = _plain(result)
             result = result.where(result != "", other)
         return result
 
@@ -232,13 +239,19 @@ class _Cleaner:
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             return series
         placeholders = self.mapping.placeholders
+        if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+            # a column that hardly repeats (IDs, phones): in Arrow, without a Python string per cell
+            text = pc.utf8_trim_whitespace(pa.array(series.array).fill_null(""))
+            folded = pc.replace_substring(pc.utf8_lower(text), "ё", "е")
+            blanked = pc.if_else(pc.is_in(folded, value_set=pa.array(sorted(placeholders), text.type)), "", text)
+            return pd.Series(blanked, index=series.index, name=series.name, dtype=series.dtype)
 
         def blank(values: pd.Series) -> pd.Series:
             text = text_cells(values)
             folded = text.str.casefold().str.replace("ё", "е", regex=False)
             return text.where(~folded.isin(placeholders), "")
 
-        return on_uniques(series, blank)
+        return on_uniques(series, blank, keep_codes=True)
 
     def drop(self, mask: pd.Series, code: str, column: str | None = None, values: pd.Series | None = None) -> None:
         """Drop rows (counted, with first examples by line number and value)."""
@@ -328,6 +341,17 @@ class _Cleaner:
         return text.where(~missing, UNKNOWN).astype(object)
 
 
+def _plain(series: pd.Series) -> pd.Series:
+    """A categorical text column as plain object text (for ``where`` with new values)."""
+    return series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
+
+
+def _counts(series: pd.Series) -> pd.Series:
+    """Value counts of the values present (a categorical's unused categories left out)."""
+    counts = series.value_counts()
+    return counts[counts > 0]
+
+
 def _shown(value: Any) -> str:
     """An example's value for the appendix: «text», or "empty" for an empty cell or NULL."""
     return ": empty" if value is None or (isinstance(value, float) and value != value) or str(value) == "" \
@@ -357,12 +381,12 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     """Map and clean a raw lead table; returns the canonical frame and the issues found."""
     cleaner = _Cleaner(raw, mapping, path, "leads")
     cleaner.require(REQUIRED_LEAD_COLUMNS)
-    duplicated = cleaner.frame.duplicated(keep="first")
+    duplicated = _duplicated_rows(cleaner)
     cleaner.drop(duplicated, "duplicate_rows")
     if duplicated.any() and cleaner.column_index("channel") is not None:
         # by channel, so a "duplicates" complaint can count removed rows against its channel
         channel = cleaner._blank_placeholders(raw.frame.loc[duplicated[duplicated].index, cleaner.column_index("channel")])
-        by_channel = channel.replace("", UNKNOWN).value_counts()
+        by_channel = _counts(_plain(channel).replace("", UNKNOWN))
         issue = cleaner.issues[-1]
         cleaner.issues[-1] = Issue(issue.code, issue.count, issue.kind, issue.dropped, issue.column,
                                    issue.examples, {str(k): int(v) for k, v in by_channel.items()})
@@ -383,7 +407,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     stage = on_uniques(stage_text, to_stage)
     unknown = stage.isna()
     if unknown.any():
-        counts = stage_text[unknown].value_counts()
+        counts = _counts(stage_text[unknown])
         listed = ", ".join(f"«{value}» ({count} rows)" for value, count in counts.head(8).items())
         first = counts.index[0]
         raise UnmappedValueError(
@@ -414,7 +438,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
         out[column] = cleaner.labels(column).loc[index]
     utm = cleaner.cells("utm_source")
     if utm is not None:
-        out["utm_source"] = text_cells(utm).loc[index].replace("", UNKNOWN)
+        out["utm_source"] = _plain(text_cells(utm).loc[index]).replace("", UNKNOWN)
 
     out["lead_type"] = _lead_types(cleaner, index)
     out["stage"] = stage.loc[index].astype(str)
@@ -458,6 +482,17 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     return out.reset_index(drop=True), cleaner.issues
 
 
+def _duplicated_rows(cleaner: _Cleaner) -> pd.Series:
+    """Rows repeating an earlier row cell for cell. Only rows whose ID cell repeats can
+    (IDs are mostly unique, and comparing every column of a million rows costs a second)."""
+    frame = cleaner.frame
+    repeated_id = frame[cleaner.column_index("lead_id")].duplicated(keep=False)
+    duplicated = pd.Series(False, index=frame.index)
+    if repeated_id.any():
+        duplicated[repeated_id] = frame.loc[repeated_id].duplicated(keep="first")
+    return duplicated
+
+
 def _lead_types(cleaner: _Cleaner, index: pd.Index) -> pd.Series:
     cells = cleaner.cells("lead_type")
     if cells is None:
@@ -496,7 +531,7 @@ def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
     owners = {c: r.owner for c, r in mapping.reasons.items()}
     out["reason_owner"] = out["disqualification_reason"].map(owners).astype(object)
     if unmapped.any():
-        counts = raw_text[unmapped].value_counts()
+        counts = _counts(raw_text[unmapped])
         cleaner.note("unmapped_reasons", int(unmapped.sum()), column=cleaner.header("disqualification_reason"),
                      values={str(k): int(v) for k, v in counts.head(20).items()})
     cleaner.note("missing_reasons", int((lost & (raw_text == "")).sum()),

@@ -409,12 +409,14 @@ def _read_parquet(path: Path) -> RawTable:
     return RawTable(headers=headers, frame=frame, file_format="parquet", header_row=0, first_data_line=1)
 
 
-def on_uniques(series: pd.Series, function) -> pd.Series:
+def on_uniques(series: pd.Series, function, keep_codes: bool = False) -> pd.Series:
     """Apply a vectorised text function to the distinct values only, then spread the result back.
 
     Export columns repeat a few values (channels, statuses, managers, reasons): string work
     on 10 distinct values instead of a million rows is what keeps loading fast. Columns
-    that hardly repeat (IDs, timestamps) are processed as they are.
+    that hardly repeat (IDs, timestamps) are processed as they are. With ``keep_codes`` a
+    text result of a categorical column stays categorical (the next step works on its few
+    categories again instead of a million strings).
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         categories = series.cat.categories
@@ -425,7 +427,9 @@ def on_uniques(series: pd.Series, function) -> pd.Series:
             extra = function(pd.Series([np.nan], dtype=values.dtype)).reset_index(drop=True)
             mapped = pd.concat([mapped, extra], ignore_index=True)
             codes = np.where(codes < 0, len(mapped) - 1, codes)
-        return _spread(mapped, codes, series)
+        return _spread(mapped, codes, series, keep_codes)
+    if isinstance(series.dtype, pd.StringDtype):  # the reader keeps only columns that hardly repeat as text
+        return function(series)
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
     if len(uniques) * 2 > len(series):
         return function(series)
@@ -433,15 +437,20 @@ def on_uniques(series: pd.Series, function) -> pd.Series:
     return _spread(mapped.reset_index(drop=True), codes, series)
 
 
-def _spread(mapped: pd.Series, codes: np.ndarray, like: pd.Series) -> pd.Series:
+def _spread(mapped: pd.Series, codes: np.ndarray, like: pd.Series, keep_codes: bool = False) -> pd.Series:
     """Results for the distinct values, spread back to every row by their codes.
 
     Text results become an object array (a numpy take of references to the few distinct
-    strings, not a copy of a million strings); other types use the array's own take, which
-    keeps them (datetimes, floats, booleans).
+    strings, not a copy of a million strings), or with ``keep_codes`` a categorical on the
+    same codes; other types use the array's own take, which keeps them (datetimes,
+    floats, booleans).
     """
     if mapped.dtype == object or pd.api.types.is_string_dtype(mapped.dtype):
         values = np.asarray(mapped.astype(object), dtype=object)
+        if keep_codes:  # distinct values may map to one text: categories must be unique
+            merged, categories = pd.factorize(values)
+            return pd.Series(pd.Categorical.from_codes(merged.take(codes), categories=pd.Index(categories, dtype=object)),
+                             index=like.index, name=like.name)
         return pd.Series(values.take(codes), index=like.index, name=like.name, dtype=object)
     return pd.Series(mapped.array.take(codes), index=like.index, name=like.name)
 
@@ -449,7 +458,8 @@ def _spread(mapped: pd.Series, codes: np.ndarray, like: pd.Series) -> pd.Series:
 def text_cells(series: pd.Series) -> pd.Series:
     """Cells as stripped text, "" for missing (Parquet columns may be typed)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return on_uniques(series, lambda values: values.where(values.notna(), "").astype(str).str.strip())
+        return on_uniques(series, lambda values: values.where(values.notna(), "").astype(str).str.strip(),
+                          keep_codes=True)
     if series.dtype == object or pd.api.types.is_string_dtype(series):
         return on_uniques(series, lambda values: values.astype(str).str.strip())
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()

@@ -46,3 +46,18 @@ def test_first_lead_keeps_the_credit_within_the_window():
     assert leads["is_repeat"].tolist() == [False, True, False, True, False]
     assert leads["repeat_first_channel"].tolist()[1] == "Авито"
     assert leads["repeat_first_channel"].tolist()[3] == "VK"
+
+
+def test_phone_digits_filter_on_arrow_buffers():
+    import pyarrow as pa
+
+    from analysis.privacy import _digits
+
+    cells = pa.array(["x", None, "", "8 (912) 345-67-89", "тел. 12", "", "٣4"])
+    # nulls stay null, empty strings (at the start, inside, at the end) stay empty, only ASCII digits are kept
+    assert _digits(cells).to_pylist() == ["", None, "", "89123456789", "12", "", "4"]
+    assert _digits(cells.slice(2)).to_pylist() == ["", "89123456789", "12", "", "4"]
+    assert _digits(pa.array([], pa.string())).to_pylist() == []
+    phones = pd.Series(["8 912 345 67 89", None, "тел: +7-912-345-67-89 (Иван)"], dtype=object)
+    assert normalize_phones(phones).tolist()[0] == normalize_phones(phones).tolist()[2] == "+79123456789"
+    assert pd.isna(normalize_phones(phones).tolist()[1])
