@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.sparse import coo_matrix
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 
@@ -101,25 +101,27 @@ def link_persons(phone: pd.Series | None, email: pd.Series | None) -> np.ndarray
     """
     n = len(phone) if phone is not None else len(email)
     key = secrets.token_hex(8)  # 16 characters: the key length SipHash needs
-    rows, nodes = [np.arange(n)], [np.arange(n)]  # each row is linked to itself
-    offset = n
+    targets, offset = [], n  # graph nodes: rows 0..n-1, then each distinct phone, then each e-mail
     for values, normalize in ((phone, _phones), (email, _emails)):
         if values is None:
             continue
         codes = _identifier_codes(values, normalize, key)
-        present = codes >= 0
-        if not present.any():
-            continue
-        rows.append(np.flatnonzero(present))
-        nodes.append(codes[present] + offset)
-        offset += int(codes.max()) + 1
-    row_index = np.concatenate(rows)
-    node_index = np.concatenate(nodes)
-    # rows and identifiers form a bipartite graph; persons are its connected components
-    adjacency = coo_matrix(
-        (np.ones(2 * len(row_index), dtype=np.int8),
-         (np.concatenate([row_index, node_index]), np.concatenate([node_index, row_index]))),
-        shape=(offset, offset),
-    )
-    _, labels = connected_components(adjacency, directed=False)
+        if (codes >= 0).any():
+            targets.append(np.where(codes >= 0, codes + offset, -1))
+            offset += int(codes.max()) + 1
+    if not targets:
+        return np.arange(n, dtype=np.int64)
+    # one edge from a row to each of its identifiers, written straight as a sparse row-major
+    # matrix (32-bit indices); persons are the connected components of this bipartite graph
+    # (scipy follows edges both ways with directed=False, and a row without edges is alone)
+    edges = np.stack(targets, axis=1)
+    present = edges >= 0
+    indptr = np.empty(offset + 1, dtype=np.int64)
+    indptr[0] = 0
+    np.cumsum(present.sum(axis=1), out=indptr[1:n + 1])
+    indptr[n + 1:] = indptr[n]
+    indices = edges[present].astype(np.int32 if offset < 2**31 else np.int64)
+    del edges, present
+    graph = csr_matrix((np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(offset, offset))
+    _, labels = connected_components(graph, directed=False)
     return labels[:n].astype(np.int64)

@@ -278,27 +278,38 @@ def _read_csv_arrow(source, separator: str, header_row: int, width: int, encodin
                                             encoding=encoding),
             parse_options=pa_csv.ParseOptions(delimiter=separator, quote_char='"', double_quote=True,
                                               newlines_in_values=True, ignore_empty_lines=True),
-            # every cell as text, empty cells as "" (pyarrow would make them null otherwise)
-            convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in names},
+            # every cell as text, empty cells as "" (pyarrow would make them null otherwise), each
+            # block dictionary-encoded as it is read: a 10M-lead export never exists as one table of strings
+            convert_options=pa_csv.ConvertOptions(column_types={name: pa.dictionary(pa.int32(), pa.string())
+                                                                for name in names},
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None
-    frame = pd.DataFrame({i: _column_from_arrow(table.column(i)) for i in range(width)})
+    frame = pd.DataFrame({i: _column_from_arrow(table.column(i)) for i in range(width)}, copy=False)
     return frame
 
 
 def _column_from_arrow(column) -> pd.Series:
     """A text column as pandas: categorical when its values repeat (channels, statuses,
     managers: the cleaning then works on the few distinct values and integer codes), Arrow
-    strings otherwise (IDs, timestamps, phones)."""
+    strings otherwise (IDs, timestamps, phones). ``column`` is dictionary-encoded by block."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(column.combine_chunks())
-    if len(encoded.dictionary) * 2 <= max(len(column), 1):
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    if not isinstance(column, pa.ChunkedArray):
+        column = pa.chunked_array([column])
+    # values that hardly repeat within their blocks (IDs, phones) stay text, without unifying
+    # ten million dictionary entries; the blocks' distinct counts bound the column's from above
+    repeating = sum(len(chunk.dictionary) for chunk in column.chunks) * 2 <= max(len(column), 1)
+    if repeating:
+        encoded = column.unify_dictionaries().combine_chunks()
         return pd.Series(pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
                                                    categories=pd.Index(encoded.dictionary.to_pandas(), dtype=object)))
-    return pd.Series(column.to_pandas(), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    decoded = pa.chunked_array([chunk.dictionary_decode() for chunk in column.chunks], pa.string())
+    return pd.Series(decoded, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def _finish(path: Path | str, frame: pd.DataFrame, file_format: str, *, header_row: int, **info) -> RawTable:

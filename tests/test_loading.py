@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -124,6 +125,26 @@ def test_snapshot_round_trip(tmp_path, sample_csv):
     pd.testing.assert_frame_equal(again.leads, data.leads, check_dtype=False)
     assert again.lineage == data.lineage and again.as_of == data.as_of
     assert again.mapping.to_dict() == data.mapping.to_dict()
+
+
+def test_snapshot_is_written_in_row_groups_with_the_same_table(tmp_path, sample_csv, monkeypatch):
+    import pyarrow.parquet as pq
+
+    import analysis.loading as loading
+
+    data = load_dataset(sample_csv)
+    monkeypatch.setattr(loading, "SNAPSHOT_ROWS", 5000)
+    leads = data.leads.copy()
+    # a text column empty in the first row group and filled later must stay text
+    leads["purchase_horizon"] = None
+    leads.loc[leads.index[-3:], "purchase_horizon"] = "1-3 months"
+    folder = save_snapshot(replace(data, leads=leads), tmp_path / "snap")
+    assert pq.ParquetFile(folder / "leads.parquet").metadata.num_row_groups == -(-len(leads) // 5000)
+    again = read_snapshot(folder).leads
+    assert again["purchase_horizon"].tail(3).tolist() == ["1-3 months"] * 3
+    assert again["purchase_horizon"].head(len(leads) - 3).isna().all()
+    pd.testing.assert_frame_equal(again.drop(columns="purchase_horizon"), data.leads.drop(columns="purchase_horizon"),
+                                  check_dtype=False)
 
 
 def test_unmapped_status_is_an_error_naming_the_value_and_the_line_to_add(tmp_path, sample_rows):
