@@ -142,6 +142,11 @@ def _job_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
+    # jsonschema, which nbformat and papermill import, loads the optional rfc3987-syntax; its
+    # 1.1.0 compiles a Lark grammar on import, 1.5 s of every run here, for an IRI format
+    # check nbformat never makes (python-jsonschema/jsonschema#1392, #1521). jsonschema
+    # does without that checker when the import fails, so this command does not load it.
+    sys.modules.setdefault("rfc3987_syntax", None)
     from .report import render_report
 
     try:

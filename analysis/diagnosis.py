@@ -634,8 +634,11 @@ def _label_noise(dataset: Dataset, period: tuple, alpha: float) -> pd.DataFrame:
     rows = ~leads["is_repeat"] & dataset.mature("qualified") & leads["contacted"] & period_mask(leads, *period)
     rows &= leads["manager"].ne(UNKNOWN) & leads["channel"].ne(UNKNOWN)
     out = []
-    for channel, group in leads.loc[rows].groupby("channel"):
-        per_manager = group.groupby("manager")["qualified"].agg(["sum", "size"])
+    # one count table channel × manager (three columns, not a copy of every lead row)
+    counts = leads.loc[rows, ["channel", "manager", "qualified"]].groupby(["channel", "manager"])["qualified"] \
+        .agg(["sum", "size"])
+    for channel, per_manager in counts.groupby(level="channel"):
+        per_manager = per_manager.droplevel("channel")
         per_manager = per_manager.loc[per_manager["size"] >= LABEL_NOISE_MIN_LEADS]
         if len(per_manager) < 2:
             continue

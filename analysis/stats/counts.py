@@ -11,8 +11,9 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as sps
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from statsmodels.stats.rates import confint_poisson, confint_poisson_2indep, test_poisson_2indep
 
@@ -192,7 +193,7 @@ def count_dispersion(counts: Sequence[float], exposure: Sequence[float] | None =
         # days that the model predicts exactly (all zero in a group) trip statsmodels' separation check;
         # for a dispersion estimate that is harmless
         warnings.simplefilter("ignore", PerfectSeparationWarning)
-        fit = sm.GLM(y, design.to_numpy(), family=sm.families.Poisson(), offset=offset).fit()
+        fit = GLM(y, design.to_numpy(), family=families.Poisson(), offset=offset).fit()
     phi = float(fit.pearson_chi2 / fit.df_resid)
     p_value = float(sps.chi2.sf(fit.pearson_chi2, fit.df_resid))
     return Dispersion(phi, int(fit.df_resid), p_value, bool(p_value < alpha and phi > 1))

@@ -13,7 +13,8 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from scipy import stats as sps
 from statsmodels.stats.contingency_tables import StratifiedTable
 
@@ -224,7 +225,7 @@ def binomial_glm(frame: pd.DataFrame, successes: str, trials: str, terms: Sequen
             columns[f"{term}[{level}]"] = (values == level).to_numpy(dtype=float)
             labels.append((term, level))
     design = pd.DataFrame(columns)
-    fit = sm.GLM(np.column_stack([k, n - k]), design, family=sm.families.Binomial()).fit()
+    fit = GLM(np.column_stack([k, n - k]), design, family=families.Binomial()).fit()
     cov_type = "nonrobust"
     interval = np.asarray(fit.conf_int(alpha=alpha))
     with np.errstate(over="ignore"):  # a separated level's odds ratio is infinite: shown as such, not a crash
