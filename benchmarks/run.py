@@ -9,8 +9,10 @@ repeating the sample with fresh IDs and phones, then for each size runs
   with pyarrow, counts leads per channel and renders five seaborn plots to HTML.
 
 It prints a table; it is not a test (timings belong to a machine, not to a pass/fail).
+Each size runs ``--repeat`` rounds of the three (default 3 below 5M leads), interleaved, and prints the medians (a
+shared machine's speed drifts by 20% from minute to minute) and the largest peak.
 
-    python benchmarks/run.py --sizes 1000000 10000000
+    python benchmarks/run.py --sizes 1000000 10000000 --repeat 3
 """
 
 from __future__ import annotations
@@ -99,20 +101,30 @@ def floor(export: Path, folder: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="rounds per size (floor, diagnose, quarterly in turn), the median printed; "
+                             "default 3 below 5M leads, 1 above")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "leadaudit-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     cli = [sys.executable, "-m", "analysis.cli"]
-    print(f"{'leads':>10}  {'run':<10} {'seconds':>8} {'peak MB':>8}  {'× floor':>7}", flush=True)
+    jobs = {"diagnose": ["--channel", "Авито", "--claim", "not_target"], "quarterly": ["--quarter", "2026Q3"]}
+    print(f"{'leads':>10}  {'run':<10} {'seconds':>8} {'peak MB':>8}  {'× floor':>7}  {'each round (s)'}", flush=True)
     for size in args.sizes:
         export = make_export(size, args.work)
-        base_time, base_memory = floor(export, args.work)
-        print(f"{size:>10}  {'floor':<10} {base_time:8.1f} {base_memory:8.0f}  {1.0:7.2f}", flush=True)
         out = args.work / "out"
-        for job, extra in (("diagnose", ["--channel", "Авито", "--claim", "not_target"]),
-                           ("quarterly", ["--quarter", "2026Q3"])):
-            seconds, memory = timed([*cli, job, "--leads", str(export), *extra, "--out", str(out), "--quiet"])
-            print(f"{size:>10}  {job:<10} {seconds:8.1f} {memory:8.0f}  {seconds / base_time:7.2f}", flush=True)
+        rounds: dict[str, list[tuple[float, float]]] = {"floor": [], **{job: [] for job in jobs}}
+        # rounds interleave the runs, so a machine that slows down for a while slows all of them
+        for _ in range(args.repeat or (3 if size < 5_000_000 else 1)):
+            rounds["floor"].append(floor(export, args.work))
+            for job, extra in jobs.items():
+                rounds[job].append(timed([*cli, job, "--leads", str(export), *extra, "--out", str(out), "--quiet"]))
+        base_time = float(np.median([seconds for seconds, _ in rounds["floor"]]))
+        for run, measured in rounds.items():
+            seconds = float(np.median([s for s, _ in measured]))
+            memory = max(m for _, m in measured)
+            each = " ".join(f"{s:.1f}" for s, _ in measured)
+            print(f"{size:>10}  {run:<10} {seconds:8.1f} {memory:8.0f}  {seconds / base_time:7.2f}  {each}", flush=True)
 
 
 if __name__ == "__main__":
