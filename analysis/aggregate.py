@@ -6,11 +6,12 @@ leads; counts come back as small frames or :class:`~analysis.verdict.MetricCount
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .jobs import parse_period
 from .loading import Dataset
 from .worktime import WorkingCalendar
 
@@ -41,7 +42,8 @@ def contact_durations(dataset: Dataset, rows: pd.Series) -> tuple[np.ndarray, np
     Never-contacted leads are censored at their age in working minutes on ``as_of`` (METHODS 8):
     the input of a Kaplan–Meier curve.
     """
-    leads = dataset.leads.loc[rows]
+    needed = [c for c in ("created_at", "first_contact_at", "response_minutes", "contacted") if c in dataset.leads]
+    leads = dataset.leads.loc[rows, needed]  # four columns, not a copy of every column of the chosen rows
     calendar = WorkingCalendar.from_settings(dataset.mapping.settings)
     if "first_contact_at" in leads:
         to_contact = calendar.minutes_between(leads["created_at"], leads["first_contact_at"])
@@ -100,3 +102,56 @@ def weekly_counts(leads: pd.DataFrame, mask: pd.Series, event_mask: pd.Series) -
     frame = pd.DataFrame({"week": week, "event": event_mask.loc[rows.index].astype(int)})
     grouped = frame.groupby("week")["event"]
     return pd.DataFrame({"events": grouped.sum(), "total": grouped.size()}).reset_index()
+
+
+# --------------------------------------------------------------------------- the diagnosis scope
+# (here, not in analysis.diagnosis: the command checks a scope before the kernel runs, without
+# importing the statistics stack)
+
+def scope_and_baseline(dataset: Dataset, params: dict[str, Any]) -> tuple[pd.Series, pd.Series, tuple, tuple]:
+    """Masks of the scope and its baseline (SPEC 3.1, 3.1.1), with both periods."""
+    leads = dataset.leads
+    dims = {key: params[key] for key in ("channel", "campaign", "model", "manager")}
+    parsed = parse_period(params["period"])
+    if parsed is None:
+        first, _ = dataset.period()
+        parsed = (first.normalize() if first is not None else dataset.as_of, dataset.as_of)
+    start, end = parsed
+    in_dims = scope_mask(leads, **dims)
+    scope = in_dims & period_mask(leads, start, end)
+    kind = params["baseline"]
+    if kind == "rest":
+        baseline = ~in_dims & period_mask(leads, start, end)
+        base_period = (start, end)
+    else:
+        if kind == "previous_period":
+            length = end - start
+            base_period = (start - length - pd.Timedelta(seconds=1), start - pd.Timedelta(seconds=1))
+        else:
+            base_period = (start - pd.DateOffset(years=1), end - pd.DateOffset(years=1))
+        baseline = in_dims & period_mask(leads, *base_period)
+    return scope, baseline, (start, end), base_period
+
+
+def check_scope(dataset: Dataset, params: dict[str, Any]) -> None:
+    """Bad scopes are errors before any kernel starts (issue 4): empty scope, the whole data, no baseline."""
+    from .errors import ScopeError
+
+    dims = [params[key] for key in ("channel", "campaign", "model", "manager")]
+    if params["baseline"] != "rest" and not params["period"]:
+        raise ScopeError(f"baseline {params['baseline']} needs --period", hint="e.g. --period 2026-10-01:2026-10-31")
+    if params["baseline"] == "rest" and not any(dims):
+        raise ScopeError("the scope is the whole data: there is nothing to compare it with",
+                         hint="name a channel, campaign, model or manager (--channel Авито), or compare with "
+                              "--baseline previous_period")
+    scope, baseline, period, base_period = scope_and_baseline(dataset, params)
+    first, last = dataset.period()
+    covered = "" if first is None else f"; the data covers {first:%d.%m.%Y} — {last:%d.%m.%Y}"
+    if not scope.any():
+        raise ScopeError(f"no leads match the scope in {period[0]:%d.%m.%Y} — {period[1]:%d.%m.%Y}{covered}",
+                         hint="widen the period or check the scope's names")
+    if not baseline.any():
+        what = "no other leads in the same period" if params["baseline"] == "rest" else \
+            f"no leads of the scope in {base_period[0]:%d.%m.%Y} — {base_period[1]:%d.%m.%Y}"
+        raise ScopeError(f"the baseline is empty: {what}{covered}",
+                         hint="choose another --baseline or a narrower scope")

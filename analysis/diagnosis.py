@@ -16,11 +16,10 @@ import pandas as pd
 
 from . import stats
 from .aggregate import (
-    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, period_mask, response_bucket,
-    scope_mask, weekly_counts,
+    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, period_mask,
+    response_bucket, scope_and_baseline, weekly_counts,
 )
 from .config import UNKNOWN
-from .jobs import parse_period
 from .loading import Dataset
 from .mapping import normalize_label
 from .verdict import (
@@ -126,57 +125,6 @@ class Diagnosis:
         }
 
 
-# --------------------------------------------------------------------------- selection
-
-def scope_and_baseline(dataset: Dataset, params: dict[str, Any]) -> tuple[pd.Series, pd.Series, tuple, tuple]:
-    """Masks of the scope and its baseline (SPEC 3.1, 3.1.1), with both periods."""
-    leads = dataset.leads
-    dims = {key: params[key] for key in ("channel", "campaign", "model", "manager")}
-    parsed = parse_period(params["period"])
-    if parsed is None:
-        first, _ = dataset.period()
-        parsed = (first.normalize() if first is not None else dataset.as_of, dataset.as_of)
-    start, end = parsed
-    in_dims = scope_mask(leads, **dims)
-    scope = in_dims & period_mask(leads, start, end)
-    kind = params["baseline"]
-    if kind == "rest":
-        baseline = ~in_dims & period_mask(leads, start, end)
-        base_period = (start, end)
-    else:
-        if kind == "previous_period":
-            length = end - start
-            base_period = (start - length - pd.Timedelta(seconds=1), start - pd.Timedelta(seconds=1))
-        else:
-            base_period = (start - pd.DateOffset(years=1), end - pd.DateOffset(years=1))
-        baseline = in_dims & period_mask(leads, *base_period)
-    return scope, baseline, (start, end), base_period
-
-
-def check_scope(dataset: Dataset, params: dict[str, Any]) -> None:
-    """Bad scopes are errors before any kernel starts (issue 4): empty scope, the whole data, no baseline."""
-    from .errors import ScopeError
-
-    dims = [params[key] for key in ("channel", "campaign", "model", "manager")]
-    if params["baseline"] != "rest" and not params["period"]:
-        raise ScopeError(f"baseline {params['baseline']} needs --period", hint="e.g. --period 2026-10-01:2026-10-31")
-    if params["baseline"] == "rest" and not any(dims):
-        raise ScopeError("the scope is the whole data: there is nothing to compare it with",
-                         hint="name a channel, campaign, model or manager (--channel Авито), or compare with "
-                              "--baseline previous_period")
-    scope, baseline, period, base_period = scope_and_baseline(dataset, params)
-    first, last = dataset.period()
-    covered = "" if first is None else f"; the data covers {first:%d.%m.%Y} — {last:%d.%m.%Y}"
-    if not scope.any():
-        raise ScopeError(f"no leads match the scope in {period[0]:%d.%m.%Y} — {period[1]:%d.%m.%Y}{covered}",
-                         hint="widen the period or check the scope's names")
-    if not baseline.any():
-        what = "no other leads in the same period" if params["baseline"] == "rest" else \
-            f"no leads of the scope in {base_period[0]:%d.%m.%Y} — {base_period[1]:%d.%m.%Y}"
-        raise ScopeError(f"the baseline is empty: {what}{covered}",
-                         hint="choose another --baseline or a narrower scope")
-
-
 # --------------------------------------------------------------------------- the metric
 
 def metric_rows(dataset: Dataset, claim: str) -> tuple[pd.Series, pd.Series]:
@@ -214,12 +162,22 @@ def _strata(leads: pd.DataFrame, rows_scope: pd.Series, rows_base: pd.Series) ->
         overlap = base.isin(scope_managers).mean() if len(base) else 0.0
         use_manager = overlap >= stats.strata.MIN_COVERAGE
     if bucket is not None and use_manager:
-        return bucket.astype(str) + " × " + leads["manager"].astype(str), "bucket_manager"
+        return _joined(bucket, leads["manager"], " × "), "bucket_manager"
     if bucket is not None:
         return bucket.astype(str), "bucket"
     if use_manager:
         return leads["manager"].astype(str), "manager"
     return None, "none"
+
+
+def _joined(first: pd.Series, second: pd.Series, separator: str) -> pd.Series:
+    """``first + separator + second`` as text, built once per distinct pair (a few dozen), not per lead."""
+    first_codes, first_values = pd.factorize(first.astype(str), use_na_sentinel=False)
+    second_codes, second_values = pd.factorize(second.astype(str), use_na_sentinel=False)
+    pair_codes, pairs = pd.factorize(first_codes.astype(np.int64) * max(len(second_values), 1) + second_codes)
+    labels = np.array([f"{first_values[p // max(len(second_values), 1)]}{separator}"
+                       f"{second_values[p % max(len(second_values), 1)]}" for p in pairs], dtype=object)
+    return pd.Series(labels[pair_codes], index=first.index)
 
 
 def _stratified_counts(key: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series) -> pd.DataFrame:

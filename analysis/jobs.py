@@ -207,7 +207,7 @@ def check_against_data(job: str, params: dict[str, Any], dataset: Dataset) -> No
         for column in ("channel", "campaign", "model", "manager"):
             for value in params[column]:
                 check_scope_value(dataset, column, value, column)
-        from .diagnosis import check_scope
+        from .aggregate import check_scope
 
         check_scope(dataset, params)
     elif job == "experiment":

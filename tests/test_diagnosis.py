@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.aggregate import check_scope
 from analysis.config import SAMPLE_LEADS, SAMPLE_SPEND
-from analysis.diagnosis import check_scope, diagnose
+from analysis.diagnosis import diagnose
 from analysis.errors import ScopeError
 from analysis.jobs import diagnose_parameters
 from analysis.loading import load_dataset
