@@ -805,7 +805,9 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     for index, field in enumerate(schema):  # a text column empty in the first rows only: still text
         if pa.types.is_null(field.type) and frame[field.name].notna().any():
             schema = schema.set(index, field.with_type(pa.string()))
-    with pq.ParquetWriter(path, schema) as writer:
+    # a file for the kernel to read once, seconds later: no compression, dictionaries or statistics
+    # (at 1M leads 0.65 s to write and 0.40 s to read, against 1.09 s and 0.55 s with the defaults)
+    with pq.ParquetWriter(path, schema, compression="none", use_dictionary=False, write_statistics=False) as writer:
         for start in range(0, max(len(frame), 1), SNAPSHOT_ROWS):
             part = frame.iloc[start:start + SNAPSHOT_ROWS]
             writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
