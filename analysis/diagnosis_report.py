@@ -75,11 +75,16 @@ def _labels(lang: str) -> dict[str, str]:
     return {"scope": t("dx.label.scope", lang), "baseline": t("dx.label.baseline", lang)}
 
 
+def _ratio(count: int, total: int, lang: str) -> str:
+    """«18 345/78 355»: counts grouped like every other number of the report."""
+    return f"{format_number(count, lang)}/{format_number(total, lang)}"
+
+
 def _rate_cell(result, lang: str) -> str:
     if result.rate is None:
         return "—"
     return f"{format_share(result.rate, lang)} ({format_share(result.ci[0], lang)}–{format_share(result.ci[1], lang)}; " \
-           f"{result.count}/{result.nobs})"
+           f"{_ratio(result.count, result.nobs, lang)})"
 
 
 def _weeks_text(dx: Diagnosis, lang: str) -> str | None:
@@ -103,9 +108,10 @@ def verdict_section(dx: Diagnosis, lang: str) -> Section:
         parts.append(paragraph(t("dx.complaint", lang, text=dx.params["complaint"]), "la-complaint"))
     parts += [badge, paragraph(t(f"dx.location.{v.problem_location}", lang), "la-lead")]
     numbers = t("dx.numbers", lang, metric=_metric_label(dx, lang), scope_rate=format_share(test.scope_rate, lang),
-                scope_events=dx.counts.scope_events, scope_total=dx.counts.scope_total,
-                base_rate=format_share(test.baseline_rate, lang), base_events=dx.counts.baseline_events,
-                base_total=dx.counts.baseline_total, gap=_pts(test.gap, lang), low=_pts(test.ci[0], lang),
+                scope_events=format_number(dx.counts.scope_events, lang),
+                scope_total=format_number(dx.counts.scope_total, lang),
+                base_rate=format_share(test.baseline_rate, lang), base_events=format_number(dx.counts.baseline_events, lang),
+                base_total=format_number(dx.counts.baseline_total, lang), gap=_pts(test.gap, lang), low=_pts(test.ci[0], lang),
                 high=_pts(test.ci[1], lang), delta=_pts(test.min_gap, lang).lstrip("+"))
     parts.append(paragraph(numbers + f" ({format_p(test.p_value, lang)})."))
     if dx.adjusted is not None:
@@ -214,8 +220,8 @@ def processing_section(dx: Diagnosis, lang: str) -> Section:
             name = t(f"dx.check.{check.name}", lang, minutes=f"{dx.sla_minutes:g}", attempts=attempts)
             worse_by = None if c.difference is None else (-c.difference if c.alternative == "smaller" else c.difference)
             rows.append({t("col.check", lang): name,
-                         t("col.scope_rate", lang): "—" if c.rate1 is None else f"{format_share(c.rate1, lang)} ({c.count1}/{c.nobs1})",
-                         t("col.baseline_rate", lang): "—" if c.rate2 is None else f"{format_share(c.rate2, lang)} ({c.count2}/{c.nobs2})",
+                         t("col.scope_rate", lang): "—" if c.rate1 is None else f"{format_share(c.rate1, lang)} ({_ratio(c.count1, c.nobs1, lang)})",
+                         t("col.baseline_rate", lang): "—" if c.rate2 is None else f"{format_share(c.rate2, lang)} ({_ratio(c.count2, c.nobs2, lang)})",
                          t("col.worse_by", lang): _pts(worse_by, lang), t("col.p_one_sided", lang): format_p(c.p_value, lang),
                          t("col.flag", lang): t("dx.flag.deficit", lang) if check.flagged else t("dx.flag.none", lang)})
         parts += [subheading(t("dx.processing.checks", lang, alpha=dx.params["alpha"])), table(pd.DataFrame(rows), lang)]
