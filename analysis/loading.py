@@ -801,14 +801,17 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     table (10M leads' text columns are gigabytes as Arrow strings)."""
     import pyarrow.parquet as pq
 
-    schema = pa.Schema.from_pandas(frame.iloc[:SNAPSHOT_ROWS], preserve_index=False)
+    # the first part's table gives the schema (inferring it apart costs as much as converting)
+    first = pa.Table.from_pandas(frame.iloc[:SNAPSHOT_ROWS], preserve_index=False)
+    schema = first.schema
     for index, field in enumerate(schema):  # a text column empty in the first rows only: still text
         if pa.types.is_null(field.type) and frame[field.name].notna().any():
             schema = schema.set(index, field.with_type(pa.string()))
     # a file for the kernel to read once, seconds later: no compression, dictionaries or statistics
     # (at 1M leads 0.65 s to write and 0.40 s to read, against 1.09 s and 0.55 s with the defaults)
     with pq.ParquetWriter(path, schema, compression="none", use_dictionary=False, write_statistics=False) as writer:
-        for start in range(0, max(len(frame), 1), SNAPSHOT_ROWS):
+        writer.write_table(first.cast(schema))
+        for start in range(SNAPSHOT_ROWS, len(frame), SNAPSHOT_ROWS):
             part = frame.iloc[start:start + SNAPSHOT_ROWS]
             writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
 

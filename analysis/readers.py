@@ -293,14 +293,10 @@ def _read_csv_arrow(source, separator: str, header_row: int, width: int, encodin
 def _column_from_arrow(column) -> pd.Series:
     """A text column as pandas: categorical when its values repeat (channels, statuses,
     managers: the cleaning then works on the few distinct values and integer codes), Arrow
-    strings otherwise (IDs, timestamps, phones). ``column`` is dictionary-encoded by block."""
+    strings otherwise (IDs, timestamps, phones). ``column``: the reader's chunked column,
+    dictionary-encoded by block."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    if not pa.types.is_dictionary(column.type):
-        column = pc.dictionary_encode(column)
-    if not isinstance(column, pa.ChunkedArray):
-        column = pa.chunked_array([column])
     # values that hardly repeat within their blocks (IDs, phones) stay text, without unifying
     # ten million dictionary entries; the blocks' distinct counts bound the column's from above
     repeating = sum(len(chunk.dictionary) for chunk in column.chunks) * 2 <= max(len(column), 1)
