@@ -361,6 +361,17 @@ def _mapped(series: pd.Series, table: dict) -> pd.Series:
                      name=series.name).infer_objects()
 
 
+def _arrow_strings(series: pd.Series) -> pd.Series:
+    """A text column of few distinct values as Arrow-backed ``str`` (missing: NaN), built from
+    its distinct values, as the kernel reads it back from the snapshot. Object columns of a
+    million references cost seconds to turn into Arrow strings one cell at a time (10M
+    leads: 17 s of the snapshot's write); this is one take of a dictionary."""
+    codes, uniques = pd.factorize(series)
+    dictionary = pa.array(np.asarray(uniques, dtype=object), type=pa.string())
+    text = dictionary.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(text, index=series.index, name=series.name, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
 def _plain(series: pd.Series) -> pd.Series:
     """A categorical text column as plain object text (for ``where`` with new values)."""
     return series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
@@ -499,6 +510,9 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     del phone, email  # personal data goes no further than this line
     _mark_repeats(out, mapping.settings.repeat_window_days)
     cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = _arrow_strings(out[column])
     return out.reset_index(drop=True), cleaner.issues
 
 
