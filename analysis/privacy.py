@@ -35,11 +35,10 @@ def _digits(text: pa.Array) -> pa.Array:
     data = np.frombuffer(data, dtype=np.uint8, count=int(offsets[-1])) if data is not None \
         else np.zeros(0, dtype=np.uint8)
     keep = (data >= ord("0")) & (data <= ord("9"))  # UTF-8: no multi-byte character has such a byte
-    starts = np.minimum(offsets[:-1], max(len(keep) - 1, 0))
-    counts = np.add.reduceat(keep, starts, dtype=np.int32) if len(keep) else np.zeros(len(text), np.int32)
-    counts[offsets[1:] == offsets[:-1]] = 0  # reduceat gives an empty string the next byte
-    new_offsets = np.zeros(len(text) + 1, dtype=np.int32)
-    np.cumsum(counts, out=new_offsets[1:])
+    # digits before each byte position; a string's new offsets are those at its old offsets
+    kept_before = np.zeros(len(keep) + 1, dtype=np.int32)
+    np.cumsum(keep, out=kept_before[1:])
+    new_offsets = kept_before[offsets]
     digits = pa.StringArray.from_buffers(len(text), pa.py_buffer(new_offsets), pa.py_buffer(data[keep]))
     return pc.if_else(text.is_valid(), digits, pa.scalar(None, pa.string()))
 

@@ -26,6 +26,8 @@ HEADER_SEARCH_ROWS = 30
 #: files larger than this are read block by block (see _read_large_csv)
 STREAM_BYTES = 64 << 20
 STREAM_HEAD_BYTES = 4 << 20
+#: a column becomes categorical when its values repeat at least this often on average
+REPEATS_FOR_CATEGORICAL = 20
 
 
 @dataclass(frozen=True)
@@ -302,8 +304,13 @@ def _column_from_arrow(column) -> pd.Series:
     repeating = sum(len(chunk.dictionary) for chunk in column.chunks) * 2 <= max(len(column), 1)
     if repeating:
         encoded = column.unify_dictionaries().combine_chunks()
-        return pd.Series(pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
-                                                   categories=pd.Index(encoded.dictionary.to_pandas(), dtype=object)))
+        if len(encoded.dictionary) * REPEATS_FOR_CATEGORICAL <= len(encoded):
+            return pd.Series(pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
+                                                       categories=pd.Index(encoded.dictionary.to_pandas(), dtype=object)))
+        # mostly empty, the rest distinct (e-mails): millions of categories would cost seconds
+        # of Python strings in every step; as text, they are cleaned and hashed in Arrow
+        return pd.Series(pa.chunked_array([encoded.dictionary.take(encoded.indices)]),
+                         dtype=pd.StringDtype("pyarrow", na_value=np.nan))
     decoded = pa.chunked_array([chunk.dictionary_decode() for chunk in column.chunks], pa.string())
     return pd.Series(decoded, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 

@@ -186,3 +186,18 @@ def test_large_file_path_hashes_the_whole_file(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "STREAM_BYTES", 1000)
     monkeypatch.setattr(readers, "STREAM_HEAD_BYTES", 3000)
     assert read_table(path).extra["sha256"] == sha256_of(path)
+
+
+def test_column_kinds_follow_how_often_values_repeat(tmp_path):
+    """Repeating columns come out categorical (cleaning works on their few values); IDs and
+    mostly-empty columns of distinct values (e-mails) as Arrow text, never with a category
+    per cell."""
+    rows = [[str(i), "Авито" if i % 3 else "VK Реклама", f"u{i}@mail.ru" if i % 10 == 0 else ""]
+            for i in range(2000)]
+    path = write_csv(tmp_path / "kinds.csv", ["ID", "Источник", "Email"], rows, sep=";", encoding="cp1251")
+    frame = read_table(path).frame
+    assert isinstance(frame[1].dtype, pd.CategoricalDtype)
+    assert set(frame[1]) == {"VK Реклама", "Авито"}
+    for column in (0, 2):
+        assert isinstance(frame[column].dtype, pd.StringDtype), frame[column].dtype
+    assert frame[2].tolist() == [row[2] for row in rows]
