@@ -11,6 +11,7 @@ that cannot be used are dropped and counted by reason.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -460,6 +461,35 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     cleaner.drop(repeated_id, "duplicate_ids", column=cleaner.header("lead_id"), values=ids)
 
     index = cleaner.frame.index
+    # no row is dropped from here on: persons are linked in a thread while the other columns
+    # are cleaned (the phone and e-mail work is Arrow and numpy, mostly without the GIL, on
+    # the core the main thread leaves free)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        persons = pool.submit(_person_ids, cleaner, index)
+        out = _clean_columns(cleaner, index, lead_id, created, stage)
+        out["person_id"] = persons.result()
+    _mark_repeats(out, mapping.settings.repeat_window_days)
+    cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = _arrow_strings(out[column])
+    return out.reset_index(drop=True), cleaner.issues
+
+
+def _person_ids(cleaner: _Cleaner, index: pd.Index) -> np.ndarray:
+    """Linked persons of the kept rows; phones and e-mails go no further than this function."""
+    phone = cleaner.coalesced("phone")
+    email = cleaner.coalesced("email")
+    if phone is None and email is None:
+        return np.arange(len(index), dtype=np.int64)
+    return link_persons(None if phone is None else phone.loc[index].reset_index(drop=True),
+                        None if email is None else email.loc[index].reset_index(drop=True))
+
+
+def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, created: pd.Series | None,
+                   stage: pd.Series) -> pd.DataFrame:
+    """Every canonical column of the kept rows but the person."""
+    mapping = cleaner.mapping
     out = pd.DataFrame(index=index)
     out["lead_id"] = lead_id.loc[index].astype(str)
     out["source_line"] = cleaner.line.loc[index].astype("int64")
@@ -500,20 +530,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     if "response_minutes" in out:
         out.loc[out["response_minutes"] < 0, "response_minutes"] = np.nan
 
-    phone = cleaner.coalesced("phone")
-    email = cleaner.coalesced("email")
-    if phone is not None or email is not None:
-        out["person_id"] = link_persons(None if phone is None else phone.loc[index].reset_index(drop=True),
-                                        None if email is None else email.loc[index].reset_index(drop=True))
-    else:
-        out["person_id"] = np.arange(len(out), dtype=np.int64)
-    del phone, email  # personal data goes no further than this line
-    _mark_repeats(out, mapping.settings.repeat_window_days)
-    cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
-    for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = _arrow_strings(out[column])
-    return out.reset_index(drop=True), cleaner.issues
+    return out
 
 
 def _duplicated_rows(cleaner: _Cleaner) -> pd.Series:
