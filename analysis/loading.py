@@ -355,11 +355,7 @@ class _Cleaner:
 def _mapped(series: pd.Series, table: dict) -> pd.Series:
     """``series.map(table)`` worked out on the distinct values (a dict lookup per cell of a
     million-row text column takes a third of a second); missing stays missing."""
-    codes, uniques = pd.factorize(series)
-    mapped = pd.Series(np.asarray(uniques, dtype=object)).map(table)
-    mapped = pd.concat([mapped, pd.Series([np.nan])], ignore_index=True)  # the last: a missing cell
-    return pd.Series(mapped.to_numpy().take(np.where(codes < 0, len(mapped) - 1, codes)), index=series.index,
-                     name=series.name).infer_objects()
+    return on_uniques(series, lambda values: values.map(table))
 
 
 def _arrow_strings(series: pd.Series) -> pd.Series:
@@ -502,7 +498,7 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
         out["utm_source"] = _plain(text_cells(utm).loc[index]).replace("", UNKNOWN)
 
     out["lead_type"] = _lead_types(cleaner, index)
-    out["stage"] = stage.loc[index].astype(str)
+    out["stage"] = stage.loc[index]  # object text until the end, like every label (see _arrow_strings)
 
     for column in ("first_response_at", "first_contact_at"):
         parsed = cleaner.dates(column)
