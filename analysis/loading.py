@@ -34,8 +34,6 @@ from .readers import RawTable, on_uniques, read_table, sha256_of, text_cells
 from .reasons import MISSING, OTHER
 from .worktime import WorkingCalendar
 
-#: A categorical column with more distinct values than this has them cleaned in Arrow.
-ARROW_CATEGORIES = 10_000
 #: Share of non-empty cells that may fail to parse before the column is judged wrong.
 WHOLESALE_FAILURE_SHARE = 0.05
 
@@ -252,11 +250,6 @@ class _Cleaner:
             # a column that hardly repeats (IDs, phones): in Arrow, without a Python string per cell
             return pd.Series(blank_arrow(pa.array(series.array)), index=series.index, name=series.name,
                              dtype=series.dtype)
-        if isinstance(series.dtype, pd.CategoricalDtype) and len(series.cat.categories) > ARROW_CATEGORIES:
-            # many distinct values (e-mails): those in Arrow too
-            return on_uniques(series, lambda values: pd.Series(blank_arrow(
-                pa.array(values.astype(object), type=pa.string(), from_pandas=True)).to_numpy(zero_copy_only=False)),
-                keep_codes=True)
 
         def blank(values: pd.Series) -> pd.Series:
             text = text_cells(values)
