@@ -151,9 +151,11 @@ def test_large_files_are_read_block_by_block_to_the_same_table(tmp_path, monkeyp
     on (an encoding change, an unbalanced quote) goes to the whole-file path instead."""
     import analysis.readers as readers
 
-    rows = [[str(i), f"0{1 + i % 9}.10.2026 10:{i % 60:02d}", ["Авито", "Сайт", "VK"][i % 3], "Отказ" if i % 4 else "Продажа"]
+    # a column of distinct non-ASCII texts (cp1251's "№" and "€" are three bytes in UTF-8)
+    rows = [[str(i), f"0{1 + i % 9}.10.2026 10:{i % 60:02d}", ["Авито", "Сайт", "VK"][i % 3], "Отказ" if i % 4 else "Продажа",
+             "" if i % 5 == 0 else f"Клиент №{i} «ёлка» {i % 7}€"]
             for i in range(3000)]
-    path = write_csv(tmp_path / "big.csv", ["ID", "Дата", "Источник", "Статус"], rows,
+    path = write_csv(tmp_path / "big.csv", ["ID", "Дата", "Источник", "Статус", "Заметка"], rows,
                      encoding="utf-8" if encoding == "utf-8-sig" else encoding)
     if encoding == "utf-8-sig":
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
@@ -161,6 +163,7 @@ def test_large_files_are_read_block_by_block_to_the_same_table(tmp_path, monkeyp
     whole = read_table(path) if not extra else None
     monkeypatch.setattr(readers, "STREAM_BYTES", 1000)
     monkeypatch.setattr(readers, "STREAM_HEAD_BYTES", 4000)
+    monkeypatch.setattr(readers, "ARROW_BLOCK_BYTES", 16 << 10)  # several blocks: columns in chunks
     streamed = []
     original = readers._read_large_csv
     monkeypatch.setattr(readers, "_read_large_csv", lambda *a: streamed.append(original(*a)) or streamed[-1])
@@ -173,9 +176,34 @@ def test_large_files_are_read_block_by_block_to_the_same_table(tmp_path, monkeyp
         return
     table = read_table(path)
     assert streamed[0] is table and table.encoding == encoding and table.separator == ";"
-    assert table.headers == whole.headers == ["ID", "Дата", "Источник", "Статус"]
+    assert table.headers == whole.headers == ["ID", "Дата", "Источник", "Статус", "Заметка"]
     pd.testing.assert_frame_equal(table.frame.astype(str), whole.frame.astype(str))
+    assert table.frame[4].tolist() == [row[4] for row in rows]
+    assert isinstance(table.frame[2].dtype, pd.CategoricalDtype) and set(table.frame[2]) == {"Авито", "Сайт", "VK"}
     assert len(table.frame) == 3000
+
+
+def test_cp1251_cells_are_decoded_as_pythons_codec_decodes_them():
+    """The reader parses bytes and decodes cp1251 itself: the same text as Python's codec,
+    for empty cells, ASCII-only arrays, three-byte characters and arrays sliced at an offset;
+    a byte cp1251 leaves undefined fails (the careful reader then names the file)."""
+    import pyarrow as pa
+
+    from analysis.readers import _ArrowDecoder
+
+    texts = ["", "Авито", "№ 7", "", "€ and ‰", "ascii", "Ёжик — «тест»", ""]
+    array = pa.array([text.encode("cp1251") for text in texts], pa.binary())
+    decode = _ArrowDecoder("cp1251")
+    for start, stop in [(0, 8), (1, 5), (3, 8), (5, 6), (0, 1)]:
+        part = array.slice(start, stop - start)
+        decoded = decode(part)
+        decoded.validate(full=True)
+        assert decoded.to_pylist() == texts[start:stop]
+    assert decode(pa.array([b"ID", b"12"], pa.binary())).to_pylist() == ["ID", "12"]
+    with pytest.raises(UnicodeDecodeError):
+        decode(pa.array([b"ok", b"\x98"], pa.binary()))
+    with pytest.raises(pa.ArrowInvalid):
+        _ArrowDecoder("utf-8")(pa.array(["Ж".encode("cp1251")], pa.binary()))
 
 
 def test_large_file_path_hashes_the_whole_file(tmp_path, monkeypatch):
