@@ -23,17 +23,21 @@ UNKNOWN_BUCKET = "n/a"
 
 
 def response_bucket(leads: pd.DataFrame) -> pd.Series:
-    """Bucket of each lead's first-attempt delay in working minutes ("never" if not attempted)."""
+    """Bucket of each lead's first-attempt delay in working minutes ("never" if not attempted).
+
+    A categorical (labels in bucket order, then "never" and "n/a"): built from integer codes and
+    compared on them, where text labels cost half a second per comparison on 10M leads.
+    """
+    categories = pd.Index([*BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET], dtype=object)
     if "response_minutes" not in leads:
-        return pd.Series(UNKNOWN_BUCKET, index=leads.index, dtype=object)
-    minutes = leads["response_minutes"]
-    codes = np.searchsorted(np.array(BUCKET_EDGES[1:]), minutes.fillna(0).to_numpy(), side="right")
-    labels = np.array(BUCKET_LABELS, dtype=object)[codes]
-    bucket = pd.Series(labels, index=leads.index, dtype=object)
-    attempted = leads["attempted"] if "attempted" in leads else minutes.notna()
-    bucket[~attempted.astype(bool)] = NEVER_ATTEMPTED
-    bucket[attempted.astype(bool) & minutes.isna()] = UNKNOWN_BUCKET
-    return bucket
+        codes = np.full(len(leads), len(categories) - 1, dtype=np.int8)
+    else:
+        minutes = leads["response_minutes"]
+        codes = np.searchsorted(np.array(BUCKET_EDGES[1:]), minutes.fillna(0).to_numpy(), side="right").astype(np.int8)
+        attempted = (leads["attempted"] if "attempted" in leads else minutes.notna()).to_numpy(dtype=bool)
+        codes[~attempted] = len(BUCKET_LABELS)
+        codes[attempted & minutes.isna().to_numpy()] = len(BUCKET_LABELS) + 1
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=leads.index)
 
 
 def contact_durations(dataset: Dataset, rows: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -91,15 +95,16 @@ def funnel_counts(leads: pd.DataFrame, mask: pd.Series, dataset: Dataset) -> dic
 
 def counts_by(leads: pd.DataFrame, mask: pd.Series, by: str | list[str], event: str) -> pd.DataFrame:
     """Per group: ``events`` (sum of a boolean column) and ``total`` rows."""
-    grouped = leads.loc[mask].groupby(by, observed=True, sort=True)[event]
+    columns = [by] if isinstance(by, str) else list(by)
+    grouped = leads.loc[mask, [*columns, event]].groupby(by, observed=True, sort=True)[event]
     return pd.DataFrame({"events": grouped.sum().astype("int64"), "total": grouped.size().astype("int64")}).reset_index()
 
 
 def weekly_counts(leads: pd.DataFrame, mask: pd.Series, event_mask: pd.Series) -> pd.DataFrame:
     """Per ISO week (Monday start): events and total among ``mask``."""
-    rows = leads.loc[mask]
-    week = rows["created_at"].dt.to_period("W-SUN").dt.start_time
-    frame = pd.DataFrame({"week": week, "event": event_mask.loc[rows.index].astype(int)})
+    created = leads.loc[mask, "created_at"]
+    week = created.dt.to_period("W-SUN").dt.start_time
+    frame = pd.DataFrame({"week": week, "event": event_mask.loc[created.index].astype(int)})
     grouped = frame.groupby("week")["event"]
     return pd.DataFrame({"events": grouped.sum(), "total": grouped.size()}).reset_index()
 

@@ -164,26 +164,43 @@ def _strata(leads: pd.DataFrame, rows_scope: pd.Series, rows_base: pd.Series) ->
     if bucket is not None and use_manager:
         return _joined(bucket, leads["manager"], " × "), "bucket_manager"
     if bucket is not None:
-        return bucket.astype(str), "bucket"
+        return _by_text(bucket), "bucket"
     if use_manager:
         return leads["manager"].astype(str), "manager"
     return None, "none"
 
 
 def _joined(first: pd.Series, second: pd.Series, separator: str) -> pd.Series:
-    """``first + separator + second`` as text, built once per distinct pair (a few dozen), not per lead."""
-    first_codes, first_values = pd.factorize(first.astype(str), use_na_sentinel=False)
-    second_codes, second_values = pd.factorize(second.astype(str), use_na_sentinel=False)
-    pair_codes, pairs = pd.factorize(first_codes.astype(np.int64) * max(len(second_values), 1) + second_codes)
-    labels = np.array([f"{first_values[p // max(len(second_values), 1)]}{separator}"
-                       f"{second_values[p % max(len(second_values), 1)]}" for p in pairs], dtype=object)
-    return pd.Series(labels[pair_codes], index=first.index)
+    """``first + separator + second`` as text, built once per distinct pair (a few dozen), not per lead;
+    a categorical whose categories sort as the texts do (groups come out in the same order)."""
+    first_codes, first_values = _codes(first)
+    second_codes, second_values = _codes(second)
+    width = max(len(second_values), 1)
+    pair_codes, pairs = pd.factorize(first_codes.astype(np.int64) * width + second_codes)
+    labels = np.array([f"{first_values[p // width]}{separator}{second_values[p % width]}" for p in pairs], dtype=object)
+    return _by_text(pd.Series(pd.Categorical.from_codes(pair_codes, categories=pd.Index(labels, dtype=object)),
+                              index=first.index))
+
+
+def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and the text of each code (a categorical's own codes: no pass over the rows' text)."""
+    if isinstance(series.dtype, pd.CategoricalDtype) and series.notna().all():
+        return series.cat.codes.to_numpy(), np.asarray(series.cat.categories.astype(str), dtype=object)
+    codes, values = pd.factorize(series.astype(str), use_na_sentinel=False)
+    return codes, np.asarray(values, dtype=object)
+
+
+def _by_text(key: pd.Series) -> pd.Series:
+    """A categorical key with its categories in text order: grouped on integer codes, in the order
+    the texts themselves would group."""
+    categories = key.cat.categories
+    return key.cat.reorder_categories(sorted(categories.astype(str))) if list(categories) != sorted(categories) else key
 
 
 def _stratified_counts(key: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame({"key": key, "event": events.astype(int), "scope": rows_scope, "base": rows_base})
     frame = frame.loc[frame["scope"] | frame["base"]]
-    grouped = frame.groupby(["key", "scope"])["event"].agg(["sum", "size"]).unstack("scope", fill_value=0)
+    grouped = frame.groupby(["key", "scope"], observed=True)["event"].agg(["sum", "size"]).unstack("scope", fill_value=0)
     out = pd.DataFrame(index=grouped.index)
     for flag, name in ((True, "scope"), (False, "base")):
         out[f"{name}_events"] = grouped[("sum", flag)] if ("sum", flag) in grouped else 0
@@ -203,7 +220,7 @@ def adjusted_gap(dataset: Dataset, rows_scope: pd.Series, rows_base: pd.Series, 
                                     table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
     if strata == "bucket_manager" and result.coverage < stats.strata.MIN_COVERAGE:
         # METHODS 8: drop the manager stratifier first when the overlap covers too little
-        table = _stratified_counts(response_bucket(leads).astype(str), events, rows_scope, rows_base)
+        table = _stratified_counts(_by_text(response_bucket(leads)), events, rows_scope, rows_base)
         result = stats.standardised_gap(table["scope_events"], table["scope_total"], table["base_events"],
                                         table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
         strata = "bucket"
@@ -401,7 +418,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
 
     scan, limits, dispersion = _channel_scan(dataset, rows, events, period, alpha, higher_is_worse)
     buckets = _bucket_table(dataset, scope, baseline, alpha)
-    bucket_key = response_bucket(leads).astype(str)
+    bucket_key = _by_text(response_bucket(leads))
     mh_bucket = _mh(bucket_key, events, rows_scope, rows_base, alpha) if "response_minutes" in leads else None
     mh_manager = _mh(leads["manager"].astype(str), events, rows_scope, rows_base, alpha) \
         if (leads["manager"] != UNKNOWN).any() else None
@@ -577,9 +594,10 @@ def _trend(dataset: Dataset, rows: pd.Series, events: pd.Series, scope: pd.Serie
 
 def _dims_of(scope: pd.Series, leads: pd.DataFrame) -> pd.Series:
     """Leads sharing the scope's channel/campaign/model/manager values (any period)."""
-    chosen = leads.loc[scope]
+    dims = ("channel", "campaign", "model", "manager")
+    chosen = leads.loc[scope, list(dims)]  # four columns, not a copy of every column of the scope
     mask = pd.Series(True, index=leads.index)
-    for column in ("channel", "campaign", "model", "manager"):
+    for column in dims:
         values = set(chosen[column].unique())
         if 0 < len(values) < leads[column].nunique():
             mask &= leads[column].isin(values)
