@@ -37,7 +37,9 @@ def _digits(text: pa.Array) -> pa.Array:
     keep = (data >= ord("0")) & (data <= ord("9"))  # UTF-8: no multi-byte character has such a byte
     # digits before each byte position; a string's new offsets are those at its old offsets
     kept_before = np.zeros(len(keep) + 1, dtype=np.int32)
-    np.cumsum(keep, out=kept_before[1:])
+    kept_before[1:] = keep
+    # in place, int32 to int32: a cumsum that casts bool to int32 as it goes is ten times slower
+    np.cumsum(kept_before[1:], out=kept_before[1:])
     new_offsets = kept_before[offsets]
     digits = pa.StringArray.from_buffers(len(text), pa.py_buffer(new_offsets), pa.py_buffer(data[keep]))
     return pc.if_else(text.is_valid(), digits, pa.scalar(None, pa.string()))

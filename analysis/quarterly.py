@@ -393,8 +393,8 @@ def _processing(dataset: Dataset, period: Period, alpha: float) -> tuple[pd.Data
                                        shrunk_low=managers["manager"].map(shrunk["shrunk_low"]),
                                        shrunk_high=managers["manager"].map(shrunk["shrunk_high"]))
             # channel mix: the contact rate each manager would have with the quarter's channel rates
-            channel_rate = (leads.loc[first].groupby("channel")["contacted"].mean())
-            expected = leads.loc[first & leads["manager"].isin(managers["manager"])].assign(
+            channel_rate = leads.loc[first, ["channel", "contacted"]].groupby("channel")["contacted"].mean()
+            expected = leads.loc[first & leads["manager"].isin(managers["manager"]), ["channel", "manager"]].assign(
                 expected=lambda f: f["channel"].map(channel_rate)).groupby("manager")["expected"].mean()
             managers["expected_rate"] = managers["manager"].map(expected)
             managers = managers.sort_values("manager").reset_index(drop=True)
