@@ -209,7 +209,7 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None)
         for minutes in (15, 30):
             sla[minutes] = (int((attempted & (leads["response_minutes"] <= minutes)).sum()), int(attempted.sum()))
     paid_first = first & leads["channel"].isin(paid)
-    spend = _spend_in(dataset, period, None if mask is None else set(leads.loc[first, "channel"]) & paid)
+    spend = _spend_in(dataset, period, None if mask is None else set(leads.loc[first, "channel"].unique()) & paid)
     return Kpis(period, int(first.sum()), int((in_period & leads["is_repeat"]).sum()),
                 int((first & leads["qualified"]).sum()), int(first.sum()),
                 int((first & leads["contacted"]).sum()), int(first.sum()), int((first & leads["won"]).sum()),
@@ -336,7 +336,7 @@ def _channels(dataset: Dataset, current: Period, previous: Period | None, alpha:
 
 def _trends(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     leads = dataset.leads
-    first = leads.loc[~leads["is_repeat"]]
+    first = leads.loc[~leads["is_repeat"], ["created_at", "lead_id", "qualified", "won"]]  # not every column
     month = first["created_at"].dt.to_period("M").dt.to_timestamp()
     monthly = first.assign(month=month).groupby("month").agg(leads=("lead_id", "size"), qualified=("qualified", "sum"),
                                                              deals=("won", "sum")).reset_index()
