@@ -357,7 +357,8 @@ def _arrow_strings(series: pd.Series) -> pd.Series:
     million references cost seconds to turn into Arrow strings one cell at a time (10M
     leads: 17 s of the snapshot's write); this is one take of a dictionary."""
     codes, uniques = pd.factorize(series)
-    dictionary = pa.array(np.asarray(uniques, dtype=object), type=pa.string())
+    # large_string: pandas keeps Arrow text as large_string, so no cast (a copy) follows the take
+    dictionary = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
     text = dictionary.take(pa.array(codes, mask=codes < 0))
     return pd.Series(text, index=series.index, name=series.name, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
@@ -459,9 +460,13 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
         out["person_id"] = persons.result()
     _mark_repeats(out, mapping.settings.repeat_window_days)
     cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
-    for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = _arrow_strings(out[column])
+    texts = [column for column in out.columns if out[column].dtype == object]
+    columns = [out[column] for column in texts]
+    # two at a time: the Arrow take of one column runs while the other is factorized under the GIL
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        converted = list(pool.map(_arrow_strings, columns))
+    for column, text in zip(texts, converted):
+        out[column] = text
     return out.reset_index(drop=True), cleaner.issues
 
 
