@@ -460,13 +460,9 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
         out["person_id"] = persons.result()
     _mark_repeats(out, mapping.settings.repeat_window_days)
     cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
-    texts = [column for column in out.columns if out[column].dtype == object]
-    columns = [out[column] for column in texts]
-    # two at a time: the Arrow take of one column runs while the other is factorized under the GIL
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        converted = list(pool.map(_arrow_strings, columns))
-    for column, text in zip(texts, converted):
-        out[column] = text
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = _arrow_strings(out[column])
     return out.reset_index(drop=True), cleaner.issues
 
 
