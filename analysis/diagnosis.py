@@ -150,11 +150,12 @@ def _rate(events: pd.Series, rows: pd.Series, alpha: float) -> stats.RateResult:
 
 # --------------------------------------------------------------------------- processing
 
-def _strata(leads: pd.DataFrame, rows_scope: pd.Series, rows_base: pd.Series) -> tuple[pd.Series | None, str]:
+def _strata(leads: pd.DataFrame, bucket: pd.Series, rows_scope: pd.Series, rows_base: pd.Series
+            ) -> tuple[pd.Series | None, str]:
     """Stratum of each lead: response bucket × manager where managers overlap ≥ 80% (SPEC 3.1.1)."""
     has_response = "response_minutes" in leads and leads["response_minutes"].notna().any()
     has_manager = "manager" in leads and (leads["manager"] != UNKNOWN).any()
-    bucket = response_bucket(leads) if has_response else None
+    bucket = bucket if has_response else None
     use_manager = False
     if has_manager:
         scope_managers = set(leads.loc[rows_scope, "manager"]) - {UNKNOWN}
@@ -208,11 +209,12 @@ def _stratified_counts(key: pd.Series, events: pd.Series, rows_scope: pd.Series,
     return out.astype("int64")
 
 
-def adjusted_gap(dataset: Dataset, rows_scope: pd.Series, rows_base: pd.Series, events: pd.Series,
-                 higher_is_worse: bool, alpha: float) -> tuple[stats.AdjustedGap | None, str]:
-    """Q of SPEC 3.1.1: the scope's rate standardised to the baseline's processing mix."""
+def adjusted_gap(dataset: Dataset, bucket: pd.Series, rows_scope: pd.Series, rows_base: pd.Series,
+                 events: pd.Series, higher_is_worse: bool, alpha: float) -> tuple[stats.AdjustedGap | None, str]:
+    """Q of SPEC 3.1.1: the scope's rate standardised to the baseline's processing mix
+    (``bucket``: :func:`response_bucket` of the leads)."""
     leads = dataset.leads
-    key, strata = _strata(leads, rows_scope, rows_base)
+    key, strata = _strata(leads, bucket, rows_scope, rows_base)
     if key is None:
         return None, "none"
     table = _stratified_counts(key, events, rows_scope, rows_base)
@@ -220,7 +222,7 @@ def adjusted_gap(dataset: Dataset, rows_scope: pd.Series, rows_base: pd.Series, 
                                     table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
     if strata == "bucket_manager" and result.coverage < stats.strata.MIN_COVERAGE:
         # METHODS 8: drop the manager stratifier first when the overlap covers too little
-        table = _stratified_counts(_by_text(response_bucket(leads)), events, rows_scope, rows_base)
+        table = _stratified_counts(_by_text(bucket), events, rows_scope, rows_base)
         result = stats.standardised_gap(table["scope_events"], table["scope_total"], table["base_events"],
                                         table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
         strata = "bucket"
@@ -390,7 +392,8 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
                                   counts.baseline_events + in_base, counts.baseline_total + in_base,
                                   counts.scope_mature_leads)
 
-    adjusted, strata = adjusted_gap(dataset, rows_scope, rows_base, events, higher_is_worse, alpha)
+    bucket = response_bucket(leads)  # once: the strata, the bucket table, Mantel–Haenszel and the GLM share it
+    adjusted, strata = adjusted_gap(dataset, bucket, rows_scope, rows_base, events, higher_is_worse, alpha)
     processing_columns = adjusted is not None and adjusted.gap is not None
     deficit = processing_deficit(dataset, scope, baseline, sla_minutes, alpha)
     reasons, association, over, marketing_over = reason_tables(dataset, scope, baseline, alpha)
@@ -417,12 +420,12 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
         for name in funnel_scope)
 
     scan, limits, dispersion = _channel_scan(dataset, rows, events, period, alpha, higher_is_worse)
-    buckets = _bucket_table(dataset, scope, baseline, alpha)
-    bucket_key = _by_text(response_bucket(leads))
+    buckets = _bucket_table(dataset, bucket, scope, baseline, alpha)
+    bucket_key = _by_text(bucket)
     mh_bucket = _mh(bucket_key, events, rows_scope, rows_base, alpha) if "response_minutes" in leads else None
     mh_manager = _mh(leads["manager"].astype(str), events, rows_scope, rows_base, alpha) \
         if (leads["manager"] != UNKNOWN).any() else None
-    glm = _glm(leads, events, rows_scope, rows_base, alpha)
+    glm = _glm(leads, bucket, events, rows_scope, rows_base, alpha)
     durations = {}
     for name, mask in (("scope", scope), ("baseline", baseline)):
         chosen = mask & first & dataset.mature("contacted")
@@ -486,11 +489,11 @@ def _channel_scan(dataset: Dataset, rows: pd.Series, events: pd.Series, period: 
     return scan, limits, dispersion
 
 
-def _bucket_table(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha: float) -> pd.DataFrame:
+def _bucket_table(dataset: Dataset, bucket: pd.Series, scope: pd.Series, baseline: pd.Series,
+                  alpha: float) -> pd.DataFrame:
     leads = dataset.leads
     if "response_minutes" not in leads:
         return pd.DataFrame()
-    bucket = response_bucket(leads)
     rows = ~leads["is_repeat"] & dataset.mature("contacted")
     out = []
     for label in (*BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET):
@@ -505,13 +508,13 @@ def _bucket_table(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha
     return pd.DataFrame(out)
 
 
-def _glm(leads: pd.DataFrame, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series,
+def _glm(leads: pd.DataFrame, bucket: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series,
          alpha: float) -> stats.GLMResult | None:
     if "response_minutes" not in leads:
         return None
     mask = rows_scope | rows_base
     frame = pd.DataFrame({"group": np.where(rows_scope[mask], "scope", "baseline"),
-                          "bucket": response_bucket(leads)[mask].astype(str), "event": events[mask].astype(int)})
+                          "bucket": bucket[mask].astype(str), "event": events[mask].astype(int)})
     counts = frame.groupby(["group", "bucket"])["event"].agg(["sum", "size"]).reset_index()
     # a bucket whose outcome is certain (never attempted → never contacted) carries no information on
     # the group effect and makes the logit's estimate run off to infinity: leave it out
