@@ -261,8 +261,7 @@ def _read_large_csv(path: Path, finder: Callable) -> RawTable | None:
     separator, header_row, width = _csv_layout(text, finder)
     if width < 1:
         return None
-    frame = _read_csv_arrow(str(path), separator, header_row, width,
-                            encoding="utf8" if encoding == "utf-8" else encoding)
+    frame = _read_csv_arrow(str(path), separator, header_row, width, encoding=encoding)
     if frame is None:
         return None
     return _finish(path, frame, "csv", encoding=encoding, separator=separator, header_row=header_row,
@@ -330,13 +329,12 @@ class _ArrowDecoder:
             return pa.Array.from_buffers(pa.string(), len(array), [None, offset_buffer, data_buffer],
                                          offset=array.offset)
         text = data.tobytes().decode(self.encoding).encode("utf-8")
-        grown = np.cumsum(self.grows[data])  # bytes added before each position's end
+        # UTF-8 bytes added before each byte position; a string's new offsets are its old ones plus those
+        added = np.zeros(data.size + 1, dtype=np.int64)
+        np.cumsum(self.grows[data], out=added[1:])
         relative = offsets - start
-        new_offsets = relative.astype(np.int64)
-        new_offsets[1:] += grown[relative[1:] - 1]
-        new_offsets[1:][relative[1:] == 0] = 0
-        return pa.Array.from_buffers(pa.string(), len(array),
-                                     [None, pa.py_buffer(new_offsets.astype(np.int32)), pa.py_buffer(text)])
+        new_offsets = (relative + added[relative]).astype(np.int32)
+        return pa.Array.from_buffers(pa.string(), len(array), [None, pa.py_buffer(new_offsets), pa.py_buffer(text)])
 
 
 def _column_from_arrow(column, decode: Callable) -> pd.Series:
