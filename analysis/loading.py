@@ -802,10 +802,10 @@ def load_dataset(
 # --------------------------------------------------------------------------- snapshot
 
 def save_snapshot(dataset: Dataset, folder: str | Path) -> Path:
-    """Write the canonical tables as Parquet with their lineage, for the kernel to read."""
+    """Write the canonical tables with their lineage, for the kernel to read."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    _write_parquet(dataset.leads, folder / "leads.parquet")
+    _write_arrow(dataset.leads, folder / "leads.arrow")
     if dataset.spend is not None:
         dataset.spend.to_parquet(folder / "spend.parquet", index=False)
     meta = {"mapping": dataset.mapping.to_dict(), "lineage": dataset.lineage.to_dict(),
@@ -814,24 +814,27 @@ def save_snapshot(dataset: Dataset, folder: str | Path) -> Path:
     return folder
 
 
-SNAPSHOT_ROWS = 1_000_000  # rows converted to Arrow at a time (a row group each)
+SNAPSHOT_ROWS = 1_000_000  # rows converted to Arrow at a time (a record batch each)
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """``frame.to_parquet`` a million rows at a time: never a second, Arrow copy of the whole
-    table (10M leads' text columns are gigabytes as Arrow strings)."""
-    import pyarrow.parquet as pq
+def _write_arrow(frame: pd.DataFrame, path: Path) -> None:
+    """The leads as an Arrow IPC file, a million rows at a time: never a second, Arrow copy of
+    the whole table (10M leads' text columns are gigabytes as Arrow strings).
 
+    Arrow's own file format, not Parquet: the kernel reads it seconds later from the page
+    cache, and IPC is the in-memory layout written as is, so writing is a copy and reading
+    is a memory map (1M leads: 0.26 s to write and 0.07-0.21 s to read, against 0.59 s and
+    0.94-1.09 s for uncompressed Parquet).
+    """
     # the first part's table gives the schema (inferring it apart costs as much as converting)
     first = pa.Table.from_pandas(frame.iloc[:SNAPSHOT_ROWS], preserve_index=False)
     schema = first.schema
     for index, field in enumerate(schema):  # a text column empty in the first rows only: still text
         if pa.types.is_null(field.type) and frame[field.name].notna().any():
             schema = schema.set(index, field.with_type(pa.string()))
-    # a file for the kernel to read once, seconds later: no compression, dictionaries or statistics
-    # (at 1M leads 0.65 s to write and 0.40 s to read, against 1.09 s and 0.55 s with the defaults)
-    with pq.ParquetWriter(path, schema, compression="none", use_dictionary=False, write_statistics=False) as writer:
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
         writer.write_table(first.cast(schema))
+        del first
         for start in range(SNAPSHOT_ROWS, len(frame), SNAPSHOT_ROWS):
             part = frame.iloc[start:start + SNAPSHOT_ROWS]
             writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
@@ -843,9 +846,9 @@ def read_snapshot(folder: str | Path) -> Dataset:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         # mapped, not read into fresh memory: the file was just written and sits in the page cache
-        # (10M leads: 1.5 s against 3.4-5.4 s for pyarrow.parquet.read_table)
-        leads = pd.read_parquet(folder / "leads.parquet", memory_map=True)
-    except (OSError, ValueError) as error:
+        with pa.memory_map(str(folder / "leads.arrow")) as source:
+            leads = pa.ipc.open_file(source).read_all().to_pandas()
+    except (OSError, ValueError, pa.ArrowException) as error:
         raise InputFileError(f"the snapshot cannot be read ({error})", file=str(folder),
                              hint="run the report through the leadaudit command again") from None
     spend_path = folder / "spend.parquet"
