@@ -325,8 +325,11 @@ class _Cleaner:
                 hint=hint,
             )
 
-    def labels(self, canonical: str) -> pd.Series:
-        """A label column (channel, manager …): spellings merged, missing kept as "unknown"."""
+    def labels(self, canonical: str, keep_codes: bool = False) -> pd.Series:
+        """A label column (channel, manager …): spellings merged, missing kept as "unknown".
+
+        With ``keep_codes`` a column the reader kept as categorical stays categorical.
+        """
         cells = self.cells(canonical)
         if cells is None:
             return pd.Series(UNKNOWN, index=self.frame.index, dtype=object)
@@ -342,21 +345,25 @@ class _Cleaner:
 
         text = on_uniques(cells, label, keep_codes=True)
         self.note(f"unknown_{canonical}", int((text == "").sum()), column=self.header(canonical))
-        return on_uniques(text, lambda values: values.where(values != "", UNKNOWN).astype(object))
+        return on_uniques(text, lambda values: values.where(values != "", UNKNOWN).astype(object), keep_codes=keep_codes)
 
 
-def _mapped(series: pd.Series, table: dict) -> pd.Series:
+def _mapped(series: pd.Series, table: dict, keep_codes: bool = False) -> pd.Series:
     """``series.map(table)`` worked out on the distinct values (a dict lookup per cell of a
     million-row text column takes a third of a second); missing stays missing."""
-    return on_uniques(series, lambda values: values.map(table))
+    return on_uniques(series, lambda values: values.map(table), keep_codes=keep_codes)
 
 
 def _arrow_strings(series: pd.Series) -> pd.Series:
     """A text column of few distinct values as Arrow-backed ``str`` (missing: NaN), built from
     its distinct values, as the kernel reads it back from the snapshot. Object columns of a
     million references cost seconds to turn into Arrow strings one cell at a time (10M
-    leads: 17 s of the snapshot's write); this is one take of a dictionary."""
-    codes, uniques = pd.factorize(series)
+    leads: 17 s of the snapshot's write); this is one take of a dictionary: a categorical's
+    own, or the distinct values of an object column."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+    else:
+        codes, uniques = pd.factorize(series)
     # large_string: pandas keeps Arrow text as large_string, so no cast (a copy) follows the take
     dictionary = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
     text = dictionary.take(pa.array(codes, mask=codes < 0))
@@ -426,7 +433,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
         mapped = folded.map(table)
         return mapped.where(mapped.notna(), folded.where(folded.isin(CANONICAL_STAGES))).astype(object)
 
-    stage = on_uniques(stage_text, to_stage)
+    stage = on_uniques(stage_text, to_stage, keep_codes=True)
     unknown = stage.isna()
     if unknown.any():
         counts = _counts(stage_text[unknown])
@@ -461,7 +468,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     _mark_repeats(out, mapping.settings.repeat_window_days)
     cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
     for column in out.columns:
-        if out[column].dtype == object:
+        if out[column].dtype == object or isinstance(out[column].dtype, pd.CategoricalDtype):
             out[column] = _arrow_strings(out[column])
     return out.reset_index(drop=True), cleaner.issues
 
@@ -486,13 +493,13 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
     if created is not None:
         out["created_at"] = created.loc[index]
     for column in LABEL_COLUMNS:
-        out[column] = cleaner.labels(column).loc[index]
+        out[column] = cleaner.labels(column, keep_codes=True).loc[index]
     utm = cleaner.cells("utm_source")
     if utm is not None:
         out["utm_source"] = _plain(text_cells(utm).loc[index]).replace("", UNKNOWN)
 
     out["lead_type"] = _lead_types(cleaner, index)
-    out["stage"] = stage.loc[index]  # object text until the end, like every label (see _arrow_strings)
+    out["stage"] = stage.loc[index]  # categorical or object text until the end, like every label (see _arrow_strings)
 
     for column in ("first_response_at", "first_contact_at"):
         parsed = cleaner.dates(column)
@@ -509,8 +516,8 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
     _funnel_flags(cleaner, out, index)
     horizon = cleaner.cells("purchase_horizon")
     if horizon is not None:
-        horizon = on_uniques(text_cells(horizon).loc[index], lambda v: v.map(normalize_label)).astype(object)
-        out["purchase_horizon"] = horizon.where(horizon != "", None)
+        horizon = on_uniques(text_cells(horizon).loc[index], lambda v: v.map(normalize_label), keep_codes=True)
+        out["purchase_horizon"] = horizon.where(horizon != "")
 
     if "created_at" in out and "first_response_at" in out and "response_minutes" not in out:
         minutes = WorkingCalendar.from_settings(mapping.settings).minutes_between(out["created_at"], out["first_response_at"])
@@ -547,7 +554,7 @@ def _lead_types(cleaner: _Cleaner, index: pd.Index) -> pd.Series:
         mapped = mapped.where(mapped.notna() | (folded == ""), "other")
         return mapped.where(folded != "", UNKNOWN).astype(object)
 
-    return on_uniques(text_cells(cells).loc[index], to_type)
+    return on_uniques(text_cells(cells).loc[index], to_type, keep_codes=True)
 
 
 def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
@@ -563,14 +570,17 @@ def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
         mapped = folded.map(table)
         return mapped.where(mapped.notna(), folded.where(folded.isin(known))).astype(object)
 
-    code = on_uniques(raw_text, to_code)
+    # categorical when the reader kept the reasons so: codes travel, not a million references
+    code = on_uniques(raw_text, to_code, keep_codes=True)
+    if isinstance(code.dtype, pd.CategoricalDtype):
+        code = code.cat.add_categories([c for c in (OTHER, MISSING) if c not in code.cat.categories])
     unmapped = lost & code.isna() & (raw_text != "")
     code = code.where(~unmapped, OTHER)
     code = code.where(code.notna() | ~lost, MISSING)
-    out["disqualification_reason"] = code.where(lost).astype(object)
-    out["reason_raw"] = raw_text.where(lost & (raw_text != "")).astype(object)
+    out["disqualification_reason"] = code.where(lost)
+    out["reason_raw"] = raw_text.where(lost & (raw_text != ""))
     owners = {c: r.owner for c, r in mapping.reasons.items()}
-    out["reason_owner"] = _mapped(out["disqualification_reason"], owners).astype(object)
+    out["reason_owner"] = _mapped(out["disqualification_reason"], owners, keep_codes=True)
     if unmapped.any():
         counts = _counts(raw_text[unmapped])
         cleaner.note("unmapped_reasons", int(unmapped.sum()), column=cleaner.header("disqualification_reason"),
@@ -631,10 +641,18 @@ def _mark_repeats(out: pd.DataFrame, window_days: int) -> None:
         assigned[open_positions[taken]] = True
     is_repeat = np.zeros(len(order), dtype=bool)
     is_repeat[order] = repeat
-    first_channel = np.full(len(order), None, dtype=object)
-    channel = out["channel"].to_numpy(dtype=object)
-    first_channel[order[repeat]] = channel[order[anchor[repeat]]]
     out["is_repeat"] = is_repeat
+    channel = out["channel"]
+    if isinstance(channel.dtype, pd.CategoricalDtype):  # the channel's codes, not a million references
+        codes = channel.cat.codes.to_numpy()
+        first_code = np.full(len(order), -1, dtype=codes.dtype)
+        first_code[order[repeat]] = codes[order[anchor[repeat]]]
+        first = pd.Categorical.from_codes(first_code, dtype=channel.dtype)
+        out["repeat_first_channel"] = pd.Series(first, index=out.index)
+        return
+    first_channel = np.full(len(order), None, dtype=object)
+    values = channel.to_numpy(dtype=object)
+    first_channel[order[repeat]] = values[order[anchor[repeat]]]
     out["repeat_first_channel"] = pd.Series(first_channel, index=out.index, dtype=object)
 
 
