@@ -127,6 +127,27 @@ def test_snapshot_round_trip(tmp_path, sample_csv):
     assert again.mapping.to_dict() == data.mapping.to_dict()
 
 
+def test_categorical_frame_reaches_the_kernel_as_the_text_frame(tmp_path, monkeypatch):
+    """The CLI loads with categorical labels (a byte per lead in the snapshot); what the
+    kernel reads back is the frame a plain load gives, also across record batches."""
+    import pyarrow as pa
+
+    import analysis.loading as loading
+    from analysis.config import SAMPLE_LEADS
+
+    monkeypatch.setattr(loading, "SNAPSHOT_ROWS", 5000)
+    text = load_dataset(SAMPLE_LEADS)  # the bundled export: columns repeat enough to stay categorical
+    coded = load_dataset(SAMPLE_LEADS, categorical=True)
+    categorical = [c for c in coded.leads if isinstance(coded.leads[c].dtype, pd.CategoricalDtype)]
+    assert {"channel", "stage", "disqualification_reason", "repeat_first_channel"} <= set(categorical)
+    folder = save_snapshot(coded, tmp_path / "snap")
+    with pa.memory_map(str(folder / "leads.arrow")) as source:
+        schema = pa.ipc.open_file(source).schema
+    assert all(pa.types.is_dictionary(schema.field(c).type) for c in categorical)
+    pd.testing.assert_frame_equal(read_snapshot(folder).leads, text.leads)
+    assert coded.lineage == text.lineage
+
+
 def test_snapshot_is_written_in_record_batches_with_the_same_table(tmp_path, sample_csv, monkeypatch):
     import pyarrow as pa
 
