@@ -158,7 +158,7 @@ def _strata(leads: pd.DataFrame, bucket: pd.Series, rows_scope: pd.Series, rows_
     bucket = bucket if has_response else None
     use_manager = False
     if has_manager:
-        scope_managers = set(leads.loc[rows_scope, "manager"]) - {UNKNOWN}
+        scope_managers = set(leads.loc[rows_scope, "manager"].unique()) - {UNKNOWN}
         base = leads.loc[rows_base, "manager"]
         overlap = base.isin(scope_managers).mean() if len(base) else 0.0
         use_manager = overlap >= stats.strata.MIN_COVERAGE
