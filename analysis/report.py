@@ -1,9 +1,9 @@
 """Render a report: validate, load once, run the notebook with papermill, export HTML, write atomically.
 
 :func:`render_report` is the one function behind every CLI command (SPEC 4): parameters
-are validated and the export is loaded and checked before any kernel starts (bad input →
+are validated and the export is loaded and checked before the notebook runs (bad input →
 :class:`~analysis.errors.LeadAuditError`, nothing written); the kernel gets a canonical
-Parquet snapshot, so the export is parsed once; the HTML (no code, no prompts, nothing
+snapshot (an Arrow IPC file), so the export is parsed once; the HTML (no code, no prompts, nothing
 fetched from the network), the executed notebook and the JSON summary are written
 together, each through a temporary file and an atomic rename. A notebook that fails
 leaves no HTML or JSON, only ``<name>.failed.ipynb``.
