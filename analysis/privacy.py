@@ -72,12 +72,79 @@ def normalize_emails(emails: pd.Series) -> pd.Series:
     return pd.Series(_emails(_arrow_text(emails)).to_pandas(), index=emails.index)
 
 
-def _identifier_codes(values: pd.Series, normalize, key: str) -> np.ndarray:
+HASH_ROWS = 1 << 18  # strings hashed at a time: their per-byte work arrays stay small
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser, in place on uint64: a bijection that spreads every input bit
+    over the whole word (arithmetic wraps modulo 2**64)."""
+    values ^= values >> np.uint64(30)
+    values *= _MIX_1
+    values ^= values >> np.uint64(27)
+    values *= _MIX_2
+    values ^= values >> np.uint64(31)
+    return values
+
+
+def keyed_hash(text: pa.Array, key: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each string of an Arrow text array under a secret ``key`` (four
+    uint64), computed on the Arrow buffers with numpy: no Python string per value.
+
+    Each string is zero-padded to 8-byte words; word *i* is mixed with ``key[0] + i·key[1]``
+    (so the same word at another place, or in another run, hashes differently), the mixed
+    words are summed with the length times ``key[2]``, and the sum is mixed with ``key[3]``.
+    Two strings of one length that differ in one word can never collide (the mix is a
+    bijection); otherwise a collision is a 64-bit accident. pandas' keyed SipHash did this
+    on Python strings, one per phone and e-mail: the GIL held for seconds and 20M strings
+    at 10M leads. Nulls get a hash too; the caller leaves them out.
+    """
+    hashes = np.empty(len(text), dtype=np.uint64)
+    for start in range(0, len(text), HASH_ROWS):
+        part = pa.concat_arrays([text.slice(start, HASH_ROWS)])  # own buffers, offsets from 0
+        hashes[start:start + len(part)] = _keyed_hash_part(part, key)
+    return hashes
+
+
+def _keyed_hash_part(text: pa.Array, key: np.ndarray) -> np.ndarray:
+    n = len(text)
+    _, offsets, data = text.buffers()
+    width = np.int64 if pa.types.is_large_string(text.type) or pa.types.is_large_binary(text.type) else np.int32
+    offsets = np.frombuffer(offsets, dtype=width, count=n + 1).astype(np.int64)
+    size = int(offsets[-1] - offsets[0])
+    data = np.frombuffer(data, dtype=np.uint8, count=size, offset=int(offsets[0])) if size \
+        else np.zeros(0, dtype=np.uint8)
+    lengths = np.diff(offsets)
+    words = (lengths + 7) >> 3
+    word_start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(words, out=word_start[1:])
+    padded = np.zeros(int(word_start[-1]) * 8, dtype=np.uint8)
+    # every byte to its string's first padded byte plus its place in the string
+    padded[np.arange(size) + np.repeat(word_start[:-1] * 8 - (offsets[:-1] - offsets[0]), lengths)] = data
+    values = padded.view(np.uint64)  # the machine's byte order: hashes only meet hashes of this process
+    place = (np.arange(len(values), dtype=np.int64) - np.repeat(word_start[:-1], words)).astype(np.uint64)
+    mixed = _mix(values ^ (key[0] + place * key[1]))
+    total = lengths.astype(np.uint64) * key[2]
+    nonempty = words > 0
+    if nonempty.any():  # reduceat sums each string's words: from its first to the next string's first
+        total[nonempty] += np.add.reduceat(mixed, word_start[:-1][nonempty])
+    return _mix(total ^ key[3])
+
+
+def new_hash_key() -> np.ndarray:
+    """Four random uint64 for :func:`keyed_hash` (the second odd, so places stay distinct)."""
+    key = np.frombuffer(secrets.token_bytes(32), dtype=np.uint64).copy()
+    key[1] |= np.uint64(1)
+    return key
+
+
+def _identifier_codes(values: pd.Series, normalize, key: np.ndarray) -> np.ndarray:
     """One integer per row for its normalised identifier, found through its keyed hash
-    (SipHash via pandas); -1 when the row has none.
+    (:func:`keyed_hash`); -1 when the row has none.
 
     A categorical column is normalised and hashed on its categories only; others in
-    Arrow, without a Python string per cell until the hash.
+    Arrow, without a Python string per cell.
     """
     categorical = isinstance(values.dtype, pd.CategoricalDtype)
     source = pd.Series(np.asarray(values.cat.categories, dtype=object)) if categorical else values
@@ -85,31 +152,30 @@ def _identifier_codes(values: pd.Series, normalize, key: str) -> np.ndarray:
     valid = normalized.is_valid().to_numpy(zero_copy_only=False)
     codes = np.full(len(normalized) + 1, -1, dtype=np.int64)  # the last: a missing category
     if valid.any():
-        hashed = pd.util.hash_array(normalized.filter(valid).to_numpy(zero_copy_only=False),
-                                    hash_key=key, categorize=False)
-        codes[:-1][valid] = pd.factorize(hashed)[0]
+        codes[:-1][valid] = pd.factorize(keyed_hash(normalized.filter(valid), key))[0]
     if not categorical:
         return codes[:-1]
     row_codes = values.cat.codes.to_numpy()
     return codes[np.where(row_codes < 0, len(codes) - 1, row_codes)]
 
 
-def link_persons(phone: pd.Series | None, email: pd.Series | None) -> np.ndarray:
-    """One integer person id per row: rows sharing a phone OR an e-mail are one person.
+def identifier_codes(phone: pd.Series | None, email: pd.Series | None) -> list[np.ndarray]:
+    """Per row, an integer for its phone and one for its e-mail (-1: none), through keyed
+    hashes with a random key made for this call and never kept: equal codes, equal
+    identifiers. One array per identifier given."""
+    key = new_hash_key()
+    return [_identifier_codes(values, normalize, key)
+            for values, normalize in ((phone, _phones), (email, _emails)) if values is not None]
 
-    Raw values are hashed with a per-call random key first and never kept. Rows with
-    neither are persons of their own.
-    """
-    n = len(phone) if phone is not None else len(email)
-    key = secrets.token_hex(8)  # 16 characters: the key length SipHash needs
+
+def link_codes(codes: list[np.ndarray], n: int) -> np.ndarray:
+    """One integer person id per row from its identifier codes (see :func:`identifier_codes`):
+    rows sharing any code of one kind are one person; rows with none are persons of their own."""
     targets, offset = [], n  # graph nodes: rows 0..n-1, then each distinct phone, then each e-mail
-    for values, normalize in ((phone, _phones), (email, _emails)):
-        if values is None:
-            continue
-        codes = _identifier_codes(values, normalize, key)
-        if (codes >= 0).any():
-            targets.append(np.where(codes >= 0, codes + offset, -1))
-            offset += int(codes.max()) + 1
+    for kind in codes:
+        if (kind >= 0).any():
+            targets.append(np.where(kind >= 0, kind + offset, -1))
+            offset += int(kind.max()) + 1
     if not targets:
         return np.arange(n, dtype=np.int64)
     # one edge from a row to each of its identifiers, written straight as a sparse row-major
@@ -126,3 +192,13 @@ def link_persons(phone: pd.Series | None, email: pd.Series | None) -> np.ndarray
     graph = csr_matrix((np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(offset, offset))
     _, labels = connected_components(graph, directed=False)
     return labels[:n].astype(np.int64)
+
+
+def link_persons(phone: pd.Series | None, email: pd.Series | None) -> np.ndarray:
+    """One integer person id per row: rows sharing a phone OR an e-mail are one person.
+
+    Raw values are hashed with a per-call random key first and never kept. Rows with
+    neither are persons of their own.
+    """
+    n = len(phone) if phone is not None else len(email)
+    return link_codes(identifier_codes(phone, email), n)

@@ -61,3 +61,46 @@ def test_phone_digits_filter_on_arrow_buffers():
     phones = pd.Series(["8 912 345 67 89", None, "тел: +7-912-345-67-89 (Иван)"], dtype=object)
     assert normalize_phones(phones).tolist()[0] == normalize_phones(phones).tolist()[2] == "+79123456789"
     assert pd.isna(normalize_phones(phones).tolist()[1])
+
+
+def _near_strings() -> list[str]:
+    """Strings that differ little: every length 0-24, one byte changed at every place (across
+    8-byte word edges), words swapped, trailing characters, non-ASCII, real-looking ids."""
+    base = "+79123456789abcdefghijklmn"
+    texts = {base[:length] for length in range(25)}
+    for length in (7, 8, 9, 15, 16, 17, 24):
+        for place in range(length):
+            texts.add(base[:place] + "#" + base[place + 1:length])
+    texts |= {"a", "a\x00", "abcdefgh12345678", "12345678abcdefgh", "ivan@mail.ru", "ivan@mail.ru ", "иван@почта.рф", "ivan@mail.rv"}
+    texts |= {f"+7912{i:07d}" for i in range(20000)} | {f"c{i}.client{i % 97}@example.com" for i in range(20000)}
+    return sorted(texts)
+
+
+def test_keyed_hash_tells_apart_exactly_what_equality_does(monkeypatch):
+    import numpy as np
+    import pyarrow as pa
+
+    import analysis.privacy as privacy
+
+    texts = _near_strings()
+    doubled = pa.array(texts + texts[::-1], type=pa.string())
+    key = privacy.new_hash_key()
+    monkeypatch.setattr(privacy, "HASH_ROWS", 1000)  # many parts, a string's twin in another one
+    hashes = privacy.keyed_hash(doubled, key)
+    # the reference is equality itself: same partition as factorizing the strings
+    assert len(np.unique(hashes)) == len(texts)
+    assert (hashes[:len(texts)] == hashes[len(texts):][::-1]).all()
+    # a slice (buffers not at position 0) and large_string give the same hashes
+    assert (privacy.keyed_hash(doubled.slice(5, 300), key) == hashes[5:305]).all()
+    assert (privacy.keyed_hash(doubled.cast(pa.large_string()), key) == hashes).all()
+
+
+def test_keyed_hash_depends_on_the_key():
+    import numpy as np
+    import pyarrow as pa
+
+    import analysis.privacy as privacy
+
+    text = pa.array(["+79123456789", "ivan@mail.ru", ""], type=pa.string())
+    first, second = privacy.keyed_hash(text, privacy.new_hash_key()), privacy.keyed_hash(text, privacy.new_hash_key())
+    assert not np.isin(first, second).any()  # nothing to look up across runs
