@@ -11,7 +11,7 @@ that cannot be used are dropped and counted by reason.
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from .mapping import (
     LEAD_TYPES, REQUIRED_LEAD_COLUMNS, REQUIRED_SPEND_COLUMNS, Mapping, builtin_mappings, detect_mapping, load_mapping, mapping_from_dict,
     normalize_label, resolve_all_headers, resolve_header, score_mapping,
 )
-from .privacy import link_persons
+from .privacy import identifier_codes, link_codes
 from .readers import RawTable, on_uniques, read_table, sha256_of, text_cells
 from .reasons import MISSING, OTHER
 from .worktime import WorkingCalendar
@@ -224,14 +224,16 @@ class _Cleaner:
         cached = self._cells[index]
         return cached if len(cached) == len(self.frame) else cached.loc[self.frame.index]
 
-    def coalesced(self, canonical: str) -> pd.Series | None:
-        """First non-empty cell across every header mapped to the column (phones, e-mails)."""
+    def coalesced(self, canonical: str, frame: pd.DataFrame | None = None) -> pd.Series | None:
+        """First non-empty cell across every header mapped to the column (phones, e-mails),
+        of the rows kept so far or of ``frame``'s."""
+        frame = self.frame if frame is None else frame
         indices = resolve_all_headers(self.raw.headers, self.mapping.columns.get(canonical, ()))
         if not indices:
             return None
-        result = self._blank_placeholders(self.frame[indices[0]])
+        result = self._blank_placeholders(frame[indices[0]])
         for index in indices[1:]:
-            other = _plain(self._blank_placeholders(self.frame[index]))
+            other = _plain(self._blank_placeholders(frame[index]))
             result = _plain(result)
             result = result.where(result != "", other)
         return result
@@ -416,6 +418,10 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     """
     cleaner = _Cleaner(raw, mapping, path, "leads")
     cleaner.require(REQUIRED_LEAD_COLUMNS)
+    # phones and e-mails are normalised and hashed in a thread from here on, for every row of
+    # the file, while this thread drops rows and cleans the other columns (the work is Arrow
+    # and numpy, mostly without the GIL, on the core this thread leaves free)
+    identifiers = _Background(_identifiers, cleaner)
     duplicated = _duplicated_rows(cleaner)
     cleaner.drop(duplicated, "duplicate_rows")
     if duplicated.any() and cleaner.column_index("channel") is not None:
@@ -464,13 +470,11 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     cleaner.drop(repeated_id, "duplicate_ids", column=cleaner.header("lead_id"), values=ids)
 
     index = cleaner.frame.index
-    # no row is dropped from here on: persons are linked in a thread while the other columns
-    # are cleaned (the phone and e-mail work is Arrow and numpy, mostly without the GIL, on
-    # the core the main thread leaves free)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        persons = pool.submit(_person_ids, cleaner, index)
-        out = _clean_columns(cleaner, index, lead_id, created, stage)
-        out["person_id"] = persons.result()
+    # no row is dropped from here on: the kept rows' persons are linked in the thread too
+    rows = raw.frame.index.get_indexer(index)
+    persons = _Background(lambda: _person_ids(identifiers.result(), rows))
+    out = _clean_columns(cleaner, index, lead_id, created, stage)
+    out["person_id"] = persons.result()
     _mark_repeats(out, mapping.settings.repeat_window_days)
     cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
     for column in out.columns:
@@ -479,14 +483,45 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     return out.reset_index(drop=True), cleaner.issues
 
 
-def _person_ids(cleaner: _Cleaner, index: pd.Index) -> np.ndarray:
-    """Linked persons of the kept rows; phones and e-mails go no further than this function."""
-    phone = cleaner.coalesced("phone")
-    email = cleaner.coalesced("email")
-    if phone is None and email is None:
-        return np.arange(len(index), dtype=np.int64)
-    return link_persons(None if phone is None else phone.loc[index].reset_index(drop=True),
-                        None if email is None else email.loc[index].reset_index(drop=True))
+class _Background:
+    """A function run in a daemon thread; :meth:`result` waits for it and raises what it raised.
+
+    A daemon, so that bad input found meanwhile ends the command at once, not when the
+    thread is done.
+    """
+
+    def __init__(self, function, *args: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function, args: tuple) -> None:
+        try:
+            self._value = function(*args)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller by result()
+            self._error = error
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _identifiers(cleaner: _Cleaner) -> list[np.ndarray]:
+    """Codes of every raw row's phone and e-mail (keyed hashes, SPEC 2.5); phones and
+    e-mails go no further than this function."""
+    frame = cleaner.raw.frame
+    phone, email = cleaner.coalesced("phone", frame), cleaner.coalesced("email", frame)
+    return [] if phone is None and email is None else identifier_codes(phone, email)
+
+
+def _person_ids(codes: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """Linked persons of the kept rows (positions in the raw table)."""
+    if not codes:
+        return np.arange(len(rows), dtype=np.int64)
+    return link_codes([kind[rows] for kind in codes], len(rows))
 
 
 def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, created: pd.Series | None,
