@@ -18,6 +18,8 @@ import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from .readers import arrow_buffers
+
 
 def _arrow_text(values: pd.Series) -> pa.Array:
     """A text column as an Arrow string array (missing cells null)."""
@@ -29,11 +31,7 @@ def _arrow_text(values: pd.Series) -> pa.Array:
 def _digits(text: pa.Array) -> pa.Array:
     """Only the ASCII digits of each string (a byte filter on the Arrow buffers: a regex
     replace takes a second and a half on a million phones, this a few milliseconds)."""
-    text = pa.concat_arrays([text]) if text.offset else text  # buffers from position 0
-    _, offsets, data = text.buffers()
-    offsets = np.frombuffer(offsets, dtype=np.int32, count=len(text) + 1)
-    data = np.frombuffer(data, dtype=np.uint8, count=int(offsets[-1])) if data is not None \
-        else np.zeros(0, dtype=np.uint8)
+    offsets, data = arrow_buffers(text)
     keep = (data >= ord("0")) & (data <= ord("9"))  # UTF-8: no multi-byte character has such a byte
     # digits before each byte position; a string's new offsets are those at its old offsets
     kept_before = np.zeros(len(keep) + 1, dtype=np.int32)
@@ -102,26 +100,22 @@ def keyed_hash(text: pa.Array, key: np.ndarray) -> np.ndarray:
     """
     hashes = np.empty(len(text), dtype=np.uint64)
     for start in range(0, len(text), HASH_ROWS):
-        part = pa.concat_arrays([text.slice(start, HASH_ROWS)])  # own buffers, offsets from 0
+        part = text.slice(start, HASH_ROWS)
         hashes[start:start + len(part)] = _keyed_hash_part(part, key)
     return hashes
 
 
 def _keyed_hash_part(text: pa.Array, key: np.ndarray) -> np.ndarray:
     n = len(text)
-    _, offsets, data = text.buffers()
-    width = np.int64 if pa.types.is_large_string(text.type) or pa.types.is_large_binary(text.type) else np.int32
-    offsets = np.frombuffer(offsets, dtype=width, count=n + 1).astype(np.int64)
-    size = int(offsets[-1] - offsets[0])
-    data = np.frombuffer(data, dtype=np.uint8, count=size, offset=int(offsets[0])) if size \
-        else np.zeros(0, dtype=np.uint8)
+    offsets, data = arrow_buffers(text)
+    offsets = offsets.astype(np.int64)
     lengths = np.diff(offsets)
     words = (lengths + 7) >> 3
     word_start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(words, out=word_start[1:])
     padded = np.zeros(int(word_start[-1]) * 8, dtype=np.uint8)
     # every byte to its string's first padded byte plus its place in the string
-    padded[np.arange(size) + np.repeat(word_start[:-1] * 8 - (offsets[:-1] - offsets[0]), lengths)] = data
+    padded[np.arange(data.size) + np.repeat(word_start[:-1] * 8 - offsets[:-1], lengths)] = data
     values = padded.view(np.uint64)  # the machine's byte order: hashes only meet hashes of this process
     place = (np.arange(len(values), dtype=np.int64) - np.repeat(word_start[:-1], words)).astype(np.uint64)
     mixed = _mix(values ^ (key[0] + place * key[1]))

@@ -301,6 +301,24 @@ def _read_csv_arrow(source, separator: str, header_row: int, width: int, encodin
     return pd.DataFrame(dict(enumerate(columns)), copy=False)
 
 
+def arrow_buffers(array) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow string or binary array's offsets and bytes as numpy views, without a copy.
+
+    The offsets are rebased to the array's first byte: a slice's buffers are its parent's,
+    starting further on. A string's bytes are ``data[offsets[i]:offsets[i + 1]]``.
+    """
+    import pyarrow as pa
+
+    large = pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type)
+    width = np.dtype(np.int64 if large else np.int32)
+    _, offset_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=width, count=len(array) + 1, offset=array.offset * width.itemsize)
+    start, end = int(offsets[0]), int(offsets[-1])
+    data = (np.frombuffer(data_buffer, dtype=np.uint8, count=end - start, offset=start)
+            if end > start else np.zeros(0, dtype=np.uint8))
+    return offsets - offsets[0], data
+
+
 class _ArrowDecoder:
     """Arrow binary cells to Arrow text, from UTF-8 (validated) or a one-byte encoding with ASCII
     at its base (cp1251). Raises ArrowInvalid or UnicodeDecodeError on bytes that are not text."""
@@ -320,20 +338,14 @@ class _ArrowDecoder:
             return array.cast(pa.string())
         if array.null_count:
             raise pa.ArrowInvalid("cells were read as missing")
-        _, offset_buffer, data_buffer = array.buffers()
-        offsets = np.frombuffer(offset_buffer, dtype=np.int32, count=len(array) + 1, offset=array.offset * 4)
-        start, end = int(offsets[0]), int(offsets[-1])
-        data = (np.frombuffer(data_buffer, dtype=np.uint8, count=end - start, offset=start)
-                if end > start else np.zeros(0, dtype=np.uint8))
+        offsets, data = arrow_buffers(array)
         if data.size == 0 or data.max() < 0x80:  # ASCII (IDs, dates, phones): the same bytes in UTF-8
-            return pa.Array.from_buffers(pa.string(), len(array), [None, offset_buffer, data_buffer],
-                                         offset=array.offset)
+            return array.view(pa.string())
         text = data.tobytes().decode(self.encoding).encode("utf-8")
         # UTF-8 bytes added before each byte position; a string's new offsets are its old ones plus those
         added = np.zeros(data.size + 1, dtype=np.int64)
         np.cumsum(self.grows[data], out=added[1:])
-        relative = offsets - start
-        new_offsets = (relative + added[relative]).astype(np.int32)
+        new_offsets = (offsets + added[offsets]).astype(np.int32)
         return pa.Array.from_buffers(pa.string(), len(array), [None, pa.py_buffer(new_offsets), pa.py_buffer(text)])
 
 
