@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import stats
 from .aggregate import (
-    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, period_mask,
+    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, label_counts, period_mask,
     response_bucket, scope_and_baseline, weekly_counts,
 )
 from .config import UNKNOWN
@@ -167,7 +167,7 @@ def _strata(leads: pd.DataFrame, bucket: pd.Series, rows_scope: pd.Series, rows_
     if bucket is not None:
         return _by_text(bucket), "bucket"
     if use_manager:
-        return leads["manager"].astype(str), "manager"
+        return _text_key(leads["manager"]), "manager"
     return None, "none"
 
 
@@ -185,8 +185,14 @@ def _joined(first: pd.Series, second: pd.Series, separator: str) -> pd.Series:
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and the text of each code (a categorical's own codes: no pass over the rows' text)."""
-    if isinstance(series.dtype, pd.CategoricalDtype) and series.notna().all():
-        return series.cat.codes.to_numpy(), np.asarray(series.cat.categories.astype(str), dtype=object)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        values = np.asarray(series.cat.categories.astype(str), dtype=object)
+        missing = codes < 0
+        if missing.any():  # a code of its own, with the text a missing value has as text
+            codes = np.where(missing, len(values), codes)
+            values = np.append(values, str(np.nan))
+        return codes, values
     codes, values = pd.factorize(series.astype(str), use_na_sentinel=False)
     return codes, np.asarray(values, dtype=object)
 
@@ -196,6 +202,12 @@ def _by_text(key: pd.Series) -> pd.Series:
     the texts themselves would group."""
     categories = key.cat.categories
     return key.cat.reorder_categories(sorted(categories.astype(str))) if list(categories) != sorted(categories) else key
+
+
+def _text_key(labels: pd.Series) -> pd.Series:
+    """A label column as a grouping key that groups as its text: a categorical stays one, its
+    categories in text order (its text would cost seconds on 10M leads)."""
+    return _by_text(labels) if isinstance(labels.dtype, pd.CategoricalDtype) else labels.astype(str)
 
 
 def _stratified_counts(key: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series) -> pd.DataFrame:
@@ -289,7 +301,7 @@ def reason_tables(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha
     """Per reason: counts, per-lead-at-risk rates, one-sided test; association of the mix."""
     leads = dataset.leads
     lost = leads["disqualification_reason"].notna() & ~leads["is_repeat"]
-    codes = [code for code in leads.loc[lost & (scope | baseline), "disqualification_reason"].value_counts().index]
+    codes = [code for code in label_counts(leads.loc[lost & (scope | baseline), "disqualification_reason"]).index]
     rows = []
     for code in codes:
         at_risk = _reason_at_risk(dataset, code)
@@ -423,7 +435,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
     buckets = _bucket_table(dataset, bucket, scope, baseline, alpha)
     bucket_key = _by_text(bucket)
     mh_bucket = _mh(bucket_key, events, rows_scope, rows_base, alpha) if "response_minutes" in leads else None
-    mh_manager = _mh(leads["manager"].astype(str), events, rows_scope, rows_base, alpha) \
+    mh_manager = _mh(_text_key(leads["manager"]), events, rows_scope, rows_base, alpha) \
         if (leads["manager"] != UNKNOWN).any() else None
     glm = _glm(leads, bucket, events, rows_scope, rows_base, alpha)
     durations = {}
@@ -557,8 +569,8 @@ def _missed_calls(leads: pd.DataFrame, scope: pd.Series, baseline: pd.Series, al
 def _manager_mix(leads: pd.DataFrame, rows_scope: pd.Series, rows_base: pd.Series) -> pd.DataFrame | None:
     if not (leads["manager"] != UNKNOWN).any():
         return None
-    scope = leads.loc[rows_scope, "manager"].value_counts(normalize=True)
-    base = leads.loc[rows_base, "manager"].value_counts(normalize=True)
+    scope = label_counts(leads.loc[rows_scope, "manager"], normalize=True)
+    base = label_counts(leads.loc[rows_base, "manager"], normalize=True)
     mix = pd.DataFrame({"scope_share": scope, "baseline_share": base}).fillna(0.0)
     mix.index.name = "manager"
     return mix.sort_values("scope_share", ascending=False).reset_index()
@@ -568,7 +580,7 @@ def _owner_split(leads: pd.DataFrame, scope: pd.Series, baseline: pd.Series) -> 
     lost = leads["disqualification_reason"].notna() & ~leads["is_repeat"]
     out = {}
     for name, mask in (("scope", scope), ("baseline", baseline)):
-        out[f"{name}_share"] = leads.loc[lost & mask, "reason_owner"].value_counts(normalize=True)
+        out[f"{name}_share"] = label_counts(leads.loc[lost & mask, "reason_owner"], normalize=True)
     frame = pd.DataFrame(out).fillna(0.0)
     frame.index.name = "owner"
     return frame.reset_index()

@@ -30,7 +30,7 @@ from .mapping import (
     normalize_label, resolve_all_headers, resolve_header, score_mapping,
 )
 from .privacy import identifier_codes, link_codes
-from .readers import RawTable, on_uniques, read_table, sha256_of, text_cells
+from .readers import RawTable, label_counts, on_uniques, read_table, sha256_of, text_cells
 from .reasons import MISSING, OTHER
 from .worktime import WorkingCalendar
 
@@ -379,8 +379,7 @@ def _plain(series: pd.Series) -> pd.Series:
 
 def _counts(series: pd.Series) -> pd.Series:
     """Value counts of the values present (a categorical's unused categories left out)."""
-    counts = series.value_counts()
-    return counts[counts > 0]
+    return label_counts(series)
 
 
 def _shown(value: Any) -> str:
@@ -907,6 +906,21 @@ def _write_arrow(frame: pd.DataFrame, path: Path) -> None:
             writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
 
 
+def _in_text_order(labels: pd.Series) -> pd.Series:
+    """A categorical with its categories sorted as text, the codes renumbered by a lookup
+    (pandas' own reordering took 0.1 s per column of 10M leads)."""
+    categories = labels.cat.categories
+    order = np.argsort(np.asarray(categories, dtype=object), kind="stable")
+    if (order == np.arange(len(order))).all():
+        return labels
+    lookup = np.empty(len(order) + 1, dtype=labels.cat.codes.dtype)
+    lookup[order] = np.arange(len(order))
+    lookup[-1] = -1  # a missing value's code, -1, picks the last entry
+    codes = lookup[labels.cat.codes.to_numpy()]
+    dtype = pd.CategoricalDtype(categories.take(order), ordered=labels.cat.ordered)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), index=labels.index, name=labels.name)
+
+
 def read_snapshot(folder: str | Path) -> Dataset:
     """Inverse of :func:`save_snapshot`."""
     folder = Path(folder)
@@ -915,12 +929,13 @@ def read_snapshot(folder: str | Path) -> Dataset:
         # mapped, not read into fresh memory: the file was just written and sits in the page cache
         with pa.memory_map(str(folder / "leads.arrow")) as source:
             table = pa.ipc.open_file(source).read_all()
-        # categorical columns were written as dictionaries (a byte per lead, not their text):
-        # the kernel's frame has them as str, like a frame loaded without a snapshot
-        for index, field in enumerate(table.schema):
-            if pa.types.is_dictionary(field.type):
-                table = table.set_column(index, field.name, table.column(index).cast(pa.large_string()))
-        leads = table.to_pandas()
+        # a column per block: consolidating the mapped columns into 2-D blocks would copy them all
+        leads = table.to_pandas(split_blocks=True)
+        # categorical columns were written as dictionaries (a byte per lead, not their text) and
+        # stay categorical, with their categories in text order: groups come out as from text
+        for column in leads.columns:
+            if isinstance(leads[column].dtype, pd.CategoricalDtype):
+                leads[column] = _in_text_order(leads[column])
     except (OSError, ValueError, pa.ArrowException) as error:
         raise InputFileError(f"the snapshot cannot be read ({error})", file=str(folder),
                              hint="run the report through the leadaudit command again") from None

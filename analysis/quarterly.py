@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .aggregate import contact_durations, period_mask
+from .aggregate import contact_durations, label_counts, period_mask
 from .config import UNKNOWN
 from .jobs import parse_quarter
 from .loading import Dataset
@@ -367,7 +367,7 @@ def _processing(dataset: Dataset, period: Period, alpha: float) -> tuple[pd.Data
 
     def table(column: str) -> pd.DataFrame:
         out = []
-        groups = leads.loc[first, column].value_counts()
+        groups = label_counts(leads.loc[first, column])
         for name in groups.index:
             mask = first & leads[column].eq(name)
             result = km(mask)
@@ -410,7 +410,7 @@ def _reasons(dataset: Dataset, current: Period, previous: Period | None, alpha: 
     leads = dataset.leads
     lost = leads["disqualification_reason"].notna() & ~leads["is_repeat"]
     now_first = period_mask(leads, current.start, current.end) & ~leads["is_repeat"]
-    now = leads.loc[lost & now_first, "disqualification_reason"].value_counts()
+    now = label_counts(leads.loc[lost & now_first, "disqualification_reason"])
     frame = now.rename("lost").rename_axis("reason").reset_index()
     frame["share"] = frame["lost"] / max(1, frame["lost"].sum())
     frame["cumulative"] = frame["share"].cumsum()
@@ -419,7 +419,7 @@ def _reasons(dataset: Dataset, current: Period, previous: Period | None, alpha: 
     frame["owner"] = frame["reason"].map(owners_map).fillna("unknown")
     if previous is not None:
         before_first = period_mask(leads, previous.start, previous.end) & ~leads["is_repeat"]
-        before = leads.loc[lost & before_first, "disqualification_reason"].value_counts()
+        before = label_counts(leads.loc[lost & before_first, "disqualification_reason"])
         frame["per_lead_previous"] = frame["reason"].map(before).fillna(0) / max(1, int(before_first.sum()))
         raw = [stats.compare_rates(int(row.lost), int(now_first.sum()), int(before.get(row.reason, 0)),
                                    int(before_first.sum()), alpha).p_value for row in frame.itertuples()]

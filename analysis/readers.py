@@ -521,11 +521,31 @@ def _spread(mapped: pd.Series, codes: np.ndarray, like: pd.Series, keep_codes: b
     if mapped.dtype == object or pd.api.types.is_string_dtype(mapped.dtype):
         values = np.asarray(mapped.astype(object), dtype=object)
         if keep_codes:  # distinct values may map to one text: categories must be unique
-            merged, categories = pd.factorize(values)
+            # categories in text order: a categorical groups and sorts as its text would
+            merged, categories = pd.factorize(values, sort=True)
             return pd.Series(pd.Categorical.from_codes(merged.take(codes), categories=pd.Index(categories, dtype=object)),
                              index=like.index, name=like.name)
         return pd.Series(values.take(codes), index=like.index, name=like.name, dtype=object)
     return pd.Series(mapped.array.take(codes), index=like.index, name=like.name)
+
+
+def label_counts(labels: pd.Series, normalize: bool = False) -> pd.Series:
+    """``labels.value_counts()`` with text labels, also for a categorical column (the kernel's
+    label columns are categorical: a code per lead, not its text).
+
+    A categorical's own ``value_counts`` lists every category, also those no lead in the
+    selection has, and breaks ties in category order; here, as for text, only the labels
+    present are counted, in order of first appearance before the sort by count.
+    """
+    if not isinstance(labels.dtype, pd.CategoricalDtype):
+        return labels.value_counts(normalize=normalize)
+    codes = labels.cat.codes.to_numpy()
+    codes = codes[codes >= 0]
+    present = pd.unique(codes)
+    counts = np.bincount(codes, minlength=len(labels.cat.categories))[present]
+    index = pd.Index(labels.cat.categories.take(present), dtype=labels.cat.categories.dtype, name=labels.name)
+    result = pd.Series(counts.astype(np.int64), index=index, name="count").sort_values(ascending=False)
+    return (result / max(1, int(counts.sum()))).rename("proportion") if normalize else result
 
 
 def text_cells(series: pd.Series) -> pd.Series:

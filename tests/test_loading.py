@@ -127,9 +127,10 @@ def test_snapshot_round_trip(tmp_path, sample_csv):
     assert again.mapping.to_dict() == data.mapping.to_dict()
 
 
-def test_categorical_frame_reaches_the_kernel_as_the_text_frame(tmp_path, monkeypatch):
-    """The CLI loads with categorical labels (a byte per lead in the snapshot); what the
-    kernel reads back is the frame a plain load gives, also across record batches."""
+def test_categorical_frame_reaches_the_kernel_with_the_text_frame_values(tmp_path, monkeypatch):
+    """The CLI loads with categorical labels (a byte per lead in the snapshot); the kernel
+    reads them back categorical, categories in text order (groups come out as from text),
+    with the values of a plain load, also across record batches."""
     import pyarrow as pa
 
     import analysis.loading as loading
@@ -144,7 +145,13 @@ def test_categorical_frame_reaches_the_kernel_as_the_text_frame(tmp_path, monkey
     with pa.memory_map(str(folder / "leads.arrow")) as source:
         schema = pa.ipc.open_file(source).schema
     assert all(pa.types.is_dictionary(schema.field(c).type) for c in categorical)
-    pd.testing.assert_frame_equal(read_snapshot(folder).leads, text.leads)
+    kernel = read_snapshot(folder).leads
+    assert [c for c in kernel if isinstance(kernel[c].dtype, pd.CategoricalDtype)] == categorical
+    for column in categorical:
+        categories = kernel[column].cat.categories
+        assert list(categories) == sorted(categories)
+        kernel[column] = kernel[column].astype(text.leads[column].dtype)
+    pd.testing.assert_frame_equal(kernel, text.leads)
     assert coded.lineage == text.lineage
 
 

@@ -229,3 +229,26 @@ def test_column_kinds_follow_how_often_values_repeat(tmp_path):
     for column in (0, 2):
         assert isinstance(frame[column].dtype, pd.StringDtype), frame[column].dtype
     assert frame[2].tolist() == [row[2] for row in rows]
+
+
+def test_label_counts_of_a_categorical_are_the_counts_of_its_text():
+    """Unused categories are left out and ties keep the text's order (first appearance), whatever
+    the order of the categories: the kernel's label columns are categorical."""
+    from analysis.readers import label_counts
+
+    text = pd.Series(["b", "a", None, "b", "c", "a", "d"], dtype="str", name="reason")
+    coded = text.astype(pd.CategoricalDtype(["zz", "d", "c", "b", "a"]))
+    for normalize in (False, True):
+        pd.testing.assert_series_equal(label_counts(coded, normalize=normalize), text.value_counts(normalize=normalize))
+    assert label_counts(coded.iloc[:0]).empty
+
+
+def test_snapshot_categories_are_put_in_text_order_keeping_every_value():
+    from analysis.loading import _in_text_order
+
+    labels = pd.Series(pd.Categorical(["Сайт", None, "Авито", "VK", "Сайт"], categories=["Сайт", "VK", "Авито"]),
+                       index=[5, 6, 7, 8, 9], name="channel")
+    ordered = _in_text_order(labels)
+    assert list(ordered.cat.categories) == ["VK", "Авито", "Сайт"]
+    pd.testing.assert_series_equal(ordered.astype(object), labels.astype(object))
+    assert _in_text_order(ordered) is ordered
