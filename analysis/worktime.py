@@ -18,6 +18,8 @@ import pandas as pd
 
 from .errors import ParameterError
 
+BLOCK_ROWS = 1 << 20  # rows per block of the minute arithmetic
+
 
 def holiday_dates(country: str, years: range) -> dict[date, str]:
     """Public holidays (with transferred days off) from the ``holidays`` library."""
@@ -71,20 +73,27 @@ class WorkingCalendar:
         """Working minutes from ``start`` to ``end`` (NaN where either is missing).
 
         Negative where ``end`` is before ``start`` (the caller decides what that means).
+        Computed a block of rows at a time: the arithmetic's temporaries for 10M leads at once
+        took 0.9 GB.
         """
         start = pd.to_datetime(start)
         end = pd.to_datetime(end)
-        valid = start.notna() & end.notna()
+        starts = start.to_numpy(dtype="datetime64[ns]")
+        ends = end.to_numpy(dtype="datetime64[ns]")
         result = np.full(len(start), np.nan)
-        if not valid.any():
+        blocks = [slice(low, low + BLOCK_ROWS) for low in range(0, len(result), BLOCK_ROWS)]
+        valid = [~(np.isnat(starts[block]) | np.isnat(ends[block])) for block in blocks]
+        bounds = [(min(starts[block][ok].min(), ends[block][ok].min()), max(starts[block][ok].max(), ends[block][ok].max()))
+                  for block, ok in zip(blocks, valid) if ok.any()]
+        if not bounds:
             return pd.Series(result, index=start.index)
-        s = start[valid].to_numpy(dtype="datetime64[ns]")
-        e = end[valid].to_numpy(dtype="datetime64[ns]")
-        first = min(s.min(), e.min()).astype("datetime64[D]")
-        last = max(s.max(), e.max()).astype("datetime64[D]")
+        first = min(low for low, _ in bounds).astype("datetime64[D]")
+        last = max(high for _, high in bounds).astype("datetime64[D]")
         before, minutes_open = self._axis(first, last)
-        result[valid.to_numpy()] = self._position(e, first, before, minutes_open) - \
-            self._position(s, first, before, minutes_open)
+        for block, ok in zip(blocks, valid):
+            if ok.any():
+                result[block][ok] = self._position(ends[block][ok], first, before, minutes_open) - \
+                    self._position(starts[block][ok], first, before, minutes_open)
         return pd.Series(result, index=start.index)
 
     def _position(self, moments: np.ndarray, first: np.datetime64, before: np.ndarray,

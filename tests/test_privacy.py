@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.loading import _mark_repeats
@@ -104,3 +105,22 @@ def test_keyed_hash_depends_on_the_key():
     text = pa.array(["+79123456789", "ivan@mail.ru", ""], type=pa.string())
     first, second = privacy.keyed_hash(text, privacy.new_hash_key()), privacy.keyed_hash(text, privacy.new_hash_key())
     assert not np.isin(first, second).any()  # nothing to look up across runs
+
+
+def test_identifiers_coded_part_by_part_as_in_one_pass(monkeypatch):
+    """Phones and e-mails are normalised and hashed a part of the column at a time (memory);
+    the codes are those of one pass, across parts and Arrow chunks."""
+    import pyarrow as pa
+
+    import analysis.privacy as privacy
+
+    phones = ["+7 912 345-67-89", None, "89123456789", "123", "8 (900) 000-00-01", "", "9000000001"] * 5
+    emails = [None, "A@b.ru", "нет", "a@B.ru ", "c@d.ru", None, "x@y.z"] * 5
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    chunked = pd.Series(pa.chunked_array([pa.array(phones[:9]), pa.array(phones[9:])]), dtype=text)
+    whole = privacy.identifier_codes(pd.Series(phones, dtype=text), pd.Series(emails, dtype=text))
+    monkeypatch.setattr(privacy, "PART_ROWS", 4)
+    parts = privacy.identifier_codes(chunked, pd.Series(emails, dtype=text))
+    for one, other in zip(whole, parts):
+        np.testing.assert_array_equal(one, other)
+    assert whole[0][0] == whole[0][2] and whole[0][3] == -1 and whole[1][1] == whole[1][3]

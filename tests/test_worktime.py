@@ -46,3 +46,28 @@ def test_missing_and_negative_values():
     result = calendar.minutes_between(start, end)
     assert result.isna().tolist() == [True, True, False]
     assert result.iloc[2] == -60
+
+
+def test_blocks_give_the_minutes_of_one_pass(monkeypatch):
+    """Rows go through the arithmetic a block at a time; the blocks' calendar spans them all
+    (a block's earliest day is not the axis' first day)."""
+    import numpy as np
+
+    import analysis.worktime as worktime
+
+    generator = np.random.default_rng(7)
+    start = pd.Series(pd.Timestamp("2025-12-20") + pd.to_timedelta(generator.integers(0, 40 * 1440, 500), unit="min"))
+    end = start + pd.to_timedelta(generator.integers(-60, 5 * 1440, 500), unit="min")
+    start[generator.random(500) < 0.1] = pd.NaT
+    end[generator.random(500) < 0.1] = pd.NaT
+    start.iloc[:7] = pd.NaT  # a block with no valid row
+    calendar = WorkingCalendar(9 * 60, 21 * 60, holidays_closed=True)
+    whole = calendar.minutes_between(start, end)
+    monkeypatch.setattr(worktime, "BLOCK_ROWS", 7)
+    blocked = calendar.minutes_between(start, end)
+    pd.testing.assert_series_equal(blocked, whole)
+    # and the same as each pair on its own
+    some = [11, 40, 499]
+    assert blocked.iloc[some].tolist() == pytest.approx(
+        [minutes(calendar, start.iloc[i], end.iloc[i]) for i in some], nan_ok=True)
+    assert whole.isna().sum() == (start.isna() | end.isna()).sum()
