@@ -130,3 +130,17 @@ def test_papermill_directly_on_the_notebook(tmp_path, small_export):
 
     summary = extract_summary(nbformat.read(output, as_version=4))
     assert summary["job"] == "diagnose" and summary["inputs"][0]["rows_read"] == 120
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_exporter_warm_up_converts_with_the_report_template(lang, monkeypatch):
+    """The warm-up (run beside the kernel) must really convert through the template: a
+    failure there would silently move its 0.8 s back after the notebook."""
+    import analysis.report as report
+
+    monkeypatch.setattr(report, "_WARMED", set())
+    thread = report._warm_exporter(lang)
+    assert thread is not None
+    thread.join(timeout=60)
+    assert lang in report._WARMED
+    assert report._warm_exporter(lang) is None  # once per process and language
