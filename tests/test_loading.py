@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -322,3 +323,22 @@ def test_working_hours_override_applies_to_a_detected_mapping(tmp_path):
     # 12:00 → 14:00: two working hours by default, none when the day ends at 11:00
     assert default.leads.loc[0, "response_minutes"] == 120
     assert shorter.leads.loc[0, "response_minutes"] == 0
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_id_codes_find_the_repeats_pandas_finds(arrow):
+    """IDs are encoded once (Arrow's dictionary encoding across chunks) and their repeats
+    found on the integers: the same rows as ``duplicated`` on the text, missing cells included."""
+    import pyarrow as pa
+
+    from analysis.loading import _later_repeats, _value_codes
+
+    parts = [["7", "8", None, "", "7"], ["8", "9", "", None, "10", "7"], []]
+    values = [v for part in parts for v in part]
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    cells = (pd.Series(pa.chunked_array([pa.array(p, pa.string()) for p in parts]), dtype=text) if arrow
+             else pd.Series(values, dtype=object))
+    codes = _value_codes(cells)
+    assert _later_repeats(codes).tolist() == cells.duplicated(keep="first").tolist()
+    assert (np.bincount(codes)[codes] > 1).tolist() == cells.duplicated(keep=False).tolist()
+    assert len(_value_codes(cells.iloc[:0])) == 0 and len(_later_repeats(np.zeros(0, np.int64))) == 0
