@@ -390,7 +390,7 @@ def _mapped(series: pd.Series, table: dict, keep_codes: bool = False) -> pd.Seri
 
 def _arrow_strings(series: pd.Series) -> pd.Series:
     """A text column of few distinct values as Arrow-backed ``str`` (missing: NaN), built from
-    its distinct values, as the kernel reads it back from the snapshot. Object columns of a
+    its distinct values. Object columns of a
     million references cost seconds to turn into Arrow strings one cell at a time (10M
     leads: 17 s of the snapshot's write); this is one take of a dictionary: a categorical's
     own, or the distinct values of an object column."""
@@ -890,8 +890,10 @@ def load_dataset(
         again (the CLI parses once and hands the kernel the snapshot).
     categorical
         Keep repeating text columns (channel, stage, reasons …) categorical instead of
-        ``str``: for a frame that goes to :func:`save_snapshot` (the CLI's), whose reader
-        gives ``str`` back.
+        ``str``, categories in text order: the CLI's frame, which goes to
+        :func:`save_snapshot` as dictionaries and comes back categorical to the kernel.
+        The reports give the same figures on either (:func:`~analysis.readers.label_counts`
+        counts a categorical as its text).
 
     Returns
     -------
