@@ -342,3 +342,18 @@ def test_id_codes_find_the_repeats_pandas_finds(arrow):
     assert _later_repeats(codes).tolist() == cells.duplicated(keep="first").tolist()
     assert (np.bincount(codes)[codes] > 1).tolist() == cells.duplicated(keep=False).tolist()
     assert len(_value_codes(cells.iloc[:0])) == 0 and len(_later_repeats(np.zeros(0, np.int64))) == 0
+
+
+def test_one_header_mapped_to_two_columns_is_read_for_both(tmp_path, sample_rows):
+    """Cleaning deletes each raw column after its last reader (memory at 10M leads): a header
+    that two canonical columns share must still be there for the second one."""
+    rows = [[*row[:8], "01.10.2026 10:05", *row[9:]] for row in sample_rows]
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "columns: {lead_id: ID, created_at: Дата создания, channel: Источник, stage: Статус,"
+        " first_response_at: Первый контакт, first_contact_at: Первый контакт}\n"
+        "values:\n  stage: {Новый: new, В работе: contacted, Квалифицирован: qualified, Визит в салон: visit,"
+        " Продажа: deal, Отказ: disqualified}\n", encoding="utf-8")
+    data = load_dataset(write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows), mapping=mapping)
+    assert data.leads["first_response_at"].notna().all()
+    pd.testing.assert_series_equal(data.leads["first_response_at"], data.leads["first_contact_at"], check_names=False)
