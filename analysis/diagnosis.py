@@ -22,6 +22,7 @@ from .aggregate import (
 from .config import UNKNOWN
 from .loading import Dataset
 from .mapping import normalize_label
+from .readers import in_text_order
 from .verdict import (
     PRIMARY_METRIC, PROCESSING_DEFICIT, Evidence, MetricCounts, VerdictResult, decide, gap_test,
 )
@@ -165,7 +166,7 @@ def _strata(leads: pd.DataFrame, bucket: pd.Series, rows_scope: pd.Series, rows_
     if bucket is not None and use_manager:
         return _joined(bucket, leads["manager"], " × "), "bucket_manager"
     if bucket is not None:
-        return _by_text(bucket), "bucket"
+        return in_text_order(bucket), "bucket"
     if use_manager:
         return _text_key(leads["manager"]), "manager"
     return None, "none"
@@ -179,8 +180,8 @@ def _joined(first: pd.Series, second: pd.Series, separator: str) -> pd.Series:
     width = max(len(second_values), 1)
     pair_codes, pairs = pd.factorize(first_codes.astype(np.int64) * width + second_codes)
     labels = np.array([f"{first_values[p // width]}{separator}{second_values[p % width]}" for p in pairs], dtype=object)
-    return _by_text(pd.Series(pd.Categorical.from_codes(pair_codes, categories=pd.Index(labels, dtype=object)),
-                              index=first.index))
+    return in_text_order(pd.Series(pd.Categorical.from_codes(pair_codes, categories=pd.Index(labels, dtype=object)),
+                                   index=first.index))
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -197,17 +198,10 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(values, dtype=object)
 
 
-def _by_text(key: pd.Series) -> pd.Series:
-    """A categorical key with its categories in text order: grouped on integer codes, in the order
-    the texts themselves would group."""
-    categories = key.cat.categories
-    return key.cat.reorder_categories(sorted(categories.astype(str))) if list(categories) != sorted(categories) else key
-
-
 def _text_key(labels: pd.Series) -> pd.Series:
     """A label column as a grouping key that groups as its text: a categorical stays one, its
     categories in text order (its text would cost seconds on 10M leads)."""
-    return _by_text(labels) if isinstance(labels.dtype, pd.CategoricalDtype) else labels.astype(str)
+    return in_text_order(labels) if isinstance(labels.dtype, pd.CategoricalDtype) else labels.astype(str)
 
 
 def _stratified_counts(key: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series) -> pd.DataFrame:
@@ -234,7 +228,7 @@ def adjusted_gap(dataset: Dataset, bucket: pd.Series, rows_scope: pd.Series, row
                                     table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
     if strata == "bucket_manager" and result.coverage < stats.strata.MIN_COVERAGE:
         # METHODS 8: drop the manager stratifier first when the overlap covers too little
-        table = _stratified_counts(_by_text(bucket), events, rows_scope, rows_base)
+        table = _stratified_counts(in_text_order(bucket), events, rows_scope, rows_base)
         result = stats.standardised_gap(table["scope_events"], table["scope_total"], table["base_events"],
                                         table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
         strata = "bucket"
@@ -433,7 +427,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
 
     scan, limits, dispersion = _channel_scan(dataset, rows, events, period, alpha, higher_is_worse)
     buckets = _bucket_table(dataset, bucket, scope, baseline, alpha)
-    bucket_key = _by_text(bucket)
+    bucket_key = in_text_order(bucket)
     mh_bucket = _mh(bucket_key, events, rows_scope, rows_base, alpha) if "response_minutes" in leads else None
     mh_manager = _mh(_text_key(leads["manager"]), events, rows_scope, rows_base, alpha) \
         if (leads["manager"] != UNKNOWN).any() else None
@@ -528,7 +522,7 @@ def _glm(leads: pd.DataFrame, bucket: pd.Series, events: pd.Series, rows_scope: 
     # keys as codes, their categories in text order (groups come out as text would group them):
     # ten million "scope"/"baseline" strings and bucket texts cost seconds at 10M leads
     group = pd.Categorical.from_codes(rows_scope[mask].to_numpy().astype(np.int8), categories=["baseline", "scope"])
-    frame = pd.DataFrame({"group": group, "bucket": _by_text(bucket[mask]).to_numpy(),
+    frame = pd.DataFrame({"group": group, "bucket": in_text_order(bucket[mask]).to_numpy(),
                           "event": events[mask].astype(int).to_numpy()})
     counts = frame.groupby(["group", "bucket"], observed=True)["event"].agg(["sum", "size"]).reset_index()
     counts = counts.astype({"group": str, "bucket": str})

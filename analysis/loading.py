@@ -31,7 +31,7 @@ from .mapping import (
     normalize_label, resolve_all_headers, resolve_header, score_mapping,
 )
 from .privacy import identifier_codes, link_codes
-from .readers import RawTable, label_counts, on_uniques, read_table, sha256_of, text_cells
+from .readers import RawTable, in_text_order, label_counts, on_uniques, read_table, sha256_of, text_cells
 from .reasons import MISSING, OTHER
 from .worktime import WorkingCalendar
 
@@ -248,22 +248,15 @@ class _Cleaner:
         """The raw table's kept rows (a copy once rows were dropped)."""
         return self.raw.frame if len(self.index) == len(self.raw.frame) else self.raw.frame.loc[self.index]
 
-    def coalesced(self, canonical: str, frame: pd.DataFrame | dict[int, pd.Series] | None = None) -> pd.Series | None:
+    def coalesced(self, canonical: str, columns: dict[int, pd.Series]) -> pd.Series | None:
         """First non-empty cell across every header mapped to the column (phones, e-mails),
-        of the rows kept so far or of ``frame``'s (a table, or its columns by position)."""
+        from ``columns``: raw columns by position (see :func:`_identifier_columns`)."""
         indices = resolve_all_headers(self.raw.headers, self.mapping.columns.get(canonical, ()))
         if not indices:
             return None
-
-        def column(index: int) -> pd.Series:
-            if frame is not None:
-                return frame[index]
-            cells = self.raw.frame[index]
-            return cells if len(cells) == len(self.index) else cells.loc[self.index]
-
-        result = self._blank_placeholders(column(indices[0]))
+        result = self._blank_placeholders(columns[indices[0]])
         for index in indices[1:]:
-            other = _plain(self._blank_placeholders(column(index)))
+            other = _plain(self._blank_placeholders(columns[index]))
             result = _plain(result)
             result = result.where(result != "", other)
         return result
@@ -409,11 +402,6 @@ def _plain(series: pd.Series) -> pd.Series:
     return series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
 
 
-def _counts(series: pd.Series) -> pd.Series:
-    """Value counts of the values present (a categorical's unused categories left out)."""
-    return label_counts(series)
-
-
 def _shown(value: Any) -> str:
     """An example's value for the appendix: «text», or "empty" for an empty cell or NULL."""
     return ": empty" if value is None or (isinstance(value, float) and value != value) or str(value) == "" \
@@ -461,7 +449,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     if duplicated.any() and cleaner.column_index("channel") is not None:
         # by channel, so a "duplicates" complaint can count removed rows against its channel
         channel = cleaner._blank_placeholders(raw.frame.loc[duplicated[duplicated].index, cleaner.column_index("channel")])
-        by_channel = _counts(_plain(channel).replace("", UNKNOWN))
+        by_channel = label_counts(_plain(channel).replace("", UNKNOWN))
         issue = cleaner.issues[-1]
         cleaner.issues[-1] = Issue(issue.code, issue.count, issue.kind, issue.dropped, issue.column,
                                    issue.examples, {str(k): int(v) for k, v in by_channel.items()})
@@ -482,7 +470,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     stage = on_uniques(stage_text, to_stage, keep_codes=True)
     unknown = stage.isna()
     if unknown.any():
-        counts = _counts(stage_text[unknown])
+        counts = label_counts(stage_text[unknown])
         listed = ", ".join(f"«{value}» ({count} rows)" for value, count in counts.head(8).items())
         first = counts.index[0]
         raise UnmappedValueError(
@@ -692,7 +680,7 @@ def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
     owners = {c: r.owner for c, r in mapping.reasons.items()}
     out["reason_owner"] = _mapped(out["disqualification_reason"], owners, keep_codes=True)
     if unmapped.any():
-        counts = _counts(raw_text[unmapped])
+        counts = label_counts(raw_text[unmapped])
         cleaner.note("unmapped_reasons", int(unmapped.sum()), column=cleaner.header("disqualification_reason"),
                      values={str(k): int(v) for k, v in counts.head(20).items()})
     cleaner.note("missing_reasons", int((lost & (raw_text == "")).sum()),
@@ -978,21 +966,6 @@ def _write_arrow(frame: pd.DataFrame, path: Path) -> None:
             writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
 
 
-def _in_text_order(labels: pd.Series) -> pd.Series:
-    """A categorical with its categories sorted as text, the codes renumbered by a lookup
-    (pandas' own reordering took 0.1 s per column of 10M leads)."""
-    categories = labels.cat.categories
-    order = np.argsort(np.asarray(categories, dtype=object), kind="stable")
-    if (order == np.arange(len(order))).all():
-        return labels
-    lookup = np.empty(len(order) + 1, dtype=labels.cat.codes.dtype)
-    lookup[order] = np.arange(len(order))
-    lookup[-1] = -1  # a missing value's code, -1, picks the last entry
-    codes = lookup[labels.cat.codes.to_numpy()]
-    dtype = pd.CategoricalDtype(categories.take(order), ordered=labels.cat.ordered)
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), index=labels.index, name=labels.name)
-
-
 def read_snapshot(folder: str | Path) -> Dataset:
     """Inverse of :func:`save_snapshot`."""
     folder = Path(folder)
@@ -1007,7 +980,7 @@ def read_snapshot(folder: str | Path) -> Dataset:
         # stay categorical, with their categories in text order: groups come out as from text
         for column in leads.columns:
             if isinstance(leads[column].dtype, pd.CategoricalDtype):
-                leads[column] = _in_text_order(leads[column])
+                leads[column] = in_text_order(leads[column])
     except (OSError, ValueError, pa.ArrowException) as error:
         raise InputFileError(f"the snapshot cannot be read ({error})", file=str(folder),
                              hint="run the report through the leadaudit command again") from None

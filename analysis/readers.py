@@ -561,6 +561,22 @@ def label_counts(labels: pd.Series, normalize: bool = False) -> pd.Series:
     return (result / max(1, int(counts.sum()))).rename("proportion") if normalize else result
 
 
+def in_text_order(labels: pd.Series) -> pd.Series:
+    """A categorical with its categories in text order, the codes renumbered by a lookup
+    (pandas' own reordering took 0.1 s per column of 10M leads): it groups, and its groups
+    come out, in the order its text would. The same series when already in that order."""
+    categories = labels.cat.categories
+    order = np.argsort(np.asarray(categories, dtype=object), kind="stable")
+    if (order == np.arange(len(order))).all():
+        return labels
+    lookup = np.empty(len(order) + 1, dtype=labels.cat.codes.dtype)
+    lookup[order] = np.arange(len(order))
+    lookup[-1] = -1  # a missing value's code, -1, picks the last entry
+    codes = lookup[labels.cat.codes.to_numpy()]
+    dtype = pd.CategoricalDtype(categories.take(order), ordered=labels.cat.ordered)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), index=labels.index, name=labels.name)
+
+
 def text_cells(series: pd.Series) -> pd.Series:
     """Cells as stripped text, "" for missing (Parquet columns may be typed)."""
     if isinstance(series.dtype, pd.CategoricalDtype):

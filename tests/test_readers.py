@@ -244,11 +244,11 @@ def test_label_counts_of_a_categorical_are_the_counts_of_its_text():
 
 
 def test_snapshot_categories_are_put_in_text_order_keeping_every_value():
-    from analysis.loading import _in_text_order
+    from analysis.readers import in_text_order
 
     labels = pd.Series(pd.Categorical(["Сайт", None, "Авито", "VK", "Сайт"], categories=["Сайт", "VK", "Авито"]),
                        index=[5, 6, 7, 8, 9], name="channel")
-    ordered = _in_text_order(labels)
+    ordered = in_text_order(labels)
     assert list(ordered.cat.categories) == ["VK", "Авито", "Сайт"]
     pd.testing.assert_series_equal(ordered.astype(object), labels.astype(object))
-    assert _in_text_order(ordered) is ordered
+    assert in_text_order(ordered) is ordered
