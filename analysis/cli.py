@@ -7,6 +7,7 @@ import sys
 from typing import Any, Sequence
 
 from . import __version__
+from .allocator import tune_this_process
 from .config import LANGUAGES
 from .errors import LeadAuditError
 from .jobs import ARMS_BY, BASELINES, CLAIMS
@@ -147,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # check nbformat never makes (python-jsonschema/jsonschema#1392, #1521). jsonschema
     # does without that checker when the import fails, so this command does not load it.
     sys.modules.setdefault("rfc3987_syntax", None)
+    tune_this_process()  # freed blocks kept for reuse: see analysis.allocator
     from .report import render_report
 
     try:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__
+from .allocator import kernel_environment
 from .config import NOTEBOOK_OF_JOB, NOTEBOOKS_DIR, TEMPLATE_NAME, TEMPLATES_DIR
 from .database import is_database_url, redact_url
 from .errors import ParameterError, ReportExecutionError
@@ -133,7 +134,8 @@ def _warm_kernel() -> Iterator[Callable[[], Any]]:
 
     manager = KernelManager(kernel_name="python3")
     # the kernel warns on stderr that local TCP is unencrypted: noise for a marketer
-    manager.start_kernel(cwd=str(NOTEBOOKS_DIR), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    manager.start_kernel(cwd=str(NOTEBOOKS_DIR), extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                         env=kernel_environment())
     client = manager.client()
     # no heartbeat: its thread would outlive a quick shutdown (bad input) and trip on the closed context
     client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
