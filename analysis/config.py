@@ -31,3 +31,8 @@ NOTEBOOK_OF_JOB = {
     "experiment": "experiment_evaluation.ipynb",
     "quarterly": "quarterly_report.ipynb",
 }
+
+# the commands' choices (SPEC 4), here so that the CLI parses its arguments without pandas
+CLAIMS = ("not_target", "no_contact", "no_budget", "wrong_model", "cold", "duplicates", "general")
+BASELINES = ("rest", "previous_period", "same_period_last_year")
+ARMS_BY = ("column", "campaign", "period")

@@ -16,15 +16,12 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .config import SAMPLE_LEADS, SAMPLE_SPEND, UNKNOWN
+from .config import ARMS_BY, BASELINES, CLAIMS, SAMPLE_LEADS, SAMPLE_SPEND, UNKNOWN
 from .errors import LeadAuditError, ParameterError, ScopeError
 from .i18n import check_lang
 from .mapping import parse_working_hours
 from .loading import Dataset, parse_as_of
 
-CLAIMS = ("not_target", "no_contact", "no_budget", "wrong_model", "cold", "duplicates", "general")
-BASELINES = ("rest", "previous_period", "same_period_last_year")
-ARMS_BY = ("column", "campaign", "period")
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 
 

@@ -13,23 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import queue
 import re
 import sys
 import tempfile
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from . import __version__
-from .allocator import kernel_environment
 from .config import NOTEBOOK_OF_JOB, NOTEBOOKS_DIR, TEMPLATE_NAME, TEMPLATES_DIR
 from .database import is_database_url, redact_url
 from .errors import ParameterError, ReportExecutionError
 from .i18n import t
+from .kernel import warm_kernel
 from .jobs import PARAMETERS, check_against_data, parameters_hash, scope_text, slugify
 from .loading import Dataset, load_dataset, save_snapshot
 from .summary import dumps, extract_summary
@@ -65,7 +63,6 @@ def prepare(job: str, **kwargs: Any) -> tuple[dict[str, Any], Dataset]:
 
 
 _LOADED: dict[tuple, Dataset] = {}
-KERNEL_START_TIMEOUT = 120  # seconds for the kernel to start and import the report stack
 
 
 def _file_key(path: str | None) -> tuple:
@@ -117,47 +114,6 @@ def _failing_section(error: Any) -> str:
     source = getattr(error, "source", "") or ""
     call = next((line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#")), "")
     return f"cell {index}: {call}" if index is not None else call
-
-
-@contextmanager
-def _warm_kernel() -> Iterator[Callable[[], Any]]:
-    """A kernel started, with the report stack imported in it, while this process reads the data.
-
-    Kernel start and the imports (pandas, statsmodels, seaborn …) take seconds; on a second
-    core they overlap the loading instead of following it. The import runs silently (no
-    execution count, nothing in the notebook). Yields a function that waits until the
-    import is done and returns the kernel manager for papermill: the kernel is idle, with no
-    other client, when the notebook starts. The kernel is shut down on the way out, also
-    when the input turns out to be bad.
-    """
-    from jupyter_client.manager import KernelManager
-
-    manager = KernelManager(kernel_name="python3")
-    # the kernel warns on stderr that local TCP is unencrypted: noise for a marketer
-    manager.start_kernel(cwd=str(NOTEBOOKS_DIR), extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                         env=kernel_environment())
-    client = manager.client()
-    # no heartbeat: its thread would outlive a quick shutdown (bad input) and trip on the closed context
-    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-    request = client.execute("import analysis.notebook", silent=True, store_history=False)
-
-    def ready() -> Any:
-        if client.channels_running:
-            try:
-                while client.get_shell_msg(timeout=KERNEL_START_TIMEOUT)["parent_header"].get("msg_id") != request:
-                    pass
-            except queue.Empty:
-                raise ReportExecutionError(f"the Jupyter kernel did not start within {KERNEL_START_TIMEOUT} s",
-                                           hint="check that `python -m ipykernel` runs in this environment") from None
-            client.stop_channels()
-        return manager
-
-    try:
-        yield ready
-    finally:
-        if client.channels_running:
-            client.stop_channels()
-        manager.shutdown_kernel(now=True)
 
 
 def _execute(job: str, params: dict[str, Any], workdir: Path, progress: bool, kernel: Callable[[], Any]) -> Any:
@@ -260,7 +216,8 @@ def _header(job: str, params: dict[str, Any], dataset: Dataset, notebook: Any, r
 
 
 def render_report(job: str, *, out_dir: str | Path = "reports", progress: bool = True,
-                  run_date: dt.date | None = None, **kwargs: Any) -> ReportFiles:
+                  run_date: dt.date | None = None, kernel: Callable[[], Any] | None = None,
+                  **kwargs: Any) -> ReportFiles:
     """Run one report and write its HTML, executed notebook and JSON summary.
 
     Parameters
@@ -271,6 +228,9 @@ def render_report(job: str, *, out_dir: str | Path = "reports", progress: bool =
         Output folder (created if missing).
     progress
         Print progress to stderr.
+    kernel
+        A kernel already starting (what :func:`analysis.kernel.warm_kernel` yields), for a
+        caller that started it before its own imports; by default one is started here.
     **kwargs
         The job's parameters (see :mod:`analysis.jobs`).
 
@@ -286,8 +246,10 @@ def render_report(job: str, *, out_dir: str | Path = "reports", progress: bool =
         The notebook failed (exit code 1): only ``<name>.failed.ipynb`` was written.
     """
     run_date = run_date or dt.date.today()
-    with _warm_kernel() as kernel:
+    if kernel is not None:
         return _render(job, out_dir, progress, run_date, kernel, kwargs)
+    with warm_kernel() as started:
+        return _render(job, out_dir, progress, run_date, started, kwargs)
 
 
 def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, kernel: Callable[[], Any],

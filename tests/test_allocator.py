@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import analysis.allocator as allocator
-import analysis.report as report
+from analysis.kernel import warm_kernel
 
 glibc = pytest.mark.skipif(not allocator._glibc(), reason="the settings are glibc's: nothing to check elsewhere")
 
@@ -63,7 +63,7 @@ def test_elsewhere_than_glibc_nothing_changes(monkeypatch):
 @glibc
 @pytest.mark.slow
 def test_the_report_kernel_starts_with_the_tunables():
-    with report._warm_kernel() as ready:
+    with warm_kernel() as ready:
         client = ready().client()
         client.start_channels()
         try:
