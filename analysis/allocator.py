@@ -10,10 +10,13 @@ the heap instead and kept there, freed blocks are reused without a fault.
 The settings, as glibc's tunables: no ``mmap`` for blocks (``mmap_max=0``), one arena for
 every thread (``arena_max=1``: the reader's and the hashing thread's blocks land in one heap,
 which otherwise fragments into per-thread heaps), and the heap's free top returned to the
-system only beyond 512 MB (``trim_threshold``). Measured on a 10M-lead export (load only,
-two interleaved pairs): 51.6 s / 46.3 s → 43.9 s / 39.7 s, system time 33 / 29 s → 23 / 22 s,
-peak 3 675 / 3 627 MB → 3 580 / 3 500 MB. At 1M leads glibc's own adaptive threshold
-already keeps 8 MB blocks, and nothing changes measurably.
+system only beyond 128 MB (``trim_threshold``). Measured on a 10M-lead export (load only,
+two interleaved pairs, with the top kept up to 512 MB): 51.6 s / 46.3 s → 43.9 s / 39.7 s,
+system time 33 / 29 s → 23 / 22 s; the whole ``diagnose``, medians of two pairs, 71.7 s →
+63.4 s. Keeping 512 MB raised the command's peak to 3.8–3.9 GB; 128 MB kept it at 3.6 GB
+(3 588 and 3 598 MB against 3 791 and 3 943 MB, interleaved, at the same speed). At 1M
+leads glibc's own adaptive threshold already keeps 8 MB blocks, and nothing changes
+measurably.
 
 Only the processes leadaudit owns are tuned: the ``leadaudit`` command (:func:`tune_this_process`)
 and its notebook kernel (:func:`kernel_environment`); a program that imports the package
@@ -29,7 +32,7 @@ import platform
 TUNABLES = {
     "glibc.malloc.mmap_max": 0,
     "glibc.malloc.arena_max": 1,
-    "glibc.malloc.trim_threshold": 512 << 20,
+    "glibc.malloc.trim_threshold": 128 << 20,
 }
 # mallopt's parameter numbers for the same settings (glibc's malloc.h)
 _MALLOPT = {"glibc.malloc.mmap_max": -4, "glibc.malloc.arena_max": -8, "glibc.malloc.trim_threshold": -1}

@@ -49,7 +49,7 @@ def test_kernel_environment_adds_the_tunables_and_keeps_the_users():
         items = env["GLIBC_TUNABLES"].split(":")
         assert "glibc.malloc.arena_max=4" in items and "glibc.x=1" in items  # the user's win
         assert "glibc.malloc.arena_max=1" not in items
-        assert "glibc.malloc.mmap_max=0" in items and f"glibc.malloc.trim_threshold={512 << 20}" in items
+        assert "glibc.malloc.mmap_max=0" in items and f"glibc.malloc.trim_threshold={128 << 20}" in items
         assert sorted(allocator.kernel_environment({})["GLIBC_TUNABLES"].split(":")) == sorted(
             f"{name}={value}" for name, value in allocator.TUNABLES.items())
 
