@@ -13,7 +13,6 @@ import pandas as pd
 
 from .jobs import parse_period
 from .loading import Dataset
-from .readers import label_counts
 from .worktime import WorkingCalendar
 
 #: Working-minute response buckets of METHODS 8; never-attempted leads form their own bucket.

@@ -16,13 +16,13 @@ import pandas as pd
 
 from . import stats
 from .aggregate import (
-    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, label_counts, period_mask,
+    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, period_mask,
     response_bucket, scope_and_baseline, weekly_counts,
 )
 from .config import UNKNOWN
 from .loading import Dataset
 from .mapping import normalize_label
-from .readers import in_text_order
+from .readers import in_text_order, label_counts
 from .verdict import (
     PRIMARY_METRIC, PROCESSING_DEFICIT, Evidence, MetricCounts, VerdictResult, decide, gap_test,
 )

@@ -35,10 +35,9 @@ PART_ROWS = 1 << 20  # rows normalised at a time: each step's temporary arrays s
 def _arrow_parts(values: pd.Series) -> Iterator[pa.Array]:
     """A text column as Arrow string arrays of at most PART_ROWS rows, in order, without a copy
     of the column: eight normalising steps over 10M phones at once held 2 GB of temporaries."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        array = pa.array(values.array)  # its own chunks and type (large_string): not cast, not copied
-    else:
-        array = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+    arrow_backed = isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+    # an Arrow-backed column keeps its own chunks and type (large_string): not cast, not copied
+    array = pa.array(values.array) if arrow_backed else _arrow_text(values)
     for chunk in (array.chunks if isinstance(array, pa.ChunkedArray) else [array]):
         for start in range(0, len(chunk), PART_ROWS):
             yield chunk.slice(start, PART_ROWS)

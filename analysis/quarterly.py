@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .aggregate import contact_durations, label_counts, period_mask
+from .aggregate import contact_durations, period_mask
 from .config import UNKNOWN
 from .jobs import parse_quarter
 from .loading import Dataset
+from .readers import label_counts
 from .stats._common import clean
 
 KPI_KEYS = ("leads", "qualified_rate", "deals", "spend", "cpl", "cpql", "cac")
