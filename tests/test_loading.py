@@ -128,16 +128,14 @@ def test_snapshot_round_trip(tmp_path, sample_csv):
     assert again.mapping.to_dict() == data.mapping.to_dict()
 
 
-def test_categorical_frame_reaches_the_kernel_with_the_text_frame_values(tmp_path, monkeypatch):
+def test_categorical_frame_reaches_the_kernel_with_the_text_frame_values(tmp_path):
     """The CLI loads with categorical labels (a byte per lead in the snapshot); the kernel
     reads them back categorical, categories in text order (groups come out as from text),
-    with the values of a plain load, also across record batches."""
+    with the values of a plain load."""
     import pyarrow as pa
 
-    import analysis.loading as loading
     from analysis.config import SAMPLE_LEADS
 
-    monkeypatch.setattr(loading, "SNAPSHOT_ROWS", 5000)
     text = load_dataset(SAMPLE_LEADS)  # the bundled export: columns repeat enough to stay categorical
     coded = load_dataset(SAMPLE_LEADS, categorical=True)
     categorical = [c for c in coded.leads if isinstance(coded.leads[c].dtype, pd.CategoricalDtype)]
@@ -156,23 +154,27 @@ def test_categorical_frame_reaches_the_kernel_with_the_text_frame_values(tmp_pat
     assert coded.lineage == text.lineage
 
 
-def test_snapshot_is_written_in_record_batches_with_the_same_table(tmp_path, sample_csv, monkeypatch):
+def test_snapshot_is_one_record_batch_with_the_same_table(tmp_path, sample_csv):
+    """One batch (the kernel maps each column as one array, not pieces to glue), the text
+    column held by pandas in pieces included; a column empty until its last rows stays text."""
     import pyarrow as pa
 
-    import analysis.loading as loading
-
     data = load_dataset(sample_csv)
-    monkeypatch.setattr(loading, "SNAPSHOT_ROWS", 5000)
     leads = data.leads.copy()
-    # a text column empty in the first row group and filled later must stay text
     leads["purchase_horizon"] = None
     leads.loc[leads.index[-3:], "purchase_horizon"] = "1-3 months"
+    half = len(leads) // 2
+    pieces = pa.chunked_array([pa.array(leads["lead_id"].iloc[:half].tolist(), pa.large_string()),
+                               pa.array(leads["lead_id"].iloc[half:].tolist(), pa.large_string())])
+    leads["lead_id"] = pd.Series(pd.arrays.ArrowStringArray(pieces), index=leads.index)
+    assert pa.array(leads["lead_id"].array).num_chunks == 2
     folder = save_snapshot(replace(data, leads=leads), tmp_path / "snap")
     with pa.memory_map(str(folder / "leads.arrow")) as source:
-        assert pa.ipc.open_file(source).num_record_batches == -(-len(leads) // 5000)
+        assert pa.ipc.open_file(source).num_record_batches == 1
     again = read_snapshot(folder).leads
     assert again["purchase_horizon"].tail(3).tolist() == ["1-3 months"] * 3
     assert again["purchase_horizon"].head(len(leads) - 3).isna().all()
+    assert again["lead_id"].tolist() == data.leads["lead_id"].tolist()
     pd.testing.assert_frame_equal(again.drop(columns="purchase_horizon"), data.leads.drop(columns="purchase_horizon"),
                                   check_dtype=False)
 
