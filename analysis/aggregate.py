@@ -6,6 +6,8 @@ leads; counts come back as small frames or :class:`~analysis.verdict.MetricCount
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Sequence
 
 import numpy as np
@@ -160,3 +162,22 @@ def check_scope(dataset: Dataset, params: dict[str, Any]) -> None:
             f"no leads of the scope in {base_period[0]:%d.%m.%Y} — {base_period[1]:%d.%m.%Y}"
         raise ScopeError(f"the baseline is empty: {what}{covered}",
                          hint="choose another --baseline or a narrower scope")
+
+
+MAX_WORKERS = 4  # threads of in_parallel at most (and never more than cores)
+
+
+def in_parallel(calls: dict[str, tuple | None]) -> dict[str, Any]:
+    """Each ``name: (function, *args)`` called in a pool of threads, one per core (at most
+    MAX_WORKERS); their results by name (None for a call given as None). The calls must
+    only read what they share. Once every call has ended, an error raised by one is raised
+    here (the first in the order given)."""
+    chosen = {name: call for name, call in calls.items() if call is not None}
+    workers = max(1, min(MAX_WORKERS, os.cpu_count() or 1, len(chosen)))
+    if workers == 1:
+        done = {name: call[0](*call[1:]) for name, call in chosen.items()}
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {name: pool.submit(*call) for name, call in chosen.items()}
+        done = {name: future.result() for name, future in futures.items()}
+    return {name: done.get(name) for name in calls}

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .aggregate import contact_durations, period_mask
+from .aggregate import contact_durations, in_parallel, period_mask
 from .config import UNKNOWN
 from .jobs import parse_quarter
 from .loading import Dataset
@@ -501,13 +501,22 @@ def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
     current = quarter_period(params["quarter"])
     previous_period = quarter_period(params["quarter"], -1)
     year_period = quarter_period(params["quarter"], -4)
-    now = cohort_kpis(dataset, current)
-    previous = cohort_kpis(dataset, previous_period) if _has_data(dataset, previous_period) else None
-    year_ago = cohort_kpis(dataset, year_period) if _has_data(dataset, year_period) else None
-    channels, shrinkage, limits = _channels(dataset, current, previous_period if previous else None, alpha)
-    monthly, weekly, seasonality = _trends(dataset)
-    processing_channels, processing_managers, km, missed = _processing(dataset, current, alpha)
-    reasons, owners = _reasons(dataset, current, previous_period if previous else None, alpha)
+    compared = previous_period if _has_data(dataset, previous_period) else None
+    # the parts only read the leads: a pool runs them side by side (see in_parallel)
+    done = in_parallel({
+        "channels": (_channels, dataset, current, compared, alpha),
+        "processing": (_processing, dataset, current, alpha),
+        "trends": (_trends, dataset),
+        "now": (cohort_kpis, dataset, current),
+        "previous": (cohort_kpis, dataset, previous_period) if compared is not None else None,
+        "year_ago": (cohort_kpis, dataset, year_period) if _has_data(dataset, year_period) else None,
+        "reasons": (_reasons, dataset, current, compared, alpha),
+    })
+    now, previous, year_ago = done["now"], done["previous"], done["year_ago"]
+    channels, shrinkage, limits = done["channels"]
+    monthly, weekly, seasonality = done["trends"]
+    processing_channels, processing_managers, km, missed = done["processing"]
+    reasons, owners = done["reasons"]
     warnings = []
     if now.partial:
         warnings.append("partial_quarter")
