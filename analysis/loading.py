@@ -194,6 +194,7 @@ class _Cleaner:
         # a file's examples name its lines; a query's name its rows (1 = the first row returned)
         self.unit = "row" if raw.file_format == "postgresql" else "line"
         self._cells: dict[int, pd.Series] = {}
+        self._positions, self._positions_of = None, None  # see _kept
         self.caching = True  # until the rows are settled; each column is then read once
         self.consume = False
 
@@ -238,10 +239,18 @@ class _Cleaner:
                 self._reads_left[index] -= 1
                 if self._reads_left[index] <= 0 and self.consume:  # its last reader: the raw column goes
                     del self.raw.frame[index]
-                return cells if len(cells) == len(self.index) else cells.loc[self.index]
+                return self._kept(cells)
             self._cells[index] = cells
-        cached = self._cells[index]
-        return cached if len(cached) == len(self.index) else cached.loc[self.index]
+        return self._kept(self._cells[index])
+
+    def _kept(self, column: pd.Series) -> pd.Series:
+        """A whole raw column cut to the rows kept: taken by position, the positions found once
+        per set of kept rows (a label lookup per cell cost 0.1-0.4 s a column at 10M leads)."""
+        if len(column) == len(self.index):
+            return column
+        if self._positions_of is not self.index:
+            self._positions, self._positions_of = self.raw.frame.index.get_indexer(self.index), self.index
+        return column.iloc[self._positions]
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -397,6 +406,14 @@ def _arrow_strings(series: pd.Series) -> pd.Series:
     return pd.Series(text, index=series.index, name=series.name, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
+def _on(series: pd.Series, index: pd.Index) -> pd.Series:
+    """``series.loc[index]``, without looking up every label when the series is on ``index``
+    already (most columns, once no row is dropped: 0.1-0.4 s a column at 10M leads)."""
+    if series.index is index or (len(series) == len(index) and series.index.equals(index)):
+        return series
+    return series.loc[index]
+
+
 def _plain(series: pd.Series) -> pd.Series:
     """A categorical text column as plain object text (for ``where`` with new values)."""
     return series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
@@ -459,7 +476,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
 
     stage_text = cleaner.cells("stage")
     cleaner.drop(stage_text == "", "no_status", column=cleaner.header("stage"))
-    stage_text = stage_text.loc[cleaner.index]
+    stage_text = _on(stage_text, cleaner.index)
     table = mapping.values.get("stage", {})
 
     def to_stage(values: pd.Series) -> pd.Series:
@@ -482,12 +499,12 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
 
     created = cleaner.dates("created_at", required=True)
     if created is not None:
-        bad = created.loc[cleaner.index].isna()
+        bad = _on(created, cleaner.index).isna()
         raw_created = cleaner.cells("created_at")
         cleaner.drop(bad, "bad_created_at", column=cleaner.header("created_at"), values=raw_created)
         del raw_created
 
-    ids = lead_id.loc[cleaner.index]
+    ids = _on(lead_id, cleaner.index)
     repeated_id = pd.Series(_later_repeats(id_codes[raw.frame.index.get_indexer(cleaner.index)]), index=cleaner.index)
     cleaner.drop(repeated_id, "duplicate_ids", column=cleaner.header("lead_id"), values=ids)
 
@@ -566,35 +583,35 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
     """Every canonical column of the kept rows but the person."""
     mapping = cleaner.mapping
     out = pd.DataFrame(index=index)
-    out["lead_id"] = lead_id.loc[index].astype(str)
-    out["source_line"] = cleaner.line.loc[index].astype("int64")
+    out["lead_id"] = _on(lead_id, index).astype(str)
+    out["source_line"] = _on(cleaner.line, index).astype("int64")
     if created is not None:
-        out["created_at"] = created.loc[index]
+        out["created_at"] = _on(created, index)
     for column in LABEL_COLUMNS:
-        out[column] = cleaner.labels(column, keep_codes=True).loc[index]
+        out[column] = _on(cleaner.labels(column, keep_codes=True), index)
     utm = cleaner.cells("utm_source")
     if utm is not None:
-        out["utm_source"] = _plain(text_cells(utm).loc[index]).replace("", UNKNOWN)
+        out["utm_source"] = _plain(_on(text_cells(utm), index)).replace("", UNKNOWN)
 
     out["lead_type"] = _lead_types(cleaner, index)
-    out["stage"] = stage.loc[index]  # categorical or object text until the end, like every label (see _arrow_strings)
+    out["stage"] = _on(stage, index)  # categorical or object text until the end, like every label (see _arrow_strings)
 
     for column in ("first_response_at", "first_contact_at"):
         parsed = cleaner.dates(column)
         if parsed is not None:
-            out[column] = parsed.loc[index]
+            out[column] = _on(parsed, index)
     if mapping.settings.first_response_is_contact and "first_response_at" in out and "first_contact_at" not in out:
         out["first_contact_at"] = out["first_response_at"]
     for column in NUMBER_COLUMNS:
         parsed = cleaner.numbers(column)
         if parsed is not None:
-            out[column] = parsed.loc[index]
+            out[column] = _on(parsed, index)
 
     _reasons(cleaner, out, index)
     _funnel_flags(cleaner, out, index)
     horizon = cleaner.cells("purchase_horizon")
     if horizon is not None:
-        horizon = on_uniques(text_cells(horizon).loc[index], lambda v: v.map(normalize_label), keep_codes=True)
+        horizon = on_uniques(_on(text_cells(horizon), index), lambda v: v.map(normalize_label), keep_codes=True)
         out["purchase_horizon"] = horizon.where(horizon != "")
 
     if "created_at" in out and "first_response_at" in out and "response_minutes" not in out:
@@ -652,14 +669,14 @@ def _lead_types(cleaner: _Cleaner, index: pd.Index) -> pd.Series:
         mapped = mapped.where(mapped.notna() | (folded == ""), "other")
         return mapped.where(folded != "", UNKNOWN).astype(object)
 
-    return on_uniques(text_cells(cells).loc[index], to_type, keep_codes=True)
+    return on_uniques(_on(text_cells(cells), index), to_type, keep_codes=True)
 
 
 def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
     mapping = cleaner.mapping
     lost = out["stage"] == LOST_STAGE
     cells = cleaner.cells("disqualification_reason")
-    raw_text = (text_cells(cells).loc[index] if cells is not None else pd.Series("", index=index))
+    raw_text = (_on(text_cells(cells), index) if cells is not None else pd.Series("", index=index))
     table = mapping.values.get("disqualification_reason", {})
     known = list(mapping.reasons)
 
@@ -701,7 +718,7 @@ def _funnel_flags(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None
         flag = derived[column]
         cells = cleaner.cells(column)
         if cells is not None:
-            explicit = parse_flags(cells).loc[index]
+            explicit = _on(parse_flags(cells), index)
             flag = explicit.where(explicit.notna(), flag).astype(bool)
         out[column] = flag.astype(bool)
     if "first_response_at" in out or "response_minutes" in out:
@@ -761,11 +778,11 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     cleaner.drop(cleaner.frame.duplicated(keep="first"), "duplicate_rows")
     dates = cleaner.dates("date", required=True)
     raw_dates = cleaner.cells("date")
-    cleaner.drop(dates.loc[cleaner.index].isna(), "bad_date", column=cleaner.header("date"),
+    cleaner.drop(_on(dates, cleaner.index).isna(), "bad_date", column=cleaner.header("date"),
                  values=text_cells(raw_dates))
     spend = cleaner.numbers("spend")
     index = cleaner.index
-    negative = spend.loc[index] < 0
+    negative = _on(spend, index) < 0
     if negative.any():
         first = negative[negative].index[0]
         raise ColumnError(
@@ -773,17 +790,17 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
             f"(«{text_cells(cleaner.cells('spend')).loc[first]}»)", file=path, column=cleaner.header("spend"),
             hint="correct the spend export (refunds belong in a separate column)",
         )
-    cleaner.drop(spend.loc[index].isna(), "no_spend", column=cleaner.header("spend"))
+    cleaner.drop(_on(spend, index).isna(), "no_spend", column=cleaner.header("spend"))
     index = cleaner.index
     out = pd.DataFrame(index=index)
-    out["date"] = dates.loc[index].dt.normalize()
-    out["channel"] = cleaner.labels("channel").loc[index]
-    out["campaign"] = cleaner.labels("campaign").loc[index] if cleaner.column_index("campaign") is not None else UNKNOWN
-    out["spend"] = spend.loc[index]
+    out["date"] = _on(dates, index).dt.normalize()
+    out["channel"] = _on(cleaner.labels("channel"), index)
+    out["campaign"] = _on(cleaner.labels("campaign"), index) if cleaner.column_index("campaign") is not None else UNKNOWN
+    out["spend"] = _on(spend, index)
     for column in ("impressions", "clicks"):
         parsed = cleaner.numbers(column)
         if parsed is not None:
-            out[column] = parsed.loc[index]
+            out[column] = _on(parsed, index)
     return out.reset_index(drop=True), cleaner.issues
 
 
