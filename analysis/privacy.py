@@ -75,6 +75,16 @@ def _emails(text: pa.Array) -> pa.Array:
     return pc.if_else(pc.match_substring(folded, "@"), folded, pa.scalar(None, pa.string()))
 
 
+def could_be_phone(cell: str) -> bool:
+    """Whether :func:`_phones` could keep a cell of this text: ten ASCII digits or more."""
+    return sum("0" <= ch <= "9" for ch in cell) >= 10
+
+
+def could_be_email(cell: str) -> bool:
+    """Whether :func:`_emails` could keep a cell of this text: an ``@`` in it."""
+    return "@" in cell
+
+
 def normalize_phones(phones: pd.Series) -> pd.Series:
     """E.164 for Russian numbers (``+79123456789``), digits for others; NA when too short."""
     return pd.Series(_phones(_arrow_text(phones)).to_pandas(), index=phones.index)

@@ -327,23 +327,92 @@ def test_working_hours_override_applies_to_a_detected_mapping(tmp_path):
     assert shorter.leads.loc[0, "response_minutes"] == 0
 
 
+ID_PARTS = {
+    "text": [["7", "8", None, "", "7"], ["8", "9", "", None, "10", "7"], []],
+    # every cell digits: encoded as the integers they spell
+    "digits": [["7", "8", "12345678901234567", "7"], ["8", "9", "10", "7", "0", "0"], []],
+    # "07" and "7" are two IDs, and so are numbers past int64: these stay text
+    "leading_zero": [["7", "07", "7"], ["007", "07"]],
+    "too_long": [["99999999999999999999", "7"], ["99999999999999999999"]],
+}
+
+
 @pytest.mark.parametrize("arrow", [True, False])
-def test_id_codes_find_the_repeats_pandas_finds(arrow):
-    """IDs are encoded once (Arrow's dictionary encoding across chunks) and their repeats
-    found on the integers: the same rows as ``duplicated`` on the text, missing cells included."""
+@pytest.mark.parametrize("kind", list(ID_PARTS))
+def test_id_codes_find_the_repeats_pandas_finds(arrow, kind):
+    """IDs are encoded once (as integers when every cell spells one, else Arrow's dictionary
+    encoding across chunks) and their repeats found on the codes: the same rows as
+    ``duplicated`` on the text, missing cells included."""
     import pyarrow as pa
 
-    from analysis.loading import _later_repeats, _value_codes
+    from analysis.loading import _as_integers, _later_repeats, _value_codes
 
-    parts = [["7", "8", None, "", "7"], ["8", "9", "", None, "10", "7"], []]
+    parts = ID_PARTS[kind]
     values = [v for part in parts for v in part]
     text = pd.StringDtype("pyarrow", na_value=np.nan)
-    cells = (pd.Series(pa.chunked_array([pa.array(p, pa.string()) for p in parts]), dtype=text) if arrow
-             else pd.Series(values, dtype=object))
+    chunked = pa.chunked_array([pa.array(p, pa.string()) for p in parts], pa.string())
+    cells = pd.Series(chunked, dtype=text) if arrow else pd.Series(values, dtype=object)
+    assert (_as_integers(chunked) is not None) == (kind == "digits")
     codes = _value_codes(cells)
     assert _later_repeats(codes).tolist() == cells.duplicated(keep="first").tolist()
     assert (np.bincount(codes)[codes] > 1).tolist() == cells.duplicated(keep=False).tolist()
     assert len(_value_codes(cells.iloc[:0])) == 0 and len(_later_repeats(np.zeros(0, np.int64))) == 0
+
+
+def test_digit_runs_reads_the_buffers_of_slices_too():
+    import pyarrow as pa
+
+    from analysis.readers import digit_runs
+
+    array = pa.array(["x1", "12", "034", "5", "", "6"], pa.large_string())
+    assert digit_runs(array.slice(1, 3)) and not digit_runs(array.slice(0, 2))
+    assert not digit_runs(array.slice(3, 2)) and digit_runs(array.slice(5))  # an empty cell is no digit run
+    assert not digit_runs(pa.array(["1", None])) and not digit_runs(pa.array(["1 "])) and not digit_runs(pa.array(["١"]))
+    assert digit_runs(pa.array([], pa.string()))
+
+
+def test_an_all_digit_placeholder_still_blanks_digit_ids(tmp_path, sample_rows, monkeypatch):
+    """Digit-only ID columns skip the placeholder pass, unless a placeholder is digits itself."""
+    import analysis.readers as readers
+    from analysis.mapping import builtin_mappings
+
+    rows = [list(row) for row in sample_rows]
+    rows[1][0] = "0"
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    monkeypatch.setattr(readers, "STREAM_BYTES", 1000)  # the Arrow path, where the shortcut is
+    plain = load_dataset(path)
+    assert "0" in set(plain.leads["lead_id"])
+    mapping = replace(builtin_mappings()["sample"], placeholders=frozenset({"", "-", "0"}))
+    blanked = load_dataset(path, mapping=mapping)
+    assert "0" not in set(blanked.leads["lead_id"]) and blanked.lineage.count("no_id") == 1
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+def test_a_placeholder_that_looks_like_a_phone_links_no_one(tmp_path, sample_rows, monkeypatch, streamed):
+    """Phones and e-mails skip the placeholder pass when no placeholder could pass for one;
+    a placeholder that could ("0000000000", "no@mail") is still blanked before linking."""
+    import analysis.readers as readers
+    from analysis.mapping import builtin_mappings
+
+    phone, email = SAMPLE_HEADERS.index("Телефон"), SAMPLE_HEADERS.index("Email")
+    rows = [list(row) for row in sample_rows]
+    rows[3][phone], rows[7][phone] = "0000000000", "0000000000"
+    rows[3][email], rows[7][email] = "", ""
+    rows[11][phone], rows[15][phone] = "", ""
+    rows[11][email], rows[15][email] = "no@mail", "NO@MAIL"
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    if streamed:
+        monkeypatch.setattr(readers, "STREAM_BYTES", 1000)
+    default = builtin_mappings()["sample"]
+
+    def same_person(data, first, second):
+        person = data.leads.set_index("lead_id")["person_id"]
+        return person[rows[first][0]] == person[rows[second][0]]
+
+    plain = load_dataset(path, mapping=default)
+    assert same_person(plain, 3, 7) and same_person(plain, 11, 15)
+    voided = load_dataset(path, mapping=replace(default, placeholders=default.placeholders | {"0000000000", "no@mail"}))
+    assert not same_person(voided, 3, 7) and not same_person(voided, 11, 15)
 
 
 def test_one_header_mapped_to_two_columns_is_read_for_both(tmp_path, sample_rows):
