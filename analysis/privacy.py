@@ -158,9 +158,48 @@ def new_hash_key() -> np.ndarray:
     return key
 
 
-def _identifier_codes(values: pd.Series, normalize, key: np.ndarray) -> np.ndarray:
+INTEGER_DIGITS = 18  # phones of up to this many digits are hashed as the number they spell (int64)
+
+
+def _phone_hashes(text: pa.Array, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells hold a phone, and the keyed hash of each one's E.164 form (see :func:`_phones`),
+    computed on the number its digits spell and their count: equal hashes for exactly the
+    phones :func:`_phones` makes equal, without building their text (10M phones: the text
+    and its hash took 4.5 s). Phones of more digits than int64 holds take the text path.
+    """
+    digits = _digits(text)
+    length = pc.binary_length(digits).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    valid = length >= 10
+    short = valid & (length <= INTEGER_DIGITS)
+    spelled = pc.if_else(pa.array(short), digits, pa.scalar(None, pa.string()))
+    number = pc.cast(spelled, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+    first = number // np.power(10, np.maximum(length - 1, 0))
+    # +7 for Russian numbers: 8 912… and 7 912… (eleven digits) and 912… (ten) are one phone
+    russian_11 = short & (length == 11) & ((first == 7) | (first == 8))
+    russian_10 = short & (length == 10) & (first == 9)
+    number = np.where(russian_11, number % 10**10 + 7 * 10**10, number)
+    number = np.where(russian_10, number + 7 * 10**10, number)
+    length = np.where(russian_10, 11, length)
+    hashes = np.empty(len(length), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        hashes[short] = _mix(_mix(number[short].astype(np.uint64) ^ key[0]) + length[short].astype(np.uint64) * key[2]
+                             ^ key[3])
+    long = valid & ~short
+    if long.any():
+        hashes[long] = keyed_hash(_phones(text.filter(pa.array(long))), key)
+    return valid, hashes[valid]
+
+
+def _email_hashes(text: pa.Array, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells hold an e-mail (:func:`_emails`) and the keyed hash of each."""
+    normalized = _emails(text)
+    valid = normalized.is_valid().to_numpy(zero_copy_only=False)
+    return valid, keyed_hash(normalized.filter(pa.array(valid)), key)
+
+
+def _identifier_codes(values: pd.Series, hashes_of, key: np.ndarray) -> np.ndarray:
     """One integer per row for its normalised identifier, found through its keyed hash
-    (:func:`keyed_hash`); -1 when the row has none.
+    (``hashes_of``: :func:`_phone_hashes` or :func:`_email_hashes`); -1 when the row has none.
 
     A categorical column is normalised and hashed on its categories only; others in
     Arrow, without a Python string per cell.
@@ -169,9 +208,9 @@ def _identifier_codes(values: pd.Series, normalize, key: np.ndarray) -> np.ndarr
     source = pd.Series(np.asarray(values.cat.categories, dtype=object)) if categorical else values
     valid, hashes = [], []
     for part in _arrow_parts(source):
-        normalized = normalize(part)
-        valid.append(normalized.is_valid().to_numpy(zero_copy_only=False))
-        hashes.append(keyed_hash(normalized.filter(valid[-1]), key))
+        part_valid, part_hashes = hashes_of(part, key)
+        valid.append(part_valid)
+        hashes.append(part_hashes)
     valid = np.concatenate(valid) if valid else np.zeros(0, dtype=bool)
     codes = np.full(len(valid) + 1, -1, dtype=np.int64)  # the last: a missing category
     if valid.any():
@@ -187,8 +226,8 @@ def identifier_codes(phone: pd.Series | None, email: pd.Series | None) -> list[n
     hashes with a random key made for this call and never kept: equal codes, equal
     identifiers. One array per identifier given."""
     key = new_hash_key()
-    return [_identifier_codes(values, normalize, key)
-            for values, normalize in ((phone, _phones), (email, _emails)) if values is not None]
+    return [_identifier_codes(values, hashes_of, key)
+            for values, hashes_of in ((phone, _phone_hashes), (email, _email_hashes)) if values is not None]
 
 
 def link_codes(codes: list[np.ndarray], n: int) -> np.ndarray:

@@ -96,6 +96,48 @@ def test_keyed_hash_tells_apart_exactly_what_equality_does(monkeypatch):
     assert (privacy.keyed_hash(doubled.cast(pa.large_string()), key) == hashes).all()
 
 
+def _phone_cells(count: int, seed: int) -> list[str | None]:
+    """Phones as CRMs hold them: +7 / 8 / bare ten digits, spaces, brackets, dashes, foreign
+    numbers with leading zeros, too short, too long for int64, text around, empty."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    bodies = [f"9{rng.integers(0, 10**9):09d}" for _ in range(500)]  # few people: many repeats, in other spellings
+    cells: list[str | None] = []
+    for _ in range(count):
+        body = bodies[rng.integers(0, len(bodies))]
+        kind = rng.integers(0, 12)
+        cells.append([
+            f"+7 ({body[:3]}) {body[3:6]}-{body[6:8]}-{body[8:]}", f"8{body}", body, f"7{body}", f" 8-{body} ",
+            f"00{rng.integers(1, 999)}{body}", f"0{body[1:]}", body[:rng.integers(0, 10)],
+            f"{rng.integers(1, 9)}{body}{body}", f"00{body}{body}", None, f"тел. 8{body} доб. {rng.integers(0, 9)}",
+        ][kind])
+    return cells
+
+
+def test_phones_hashed_as_numbers_are_equal_exactly_when_their_text_is(monkeypatch):
+    """_phone_hashes skips the E.164 text for phones int64 can hold: its hashes must tell
+    apart exactly the phones _phones' text does, also across parts and for long numbers."""
+    import numpy as np
+    import pyarrow as pa
+
+    import analysis.privacy as privacy
+
+    cells = _phone_cells(20000, seed=7)
+    text = pa.array(cells, pa.string())
+    key = privacy.new_hash_key()
+    valid, hashes = privacy._phone_hashes(text, key)
+    normalized = privacy._phones(text)
+    assert valid.tolist() == normalized.is_valid().to_pylist()
+    reference = pd.factorize(np.array(normalized.filter(normalized.is_valid()).to_pylist(), dtype=object))[0]
+    assert (pd.factorize(hashes)[0] == reference).all()  # the same partition, in the same order
+    assert len(np.unique(reference)) > 1000 and len(np.unique(reference)) < len(reference) / 2  # many phones, repeats
+    assert {len(phone) for phone in normalized.drop_null().to_pylist()} & {20, 21, 22}  # long ones took the text path
+    monkeypatch.setattr(privacy, "PART_ROWS", 997)
+    codes = privacy.identifier_codes(pd.Series(cells, dtype=object), None)[0]
+    assert (pd.factorize(codes[codes >= 0])[0] == reference).all()
+
+
 def test_keyed_hash_depends_on_the_key():
     import numpy as np
     import pyarrow as pa
