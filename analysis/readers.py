@@ -398,11 +398,14 @@ def _column_from_arrow(column, decode: Callable) -> pd.Series:
     # is already too many (e-mails: a third, mostly empty otherwise; 1.5 s wasted at 10M)
     first = column.chunk(0)
     if pc.count_distinct(first).as_py() * 4 <= len(first):
-        encoded = pc.dictionary_encode(column.combine_chunks() if column.num_chunks > 1 else first)
-        if len(encoded.dictionary) * REPEATS_FOR_CATEGORICAL <= len(encoded):
-            categories = decode(encoded.dictionary).to_pandas()
-            return pd.Series(pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
-                                                       categories=pd.Index(categories, dtype=object)))
+        # chunk by chunk, not on a combined copy of the column's bytes: Arrow's encoding of a
+        # chunked column gives every chunk the whole dictionary and indices into it
+        encoded = pc.dictionary_encode(column).chunks
+        dictionary = encoded[0].dictionary
+        if len(dictionary) * REPEATS_FOR_CATEGORICAL <= len(column):
+            categories = decode(dictionary).to_pandas()
+            codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded])
+            return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object)))
         # mostly empty, the rest distinct (e-mails): millions of categories would cost seconds
         # of Python strings in every step; as text, they are cleaned and hashed in Arrow
     return pd.Series(pa.chunked_array([decode(chunk) for chunk in column.chunks], pa.string()), dtype=text)
