@@ -49,6 +49,32 @@ def test_first_lead_keeps_the_credit_within_the_window():
     assert leads["repeat_first_channel"].tolist()[3] == "VK"
 
 
+def test_repeats_match_a_lead_by_lead_reference():
+    """Episodes of many persons over many rounds (up to a dozen per person, equal times
+    broken by file line), against the rule written as a plain loop over each person's leads."""
+    rng = np.random.default_rng(3)
+    n = 4000
+    leads = pd.DataFrame({
+        "person_id": rng.integers(0, 300, n),
+        "created_at": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 400, n), unit="D"),
+        "source_line": rng.permutation(n) + 2,
+        "channel": rng.choice(["Авито", "VK", "Сайт"], n),
+    })
+    _mark_repeats(leads, window_days=30)
+    expected, first_channel = {}, {}
+    for _, group in leads.sort_values(["person_id", "created_at", "source_line"]).groupby("person_id"):
+        start = None
+        for index, row in group.iterrows():
+            if start is not None and row["created_at"] - start[0] <= pd.Timedelta(days=30):
+                expected[index], first_channel[index] = True, start[1]
+            else:
+                start = (row["created_at"], row["channel"])
+                expected[index], first_channel[index] = False, None
+    assert leads["is_repeat"].tolist() == [expected[i] for i in leads.index]
+    assert [None if pd.isna(v) else v for v in leads["repeat_first_channel"]] == [first_channel[i] for i in leads.index]
+    assert n / 4 < leads["is_repeat"].sum() < n * 3 / 4
+
+
 def test_phone_digits_filter_on_arrow_buffers():
     import pyarrow as pa
 
