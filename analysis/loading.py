@@ -32,7 +32,8 @@ from .mapping import (
 )
 from .privacy import could_be_email, could_be_phone, identifier_codes, link_codes
 from .readers import (
-    RawTable, arrow_buffers, digit_runs, in_text_order, label_counts, on_uniques, read_table, sha256_of, text_cells,
+    INT64_DIGITS, RawTable, arrow_buffers, digit_runs, in_text_order, label_counts, on_uniques, read_table, sha256_of,
+    text_cells,
 )
 from .reasons import MISSING, OTHER
 from .worktime import WorkingCalendar
@@ -196,7 +197,7 @@ class _Cleaner:
         # a file's examples name its lines; a query's name its rows (1 = the first row returned)
         self.unit = "row" if raw.file_format == "postgresql" else "line"
         self._cells: dict[int, pd.Series] = {}
-        self._positions, self._positions_of = None, None  # see _kept
+        self._positions, self._positions_of = None, None  # see positions()
         self.caching = True  # until the rows are settled; each column is then read once
         self.consume = False
 
@@ -206,13 +207,13 @@ class _Cleaner:
         self.caching = False
         self._cells.clear()
         self.consume = consume
-        self._reads_left = Counter(resolve_header(self.raw.headers, names) for names in self.mapping.columns.values())
+        columns = {canonical: resolve_header(self.raw.headers, names) for canonical, names in self.mapping.columns.items()}
+        self._reads_left = Counter(columns.values())
         if consume:
             # phones and e-mails are read by the identifiers' thread alone, which took its own
             # references (_identifier_columns): the table lets go of them now, not at the end
             # (10M leads: some 400 MB less while the other columns are cleaned)
-            others = {resolve_header(self.raw.headers, names) for canonical, names in self.mapping.columns.items()
-                      if canonical not in IDENTIFIER_COLUMNS}
+            others = {index for canonical, index in columns.items() if canonical not in IDENTIFIER_COLUMNS}
             for index in _identifier_indices(self):
                 if index not in others and index in self.raw.frame:
                     del self.raw.frame[index]
@@ -254,14 +255,17 @@ class _Cleaner:
             self._cells[index] = cells
         return self._kept(self._cells[index])
 
-    def _kept(self, column: pd.Series) -> pd.Series:
-        """A whole raw column cut to the rows kept: taken by position, the positions found once
-        per set of kept rows (a label lookup per cell cost 0.1-0.4 s a column at 10M leads)."""
-        if len(column) == len(self.index):
-            return column
+    def positions(self) -> np.ndarray:
+        """The kept rows' positions in the raw table, found once per set of kept rows (10M
+        leads: 0.2-0.8 s a lookup)."""
         if self._positions_of is not self.index:
             self._positions, self._positions_of = self.raw.frame.index.get_indexer(self.index), self.index
-        return column.iloc[self._positions]
+        return self._positions
+
+    def _kept(self, column: pd.Series) -> pd.Series:
+        """A whole raw column cut to the rows kept, taken by position (a label lookup per cell
+        cost 0.1-0.4 s a column at 10M leads)."""
+        return column if len(column) == len(self.index) else column.iloc[self.positions()]
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -529,13 +533,13 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
         del raw_created
 
     ids = _on(lead_id, cleaner.index)
-    repeated_id = pd.Series(_later_repeats(id_codes[raw.frame.index.get_indexer(cleaner.index)]), index=cleaner.index)
+    repeated_id = pd.Series(_later_repeats(id_codes[cleaner.positions()]), index=cleaner.index)
     cleaner.drop(repeated_id, "duplicate_ids", column=cleaner.header("lead_id"), values=ids)
 
     index = cleaner.index
     cleaner.settle(consume)
     # no row is dropped from here on: the kept rows' persons are linked in the thread too
-    rows = raw.frame.index.get_indexer(index)
+    rows = cleaner.positions()
     persons = _Background(lambda: _person_ids(identifiers.result(), rows))
     out = _clean_columns(cleaner, index, lead_id, created, stage)
     out["person_id"] = persons.result()
@@ -663,10 +667,11 @@ def _value_codes(cells: pd.Series) -> np.ndarray:
     first appearance. Arrow text is encoded in Arrow: pandas' ``duplicated`` on 10M
     distinct IDs took 7.8 s, and the cleaning asked it twice."""
     if isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow":
-        numbers = _as_integers(pa.array(cells.array))
+        array = pa.array(cells.array)
+        numbers = _as_integers(array)
         if numbers is not None:
             return pd.factorize(numbers)[0].astype(np.int64)
-        encoded = pc.dictionary_encode(pa.array(cells.array), null_encoding="encode")
+        encoded = pc.dictionary_encode(array, null_encoding="encode")
         chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
         if chunks:
             return np.concatenate([chunk.indices.to_numpy(zero_copy_only=False).astype(np.int64) for chunk in chunks])
@@ -684,7 +689,7 @@ def _as_integers(text: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
             return None
         offsets, data = arrow_buffers(chunk)
         lengths = np.diff(offsets)
-        if len(chunk) and (lengths.max() > 18 or ((data[offsets[:-1]] == ord("0")) & (lengths > 1)).any()):
+        if len(chunk) and (lengths.max() > INT64_DIGITS or ((data[offsets[:-1]] == ord("0")) & (lengths > 1)).any()):
             return None
     if not chunks:
         return np.zeros(0, dtype=np.int64)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .readers import arrow_buffers
+from .readers import INT64_DIGITS, arrow_buffers
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -158,9 +158,6 @@ def new_hash_key() -> np.ndarray:
     return key
 
 
-INTEGER_DIGITS = 18  # phones of up to this many digits are hashed as the number they spell (int64)
-
-
 def _phone_hashes(text: pa.Array, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which cells hold a phone, and the keyed hash of each one's E.164 form (see :func:`_phones`),
     computed on the number its digits spell and their count: equal hashes for exactly the
@@ -170,7 +167,7 @@ def _phone_hashes(text: pa.Array, key: np.ndarray) -> tuple[np.ndarray, np.ndarr
     digits = _digits(text)
     length = pc.binary_length(digits).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
     valid = length >= 10
-    short = valid & (length <= INTEGER_DIGITS)
+    short = valid & (length <= INT64_DIGITS)
     spelled = pc.if_else(pa.array(short), digits, pa.scalar(None, pa.string()))
     number = pc.cast(spelled, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
     first = number // np.power(10, np.maximum(length - 1, 0))

@@ -341,6 +341,9 @@ def arrow_buffers(array) -> tuple[np.ndarray, np.ndarray]:
     return offsets - offsets[0], data
 
 
+INT64_DIGITS = 18  # any run of this many decimal digits fits in int64
+
+
 def digit_runs(array) -> bool:
     """Whether every cell of an Arrow string array is one or more ASCII digits (no nulls, no
     empty cells, no spaces): IDs, mostly. Read off the buffers, without a pass per cell."""
