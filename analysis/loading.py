@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import CANONICAL_STAGES, LOST_STAGE, STAGE_ORDER, UNKNOWN
+from .dateparse import parse_formats
 from .database import is_database_url, read_query, redact_url, select_of
 from .errors import ColumnError, InputFileError, ParameterError, UnmappedValueError
 from .lineage import MAX_EXAMPLES, InputRecord, Issue, Lineage
@@ -101,47 +102,50 @@ class Dataset:
 
 # --------------------------------------------------------------------------- parsing helpers
 
-def parse_dates(cells: pd.Series, dayfirst: bool = True, timezone: str | None = None) -> pd.Series:
+def parse_dates(cells: pd.Series, dayfirst: bool = True, timezone: str | None = None, stripped: bool = False
+                ) -> pd.Series:
     """Parse date cells with the formats exports use; unparseable cells become NaT.
 
     Each format is tried on the cells still unparsed (a file may mix ``HH:MM`` and
     ``HH:MM:SS``); an explicit format is fast and never guesses day vs month.
+    ``stripped``: the cells are :func:`~analysis.readers.text_cells` already.
     """
     if not pd.api.types.is_datetime64_any_dtype(cells):
-        return on_uniques(cells, lambda values: _parse_dates(values, dayfirst, timezone))
+        return on_uniques(cells, lambda values: _parse_dates(values, dayfirst, timezone, stripped))
     return _parse_dates(cells, dayfirst, timezone)
 
 
-def _parse_dates(cells: pd.Series, dayfirst: bool, timezone: str | None) -> pd.Series:
+def _parse_dates(cells: pd.Series, dayfirst: bool, timezone: str | None, stripped: bool = False) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(cells):
         parsed = cells
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
         return parsed.astype("datetime64[ns]")
-    text = text_cells(cells)
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    remaining = text != ""
-    for fmt in DATE_FORMATS_DAYFIRST if dayfirst else DATE_FORMATS_MONTHFIRST:
-        if not remaining.any():
-            break
-        parsed = pd.to_datetime(text[remaining], format=fmt, errors="coerce")
-        hit = parsed.notna()
-        if hit.any():
-            result[parsed.index[hit]] = parsed[hit].astype("datetime64[ns]")
-            remaining[parsed.index[hit]] = False
+    text = cells if stripped else text_cells(cells)
+    # each format in turn on the cells still unparsed; zero-padded cells read off their bytes
+    # (pandas' parser took 8.6 s for 2M distinct timestamps, see analysis.dateparse)
+    values, unparsed = parse_formats(text, DATE_FORMATS_DAYFIRST if dayfirst else DATE_FORMATS_MONTHFIRST)
+    result = pd.Series(values, index=text.index, dtype="datetime64[ns]")
+    remaining = pd.Series(unparsed, index=text.index)
     if remaining.any():  # ISO 8601 with offsets or fractions, as databases write them
         rest = text[remaining]
         offset = rest.str.contains(r"(?:[+-]\d{2}(?::?\d{2})?|Z)$", regex=True)
         if offset.any():  # an instant: to the mapping's local time zone
             parsed = pd.to_datetime(rest[offset], format="ISO8601", errors="coerce", utc=True)
-            hit = parsed.notna()
-            local = parsed[hit].dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+            local = parsed[parsed.notna()].dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+            local = local[_in_range(local)]
             result[local.index] = local.astype("datetime64[ns]")
         if (~offset).any():  # local time already (a fraction of a second, say)
             parsed = pd.to_datetime(rest[~offset], format="ISO8601", errors="coerce")
-            hit = parsed.notna()
+            hit = parsed.notna() & _in_range(parsed)
             result[parsed.index[hit]] = parsed[hit].astype("datetime64[ns]")
     return result
+
+
+def _in_range(stamps: pd.Series) -> pd.Series:
+    """Timestamps that nanoseconds can hold (1677–2262): pandas parses a year 1600 to a coarser
+    unit, and the cast to nanoseconds raised; such a typo is an unparsed cell instead."""
+    return (stamps >= pd.Timestamp.min) & (stamps <= pd.Timestamp.max)
 
 
 def parse_numbers(cells: pd.Series) -> pd.Series:
@@ -199,16 +203,22 @@ class _Cleaner:
         self._cells: dict[int, pd.Series] = {}
         self._positions, self._positions_of = None, None  # see positions()
         self.caching = True  # until the rows are settled; each column is then read once
+        self._lock = threading.Lock()  # settled, columns may be read in two threads (see _clean_columns)
         self.consume = False
 
-    def settle(self, consume: bool = False) -> None:
+    def settle(self, consume: bool = False, done: tuple[str, ...] = ()) -> None:
         """No row is dropped from here on: the cached cells (10M leads: gigabytes of text) go, and
-        with ``consume`` each raw column once every canonical column mapped to it was read."""
+        with ``consume`` each raw column once every canonical column mapped to it was read.
+        ``done``: canonical columns the caller read already and will not read again."""
         self.caching = False
         self._cells.clear()
         self.consume = consume
         columns = {canonical: resolve_header(self.raw.headers, names) for canonical, names in self.mapping.columns.items()}
-        self._reads_left = Counter(columns.values())
+        self._reads_left = Counter(index for canonical, index in columns.items() if canonical not in done)
+        if consume:  # the columns only those read (10M leads: the creation times' text, 200 MB and more)
+            for index in {columns[canonical] for canonical in done if columns.get(canonical) is not None}:
+                if self._reads_left[index] <= 0 and index in self.raw.frame:
+                    del self.raw.frame[index]
         if consume:
             # phones and e-mails are read by the identifiers' thread alone, which took its own
             # references (_identifier_columns): the table lets go of them now, not at the end
@@ -246,12 +256,14 @@ class _Cleaner:
         if index is None:
             return None
         if index not in self._cells:
+            if not self.caching:  # settled: a thread may read another column meanwhile
+                with self._lock:
+                    raw = self.raw.frame[index]
+                    self._reads_left[index] -= 1
+                    if self._reads_left[index] <= 0 and self.consume:  # its last reader: the raw column goes
+                        del self.raw.frame[index]
+                return self._kept(self._blank_placeholders(raw))
             cells = self._blank_placeholders(self.raw.frame[index])
-            if not self.caching:
-                self._reads_left[index] -= 1
-                if self._reads_left[index] <= 0 and self.consume:  # its last reader: the raw column goes
-                    del self.raw.frame[index]
-                return self._kept(cells)
             self._cells[index] = cells
         return self._kept(self._cells[index])
 
@@ -304,9 +316,13 @@ class _Cleaner:
         def blank_arrow(cells: pa.Array) -> pa.Array:
             if not digit_placeholders and digit_runs(cells):  # IDs: nothing to trim, fold or blank
                 return cells
-            text = pc.utf8_trim_whitespace(cells.fill_null(""))
+            cells = cells.fill_null("")
+            # the cells themselves where nothing needs trimming or blanking, not a copy of them
+            # (10M timestamps: 200 MB a column, twice while two are parsed side by side)
+            text = cells if _untrimmed(cells) else pc.utf8_trim_whitespace(cells)
             folded = pc.replace_substring(pc.utf8_lower(text), "ё", "е")
-            return pc.if_else(pc.is_in(folded, value_set=pa.array(sorted(placeholders), text.type)), "", text)
+            hit = pc.is_in(folded, value_set=pa.array(sorted(placeholders), text.type))
+            return pc.if_else(hit, "", text) if pc.any(hit).as_py() else text
 
         if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
             # a column that hardly repeats (IDs, phones): in Arrow, without a Python string per cell,
@@ -344,13 +360,32 @@ class _Cleaner:
 
     def dates(self, canonical: str, required: bool = False) -> pd.Series | None:
         """Parse a date column; raise if it fails wholesale; NaT (noted) for a few bad cells."""
+        return self.checked_dates(canonical, self.parsed_dates(canonical), required)
+
+    def parsed_dates(self, canonical: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series | None] | None:
+        """The work of :meth:`dates` without its checks and notes, so that a thread can do it
+        once no row is dropped (see :meth:`settle`): the parsed dates, which cells failed,
+        which were not empty, and the cells as text."""
         cells = self.cells(canonical)
         if cells is None:
             return None
-        parsed = parse_dates(cells, self.mapping.dayfirst, self.mapping.timezone)
-        text = text_cells(cells) if not pd.api.types.is_datetime64_any_dtype(cells) else None
-        nonempty = (text != "") if text is not None else cells.notna()
+        if pd.api.types.is_datetime64_any_dtype(cells):
+            parsed = parse_dates(cells, self.mapping.dayfirst, self.mapping.timezone)
+            return parsed, cells.notna() & parsed.isna(), cells.notna(), None
+        # Arrow text came through the placeholders' pass, which trims it: stripped already
+        arrow = isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"
+        text = cells if arrow else text_cells(cells)
+        del cells  # 10M leads: the column's text is 200 MB
+        parsed = parse_dates(text, self.mapping.dayfirst, self.mapping.timezone, stripped=True)
+        nonempty = text != ""
         failed = nonempty & parsed.isna()
+        return parsed, failed, nonempty, text[failed]  # the failed cells' text, for the examples
+
+    def checked_dates(self, canonical: str, parts: tuple | None, required: bool = False) -> pd.Series | None:
+        """What :meth:`parsed_dates` found, checked and noted, in this thread: the issues keep their order."""
+        if parts is None:
+            return None
+        parsed, failed, nonempty, text = parts
         self._check_wholesale(canonical, failed, nonempty, text, "dates",
                               hint="check that the column holds dates such as 22.03.2026 13:32 "
                                    "(or set dayfirst: false for 03/22/2026), or map another column")
@@ -410,6 +445,18 @@ class _Cleaner:
         text = on_uniques(cells, label, keep_codes=True)
         self.note(f"unknown_{canonical}", int((text == "").sum()), column=self.header(canonical))
         return on_uniques(text, lambda values: values.where(values != "", UNKNOWN).astype(object), keep_codes=keep_codes)
+
+
+def _untrimmed(cells: pa.Array) -> bool:
+    """Whether no cell of an Arrow text array starts or ends with whitespace, read off the first
+    and last bytes of every cell: plain ASCII other than space and control bytes. A byte
+    beyond ASCII may begin or end a Unicode space: then the answer is no (trim to be sure)."""
+    offsets, data = arrow_buffers(cells)
+    full = np.flatnonzero(np.diff(offsets) > 0)
+    if not len(full):
+        return True
+    ends = np.concatenate([data[offsets[full]], data[offsets[full + 1] - 1]])
+    return bool(((ends > 0x20) & (ends < 0x7F)).all())
 
 
 def _mapped(series: pd.Series, table: dict, keep_codes: bool = False) -> pd.Series:
@@ -537,17 +584,27 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     cleaner.drop(repeated_id, "duplicate_ids", column=cleaner.header("lead_id"), values=ids)
 
     index = cleaner.index
-    cleaner.settle(consume)
-    # no row is dropped from here on: the kept rows' persons are linked in the thread too
+    del id_codes, duplicated, repeated_id
+    cleaner.settle(consume, done=("lead_id", "stage", "created_at"))
+    # no row is dropped from here on: the kept rows' persons are linked, and their repeats
+    # found, in the thread too (10M leads: 1.6 s that came after the other columns)
     rows = cleaner.positions()
-    persons = _Background(lambda: _person_ids(identifiers.result(), rows))
+    created_at = None if created is None else _on(created, index).to_numpy()
+    lines = _on(cleaner.line, index).to_numpy(dtype=np.int64)
+    window_days = mapping.settings.repeat_window_days
+
+    def link_and_repeat() -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        person = _person_ids(identifiers.result(), rows)
+        return person, None if created_at is None or not len(person) else _repeats(person, created_at, lines, window_days)
+
+    linked = _Background(link_and_repeat)
     out = _clean_columns(cleaner, index, lead_id, created, stage)
-    out["person_id"] = persons.result()
+    out["person_id"], repeats = linked.result()
     if consume:
         for column in list(raw.frame.columns):
             del raw.frame[column]
         pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed blocks otherwise
-    _mark_repeats(out, mapping.settings.repeat_window_days)
+    _mark_repeats(out, window_days, repeats)
     cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
     for column in out.columns:
         if out[column].dtype == object or (isinstance(out[column].dtype, pd.CategoricalDtype) and not categorical):
@@ -619,6 +676,9 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
                    stage: pd.Series) -> pd.DataFrame:
     """Every canonical column of the kept rows but the person."""
     mapping = cleaner.mapping
+    # the two later dates are parsed in threads while this one cleans the labels (10M leads
+    # with distinct timestamps: 6 s on one core before)
+    later = _Background(lambda: {column: cleaner.parsed_dates(column) for column in ("first_response_at", "first_contact_at")})
     out = pd.DataFrame(index=index)
     out["lead_id"] = _on(lead_id, index).astype(str)
     out["source_line"] = _on(cleaner.line, index).astype("int64")
@@ -633,8 +693,8 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
     out["lead_type"] = _lead_types(cleaner, index)
     out["stage"] = _on(stage, index)  # categorical or object text until the end, like every label (see _arrow_strings)
 
-    for column in ("first_response_at", "first_contact_at"):
-        parsed = cleaner.dates(column)
+    for column, parts in later.result().items():
+        parsed = cleaner.checked_dates(column, parts)
         if parsed is not None:
             out[column] = _on(parsed, index)
     if mapping.settings.first_response_is_contact and "first_response_at" in out and "first_contact_at" not in out:
@@ -785,16 +845,41 @@ def _funnel_flags(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None
         out["attempted"] = responded | out["contacted"]
 
 
-def _mark_repeats(out: pd.DataFrame, window_days: int) -> None:
-    """First lead of a person keeps the credit; later ones within the window are repeats."""
+def _mark_repeats(out: pd.DataFrame, window_days: int, found: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    """First lead of a person keeps the credit; later ones within the window are repeats.
+    ``found``: what :func:`_repeats` gave for the frame's rows, when already computed."""
     out["is_repeat"] = False
     out["repeat_first_channel"] = pd.Series(pd.NA, index=out.index, dtype=object)
     if "created_at" not in out or len(out) == 0:
         return
+    if found is None:
+        found = _repeats(out["person_id"].to_numpy(), out["created_at"].to_numpy(), out["source_line"].to_numpy(),
+                         window_days)
+    is_repeat, first = found
+    out["is_repeat"] = is_repeat
+    later = np.flatnonzero(is_repeat)
+    channel = out["channel"]
+    if isinstance(channel.dtype, pd.CategoricalDtype):  # the channel's codes, not a million references
+        codes = channel.cat.codes.to_numpy()
+        first_code = np.full(len(out), -1, dtype=codes.dtype)
+        first_code[later] = codes[first[later]]
+        out["repeat_first_channel"] = pd.Series(pd.Categorical.from_codes(first_code, dtype=channel.dtype),
+                                                index=out.index)
+        return
+    first_channel = np.full(len(out), None, dtype=object)
+    first_channel[later] = channel.to_numpy(dtype=object)[first[later]]
+    out["repeat_first_channel"] = pd.Series(first_channel, index=out.index, dtype=object)
+
+
+def _repeats(person: np.ndarray, created: np.ndarray, line: np.ndarray, window_days: int
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Per lead: whether it repeats an earlier lead of its person within the window, and the
+    row of its episode's first lead (-1 for a first lead). Numpy alone, without the GIL for
+    the most part: the cleaning runs it in a thread beside the other columns."""
     # order by person, then time, then file line: sorting three arrays, not a copy of the table
-    order = np.lexsort((out["source_line"].to_numpy(), out["created_at"].to_numpy(), out["person_id"].to_numpy()))
-    person = out["person_id"].to_numpy()[order]
-    created = out["created_at"].to_numpy()[order]
+    order = np.lexsort((line, created, person))
+    person = person[order]
+    created = created[order]
     repeat = np.zeros(len(order), dtype=bool)
     anchor = np.full(len(order), -1, dtype=np.int64)  # for a repeat: the position of its episode's first lead
     window = np.timedelta64(window_days, "D")
@@ -819,19 +904,9 @@ def _mark_repeats(out: pd.DataFrame, window_days: int) -> None:
         open_positions = open_positions[~(is_anchor | within)]
     is_repeat = np.zeros(len(order), dtype=bool)
     is_repeat[order] = repeat
-    out["is_repeat"] = is_repeat
-    channel = out["channel"]
-    if isinstance(channel.dtype, pd.CategoricalDtype):  # the channel's codes, not a million references
-        codes = channel.cat.codes.to_numpy()
-        first_code = np.full(len(order), -1, dtype=codes.dtype)
-        first_code[order[repeat]] = codes[order[anchor[repeat]]]
-        first = pd.Categorical.from_codes(first_code, dtype=channel.dtype)
-        out["repeat_first_channel"] = pd.Series(first, index=out.index)
-        return
-    first_channel = np.full(len(order), None, dtype=object)
-    values = channel.to_numpy(dtype=object)
-    first_channel[order[repeat]] = values[order[anchor[repeat]]]
-    out["repeat_first_channel"] = pd.Series(first_channel, index=out.index, dtype=object)
+    first = np.full(len(order), -1, dtype=np.int64)
+    first[order[repeat]] = order[anchor[repeat]]
+    return is_repeat, first
 
 
 def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFrame, list[Issue]]:
