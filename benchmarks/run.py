@@ -1,7 +1,8 @@
 """Benchmark: how long the reports take on large exports, beside a floor measured in the same run.
 
 Generates exports in the bundled sample's dialect (cp1251, ';', decimal commas) by
-repeating the sample with fresh IDs and phones, then for each size runs
+repeating the sample with fresh IDs, phones and e-mails and each copy's timestamps
+shifted (so they hardly repeat, as in a real export), then for each size runs
 
 - ``leadaudit diagnose`` and ``leadaudit quarterly`` (wall time, peak memory of the
   largest process: the CLI or its kernel), and
@@ -48,13 +49,26 @@ FLOOR_CELLS = [
 ]
 
 
+DATE_HEADERS = ("Дата создания", "Первая попытка связи", "Первый контакт")
+EXPORT_VERSION = 2  # 2: each copy's timestamps shifted, so they do not repeat from copy to copy
+
+
 def make_export(rows: int, folder: Path) -> Path:
     """The sample repeated to ``rows`` leads with new IDs, phones and e-mails (so repeats stay
-    realistic). Dates repeat from copy to copy: a million leads over the sample's 18 months."""
-    path = folder / f"leads_{rows}.csv"
+    realistic). Each copy's timestamps move by its own offset (under ±30 minutes, the same
+    for a lead's three dates), so they hardly repeat, as in a real export: copies of the same
+    timestamps let the reader keep them as a few thousand categories, and their parsing cost
+    nothing (version 1 of these exports did that). A million leads over the sample's 18 months."""
+    path = folder / f"leads_{rows}_v{EXPORT_VERSION}.csv"
     if path.exists():
         return path
     sample = pd.read_csv(SAMPLE_LEADS, sep=";", encoding="cp1251", dtype=str, keep_default_na=False)
+    stamps = {}
+    for header in DATE_HEADERS:  # cells in either of the sample's formats move; other cells stay as written
+        cells = sample[header]
+        with_seconds = pd.to_datetime(cells, format="%d.%m.%Y %H:%M:%S", errors="coerce")
+        without = pd.to_datetime(cells, format="%d.%m.%Y %H:%M", errors="coerce")
+        stamps[header] = (with_seconds.fillna(without), with_seconds.notna(), (with_seconds.notna() | without.notna()))
     with open(path, "w", encoding="cp1251", newline="") as handle:
         written = 0
         copy = 0
@@ -64,6 +78,12 @@ def make_export(rows: int, folder: Path) -> Path:
             part["Телефон"] = part["Телефон"].str.replace(r"\d{4}$", f"{copy % 10000:04d}", regex=True)
             # new people in every copy: without this, e-mails would link each person across all copies
             part["Email"] = part["Email"].str.replace(r"^(?=.)", f"c{copy}.", regex=True)
+            shift = pd.Timedelta(seconds=(copy * 7919) % 3600 - 1800) if copy else pd.Timedelta(0)
+            for header, (parsed, with_seconds, parsed_ok) in stamps.items():
+                moved = (parsed.iloc[: len(part)] + shift)
+                text = np.where(with_seconds.iloc[: len(part)], moved.dt.strftime("%d.%m.%Y %H:%M:%S"),
+                                moved.dt.strftime("%d.%m.%Y %H:%M"))
+                part[header] = np.where(parsed_ok.iloc[: len(part)], text, part[header])
             part.to_csv(handle, sep=";", index=False, header=written == 0, lineterminator="\r\n")
             written += len(part)
             copy += 1
