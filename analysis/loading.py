@@ -125,8 +125,9 @@ def _parse_dates(cells: pd.Series, dayfirst: bool, timezone: str | None, strippe
     # each format in turn on the cells still unparsed; zero-padded cells read off their bytes
     # (pandas' parser took 8.6 s for 2M distinct timestamps, see analysis.dateparse)
     values, unparsed = parse_formats(text, DATE_FORMATS_DAYFIRST if dayfirst else DATE_FORMATS_MONTHFIRST)
-    result = pd.Series(values, index=text.index, dtype="datetime64[ns]")
-    remaining = pd.Series(unparsed, index=text.index)
+    # copy=False: pandas copies a numpy array it is handed (10M leads: 80 MB a column, for nothing)
+    result = pd.Series(values, index=text.index, dtype="datetime64[ns]", copy=False)
+    remaining = pd.Series(unparsed, index=text.index, copy=False)
     if remaining.any():  # ISO 8601 with offsets or fractions, as databases write them
         rest = text[remaining]
         offset = rest.str.contains(r"(?:[+-]\d{2}(?::?\d{2})?|Z)$", regex=True)
@@ -197,7 +198,7 @@ class _Cleaner:
         # the rows kept so far, by the raw table's index: a drop narrows the index instead of
         # copying the raw table (4.6 s and gigabytes for a drop of a few rows of 10M leads)
         self.index = raw.frame.index
-        self.line = pd.Series(np.arange(len(raw.frame)) + raw.first_data_line, index=raw.frame.index)
+        self.line = pd.Series(np.arange(len(raw.frame)) + raw.first_data_line, index=raw.frame.index, copy=False)
         # a file's examples name its lines; a query's name its rows (1 = the first row returned)
         self.unit = "row" if raw.file_format == "postgresql" else "line"
         self._cells: dict[int, pd.Series] = {}
@@ -276,8 +277,11 @@ class _Cleaner:
 
     def _kept(self, column: pd.Series) -> pd.Series:
         """A whole raw column cut to the rows kept, taken by position (a label lookup per cell
-        cost 0.1-0.4 s a column at 10M leads)."""
-        return column if len(column) == len(self.index) else column.iloc[self.positions()]
+        cost 0.1-0.4 s a column at 10M leads), on the kept rows' own index: ``iloc`` would
+        give each column a copy of it (10M leads: 80 MB a column, alive while it is cleaned)."""
+        if len(column) == len(self.index):
+            return column
+        return pd.Series(column.array.take(self.positions()), index=self.index, name=column.name, copy=False)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -580,7 +584,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
         del raw_created
 
     ids = _on(lead_id, cleaner.index)
-    repeated_id = pd.Series(_later_repeats(id_codes[cleaner.positions()]), index=cleaner.index)
+    repeated_id = pd.Series(_later_repeats(id_codes[cleaner.positions()]), index=cleaner.index, copy=False)
     cleaner.drop(repeated_id, "duplicate_ids", column=cleaner.header("lead_id"), values=ids)
 
     index = cleaner.index
@@ -876,18 +880,21 @@ def _repeats(person: np.ndarray, created: np.ndarray, line: np.ndarray, window_d
     """Per lead: whether it repeats an earlier lead of its person within the window, and the
     row of its episode's first lead (-1 for a first lead). Numpy alone, without the GIL for
     the most part: the cleaning runs it in a thread beside the other columns."""
-    # order by person, then time, then file line: sorting three arrays, not a copy of the table
-    order = np.lexsort((line, created, person))
+    # order by person, then time, then file line: sorting three arrays, not a copy of the table.
+    # Positions as int32 where they fit: half the memory of the temporaries (10M leads: they
+    # ran beside the other columns' cleaning, 600 MB of int64)
+    width = np.int32 if len(person) < np.iinfo(np.int32).max else np.int64
+    order = np.lexsort((line, created, person)).astype(width)
     person = person[order]
     created = created[order]
     repeat = np.zeros(len(order), dtype=bool)
-    anchor = np.full(len(order), -1, dtype=np.int64)  # for a repeat: the position of its episode's first lead
+    anchor = np.full(len(order), -1, dtype=width)  # for a repeat: the position of its episode's first lead
     window = np.timedelta64(window_days, "D")
     # each round makes the earliest open lead of every person an anchor and marks the leads
     # within its window; rounds = the largest number of separate episodes of one person. The
     # first round takes every lead as it is, without gathering 10M positions (it was 2.2 s of
     # fresh temporaries at 10M leads; the later rounds are small)
-    open_positions = np.arange(len(order))
+    open_positions = np.arange(len(order), dtype=width)
     while len(open_positions):
         whole = len(open_positions) == len(order)
         open_person = person if whole else person[open_positions]
@@ -895,7 +902,7 @@ def _repeats(person: np.ndarray, created: np.ndarray, line: np.ndarray, window_d
         is_anchor = np.empty(len(open_positions), dtype=bool)
         is_anchor[:1] = True
         np.not_equal(open_person[1:], open_person[:-1], out=is_anchor[1:])
-        anchor_at = np.where(is_anchor, np.arange(len(open_positions)), 0)
+        anchor_at = np.where(is_anchor, np.arange(len(open_positions), dtype=width), width(0))
         np.maximum.accumulate(anchor_at, out=anchor_at)
         within = (open_created - open_created[anchor_at]) <= window
         later = within & ~is_anchor
@@ -904,7 +911,7 @@ def _repeats(person: np.ndarray, created: np.ndarray, line: np.ndarray, window_d
         open_positions = open_positions[~(is_anchor | within)]
     is_repeat = np.zeros(len(order), dtype=bool)
     is_repeat[order] = repeat
-    first = np.full(len(order), -1, dtype=np.int64)
+    first = np.full(len(order), -1, dtype=width)
     first[order[repeat]] = order[anchor[repeat]]
     return is_repeat, first
 

@@ -565,7 +565,7 @@ def _spread(mapped: pd.Series, codes: np.ndarray, like: pd.Series, keep_codes: b
             merged, categories = pd.factorize(values, sort=True)
             return pd.Series(pd.Categorical.from_codes(merged.take(codes), categories=pd.Index(categories, dtype=object)),
                              index=like.index, name=like.name)
-        return pd.Series(values.take(codes), index=like.index, name=like.name, dtype=object)
+        return pd.Series(values.take(codes), index=like.index, name=like.name, dtype=object, copy=False)
     return pd.Series(mapped.array.take(codes), index=like.index, name=like.name)
 
 
@@ -601,7 +601,8 @@ def in_text_order(labels: pd.Series) -> pd.Series:
     lookup[-1] = -1  # a missing value's code, -1, picks the last entry
     codes = lookup[labels.cat.codes.to_numpy()]
     dtype = pd.CategoricalDtype(categories.take(order), ordered=labels.cat.ordered)
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), index=labels.index, name=labels.name)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), index=labels.index, name=labels.name,
+                     copy=False)
 
 
 def text_cells(series: pd.Series) -> pd.Series:
