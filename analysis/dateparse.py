@@ -158,7 +158,9 @@ def could_match(cells: _Cells | pa.Array | pa.ChunkedArray, fmt: DateFormat) -> 
     cells = cells if isinstance(cells, _Cells) else _Cells(cells)
     result = np.empty(len(cells), dtype=bool)
     kind = np.full(256, -1, dtype=np.int8)  # 0: digit or whitespace; 1 + i: separator i; -1: other
-    kind[[*b"0123456789", *b" \t\n\r\x0b\x0c"]] = 0
+    # pandas' \s and \d are Unicode's: a no-break space (Excel, 1C) or another script's digit
+    # may match, so any byte beyond ASCII counts as possibly one, as do \x1c-\x1f (Python's whitespace)
+    kind[[*b"0123456789", *b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", *range(0x80, 0x100)]] = 0
     for i, group in enumerate(_COUNTED):
         kind[list(group)] = 1 + i
     wanted = [(1 + i, count) for i, count in enumerate(fmt.counts)] + ([] if fmt.letters else [(-1, 0)])
