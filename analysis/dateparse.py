@@ -26,13 +26,21 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .readers import arrow_buffers
+from .readers import arrow_buffers, arrow_text
 
 #: strptime's fields read here, with their width when zero-padded
 _FIELDS = {"d": 2, "m": 2, "Y": 4, "H": 2, "M": 2, "S": 2}
 #: separators counted per cell: a cell can only match a format with as many of each
 #: (pandas matches case-insensitively: "t" is a "T")
 _COUNTED = (b".", b":", b"-", b"/", b"Tt")
+#: what each byte can be in a cell: 0 a digit or whitespace, 1 + i the counted separator i,
+#: -1 anything else. pandas' \s and \d are Unicode's: a no-break space (Excel, 1C) or another
+#: script's digit may match, so any byte beyond ASCII counts as possibly one, as do \x1c-\x1f
+#: (Python's whitespace)
+_KIND = np.full(256, -1, dtype=np.int8)
+_KIND[[*b"0123456789", *b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", *range(0x80, 0x100)]] = 0
+for _i, _group in enumerate(_COUNTED):
+    _KIND[list(_group)] = 1 + _i
 #: cells per block of work: a block's temporaries are a few 8 MB arrays
 BLOCK_CELLS = 1 << 20
 NAT = np.iinfo(np.int64).min  # NaT as int64
@@ -157,16 +165,10 @@ def could_match(cells: _Cells | pa.Array | pa.ChunkedArray, fmt: DateFormat) -> 
     counts of separators, or (unless the format has words: ``%p``) any other byte, cannot match."""
     cells = cells if isinstance(cells, _Cells) else _Cells(cells)
     result = np.empty(len(cells), dtype=bool)
-    kind = np.full(256, -1, dtype=np.int8)  # 0: digit or whitespace; 1 + i: separator i; -1: other
-    # pandas' \s and \d are Unicode's: a no-break space (Excel, 1C) or another script's digit
-    # may match, so any byte beyond ASCII counts as possibly one, as do \x1c-\x1f (Python's whitespace)
-    kind[[*b"0123456789", *b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", *range(0x80, 0x100)]] = 0
-    for i, group in enumerate(_COUNTED):
-        kind[list(group)] = 1 + i
     wanted = [(1 + i, count) for i, count in enumerate(fmt.counts)] + ([] if fmt.letters else [(-1, 0)])
     for start, block in cells.blocks:
         offsets, data = arrow_buffers(block)
-        kinds = kind[data]
+        kinds = _KIND[data]
         match = np.ones(len(block), dtype=bool)
         running = np.zeros(len(data) + 1, dtype=np.int64)
         for value, count in wanted:
@@ -188,7 +190,7 @@ def parse_formats(text: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray
     then the cells left go through the formats in order, zero-padded ones read here and
     the rest, where they could match, by pandas.
     """
-    array = _arrow_text(text)
+    array = arrow_text(text)
     cells = _Cells(array)
     result = np.full(len(text), NAT, dtype=np.int64)
     remaining = (text != "").to_numpy(dtype=bool, copy=True)
@@ -223,16 +225,17 @@ def parse_formats(text: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray
     return result.view("datetime64[ns]"), remaining
 
 
+def in_nanosecond_range(stamps):
+    """Which timestamps (a Series or a datetime64 array of any unit) nanoseconds can hold
+    (1677–2262): pandas 3 parses a year 1600 to a coarser unit, and a cast to nanoseconds
+    raised; such a typo is an unparsed cell instead. NaT is not in range."""
+    # numpy's bounds: an array of seconds compared with a pd.Timestamp wraps (1677-05-01 passed)
+    return (stamps >= np.datetime64(pd.Timestamp.min)) & (stamps <= np.datetime64(pd.Timestamp.max))
+
+
 def _nanoseconds(stamps: np.ndarray) -> np.ndarray:
-    """datetime64 of any unit as int64 nanoseconds; NaT beyond their range (1677–2262), where
-    the cast would raise: a year 1600 is a typo, counted as unparsed, not a crash."""
-    inside = ~np.isnat(stamps) & (stamps >= np.datetime64(pd.Timestamp.min)) & (stamps <= np.datetime64(pd.Timestamp.max))
+    """datetime64 of any unit as int64 nanoseconds; NaT beyond their range (see :func:`in_nanosecond_range`)."""
+    inside = in_nanosecond_range(stamps)
     result = np.full(len(stamps), NAT, dtype=np.int64)
     result[inside] = stamps[inside].astype("datetime64[ns]").view(np.int64)
     return result
-
-
-def _arrow_text(text: pd.Series) -> pa.Array | pa.ChunkedArray:
-    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
-        return pa.array(text.array)
-    return pa.array(text.to_numpy(dtype=object), type=pa.string())

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import CANONICAL_STAGES, LOST_STAGE, STAGE_ORDER, UNKNOWN
-from .dateparse import parse_formats
+from .dateparse import in_nanosecond_range, parse_formats
 from .database import is_database_url, read_query, redact_url, select_of
 from .errors import ColumnError, InputFileError, ParameterError, UnmappedValueError
 from .lineage import MAX_EXAMPLES, InputRecord, Issue, Lineage
@@ -134,19 +134,13 @@ def _parse_dates(cells: pd.Series, dayfirst: bool, timezone: str | None, strippe
         if offset.any():  # an instant: to the mapping's local time zone
             parsed = pd.to_datetime(rest[offset], format="ISO8601", errors="coerce", utc=True)
             local = parsed[parsed.notna()].dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
-            local = local[_in_range(local)]
+            local = local[in_nanosecond_range(local)]
             result[local.index] = local.astype("datetime64[ns]")
         if (~offset).any():  # local time already (a fraction of a second, say)
             parsed = pd.to_datetime(rest[~offset], format="ISO8601", errors="coerce")
-            hit = parsed.notna() & _in_range(parsed)
+            hit = parsed.notna() & in_nanosecond_range(parsed)
             result[parsed.index[hit]] = parsed[hit].astype("datetime64[ns]")
     return result
-
-
-def _in_range(stamps: pd.Series) -> pd.Series:
-    """Timestamps that nanoseconds can hold (1677–2262): pandas parses a year 1600 to a coarser
-    unit, and the cast to nanoseconds raised; such a typo is an unparsed cell instead."""
-    return (stamps >= pd.Timestamp.min) & (stamps <= pd.Timestamp.max)
 
 
 def parse_numbers(cells: pd.Series) -> pd.Series:
@@ -216,11 +210,11 @@ class _Cleaner:
         self.consume = consume
         columns = {canonical: resolve_header(self.raw.headers, names) for canonical, names in self.mapping.columns.items()}
         self._reads_left = Counter(index for canonical, index in columns.items() if canonical not in done)
-        if consume:  # the columns only those read (10M leads: the creation times' text, 200 MB and more)
+        if consume:
+            # the columns only those read (10M leads: the creation times' text, 200 MB and more)
             for index in {columns[canonical] for canonical in done if columns.get(canonical) is not None}:
                 if self._reads_left[index] <= 0 and index in self.raw.frame:
                     del self.raw.frame[index]
-        if consume:
             # phones and e-mails are read by the identifiers' thread alone, which took its own
             # references (_identifier_columns): the table lets go of them now, not at the end
             # (10M leads: some 400 MB less while the other columns are cleaned)
@@ -369,7 +363,7 @@ class _Cleaner:
     def parsed_dates(self, canonical: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series | None] | None:
         """The work of :meth:`dates` without its checks and notes, so that a thread can do it
         once no row is dropped (see :meth:`settle`): the parsed dates, which cells failed,
-        which were not empty, and the cells as text."""
+        which were not empty, and the failed cells' text (None for typed dates)."""
         cells = self.cells(canonical)
         if cells is None:
             return None
@@ -680,8 +674,8 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
                    stage: pd.Series) -> pd.DataFrame:
     """Every canonical column of the kept rows but the person."""
     mapping = cleaner.mapping
-    # the two later dates are parsed in threads while this one cleans the labels (10M leads
-    # with distinct timestamps: 6 s on one core before)
+    # the two later dates are parsed in a thread, one after the other, while this one cleans
+    # the labels (10M leads with distinct timestamps: 6 s on one core before)
     later = _Background(lambda: {column: cleaner.parsed_dates(column) for column in ("first_response_at", "first_contact_at")})
     out = pd.DataFrame(index=index)
     out["lead_id"] = _on(lead_id, index).astype(str)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .readers import INT64_DIGITS, arrow_buffers
+from .readers import INT64_DIGITS, arrow_buffers, arrow_text
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -35,9 +35,7 @@ PART_ROWS = 1 << 20  # rows normalised at a time: each step's temporary arrays s
 def _arrow_parts(values: pd.Series) -> Iterator[pa.Array]:
     """A text column as Arrow string arrays of at most PART_ROWS rows, in order, without a copy
     of the column: eight normalising steps over 10M phones at once held 2 GB of temporaries."""
-    arrow_backed = isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
-    # an Arrow-backed column keeps its own chunks and type (large_string): not cast, not copied
-    array = pa.array(values.array) if arrow_backed else _arrow_text(values)
+    array = arrow_text(values)
     for chunk in (array.chunks if isinstance(array, pa.ChunkedArray) else [array]):
         for start in range(0, len(chunk), PART_ROWS):
             yield chunk.slice(start, PART_ROWS)

@@ -323,6 +323,16 @@ def _read_csv_arrow(source, separator: str, header_row: int, width: int, encodin
     return pd.DataFrame(dict(enumerate(columns)), copy=False)
 
 
+def arrow_text(values: pd.Series):
+    """A text column as Arrow: an Arrow-backed column's own chunks and type (large_string), not
+    cast, not copied; any other as one string array (missing cells null)."""
+    import pyarrow as pa
+
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return pa.array(values.array)
+    return pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+
+
 def arrow_buffers(array) -> tuple[np.ndarray, np.ndarray]:
     """An Arrow string or binary array's offsets and bytes as numpy views, without a copy.
 
