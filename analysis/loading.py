@@ -130,6 +130,9 @@ def _parse_dates(cells: pd.Series, dayfirst: bool, timezone: str | None, strippe
     remaining = pd.Series(unparsed, index=text.index, copy=False)
     if remaining.any():  # ISO 8601 with offsets or fractions, as databases write them
         rest = text[remaining]
+        # a date has digits: pandas reads "now" and "today" as the moment of the run, even
+        # with a format given, and any cell without a digit is no date
+        rest = rest[rest.str.contains(r"\d", regex=True).fillna(False).astype(bool)]
         offset = rest.str.contains(r"(?:[+-]\d{2}(?::?\d{2})?|Z)$", regex=True)
         if offset.any():  # an instant: to the mapping's local time zone
             parsed = pd.to_datetime(rest[offset], format="ISO8601", errors="coerce", utc=True)
@@ -242,10 +245,12 @@ class _Cleaner:
                     hint=f'name your header in the mapping file: columns:\n    {canonical}: "<header in your file>"',
                 )
 
-    def cells(self, canonical: str) -> pd.Series | None:
+    def cells(self, canonical: str, blank: bool = True) -> pd.Series | None:
         """Cells of a canonical column with placeholders blanked; None when not mapped.
 
         Computed once per column on the whole file and then cut to the rows still kept.
+        ``blank=False``: the raw cells, for a caller that deals with placeholders itself
+        (see :meth:`parsed_dates`); not kept for the next reader.
         """
         index = self.column_index(canonical)
         if index is None:
@@ -257,7 +262,9 @@ class _Cleaner:
                     self._reads_left[index] -= 1
                     if self._reads_left[index] <= 0 and self.consume:  # its last reader: the raw column goes
                         del self.raw.frame[index]
-                return self._kept(self._blank_placeholders(raw))
+                return self._kept(self._blank_placeholders(raw) if blank else raw)
+            if not blank:
+                return self._kept(self.raw.frame[index])
             cells = self._blank_placeholders(self.raw.frame[index])
             self._cells[index] = cells
         return self._kept(self._cells[index])
@@ -314,12 +321,8 @@ class _Cleaner:
         def blank_arrow(cells: pa.Array) -> pa.Array:
             if not digit_placeholders and digit_runs(cells):  # IDs: nothing to trim, fold or blank
                 return cells
-            cells = cells.fill_null("")
-            # the cells themselves where nothing needs trimming or blanking, not a copy of them
-            # (10M timestamps: 200 MB a column, twice while two are parsed side by side)
-            text = cells if _untrimmed(cells) else pc.utf8_trim_whitespace(cells)
-            folded = pc.replace_substring(pc.utf8_lower(text), "ё", "е")
-            hit = pc.is_in(folded, value_set=pa.array(sorted(placeholders), text.type))
+            text = _trimmed(cells)
+            hit = _placeholder_hits(text, placeholders)
             return pc.if_else(hit, "", text) if pc.any(hit).as_py() else text
 
         if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
@@ -344,8 +347,9 @@ class _Cleaner:
         if not count:
             return
         rows = mask[mask].index[:MAX_EXAMPLES]
-        shown = None if values is None else text_cells(values.loc[rows])  # the examples' cells only
-        examples = [f"{self.unit} {self.line.loc[index]}{'' if shown is None else _shown(shown.loc[index])}"
+        # the examples' cells only; a row ``values`` leaves out shows as empty
+        shown = None if values is None else text_cells(values.loc[rows.intersection(values.index)])
+        examples = [f"{self.unit} {self.line.loc[index]}{'' if shown is None else _shown(shown.get(index))}"
                     for index in rows]
         self.issues.append(Issue(code, count, kind=self.kind, dropped=True, column=column, examples=tuple(examples)))
         self.index = self.index[~mask.to_numpy()]
@@ -364,19 +368,37 @@ class _Cleaner:
         """The work of :meth:`dates` without its checks and notes, so that a thread can do it
         once no row is dropped (see :meth:`settle`): the parsed dates, which cells failed,
         which were not empty, and the failed cells' text (None for typed dates)."""
-        cells = self.cells(canonical)
+        cells = self.cells(canonical, blank=False)
         if cells is None:
             return None
         if pd.api.types.is_datetime64_any_dtype(cells):
             parsed = parse_dates(cells, self.mapping.dayfirst, self.mapping.timezone)
             return parsed, cells.notna() & parsed.isna(), cells.notna(), None
-        # Arrow text came through the placeholders' pass, which trims it: stripped already
         arrow = isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"
-        text = cells if arrow else text_cells(cells)
+        placeholders = self.mapping.placeholders
+        # A cell that parses has digits. When no placeholder has one, only cells that fail to
+        # parse can be placeholders: Arrow text is trimmed and parsed as it is, and the few
+        # failed cells are looked up (a placeholders' pass over 10M timestamps: 1.5-3 s)
+        after = arrow and not any(character.isdigit() for value in placeholders for character in value)
+        if arrow and after:
+            array = pa.array(cells.array)
+            chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+            text = pd.Series(pa.chunked_array([_trimmed(chunk) for chunk in chunks], array.type),
+                             index=cells.index, dtype=cells.dtype)
+            del array, chunks
+        else:  # Arrow text comes trimmed through the placeholders' pass, other text from text_cells
+            cells = self._blank_placeholders(cells)
+            text = cells if arrow else text_cells(cells)
         del cells  # 10M leads: the column's text is 200 MB
         parsed = parse_dates(text, self.mapping.dayfirst, self.mapping.timezone, stripped=True)
         nonempty = text != ""
         failed = nonempty & parsed.isna()
+        if after and failed.any():
+            hit = _placeholder_hits(pa.array(text[failed].array), placeholders).to_numpy(zero_copy_only=False)
+            if hit.any():  # a placeholder is an empty cell
+                rows = failed.index[failed.to_numpy()][hit]
+                nonempty[rows] = False
+                failed[rows] = False
         return parsed, failed, nonempty, text[failed]  # the failed cells' text, for the examples
 
     def checked_dates(self, canonical: str, parts: tuple | None, required: bool = False) -> pd.Series | None:
@@ -443,6 +465,19 @@ class _Cleaner:
         text = on_uniques(cells, label, keep_codes=True)
         self.note(f"unknown_{canonical}", int((text == "").sum()), column=self.header(canonical))
         return on_uniques(text, lambda values: values.where(values != "", UNKNOWN).astype(object), keep_codes=keep_codes)
+
+
+def _trimmed(cells: pa.Array) -> pa.Array:
+    """Arrow text without surrounding whitespace, missing cells as "". The cells themselves
+    where nothing needs trimming, not a copy of them (10M timestamps: 200 MB a column)."""
+    cells = cells.fill_null("")
+    return cells if _untrimmed(cells) else pc.utf8_trim_whitespace(cells)
+
+
+def _placeholder_hits(text: pa.Array, placeholders: frozenset[str]) -> pa.Array:
+    """Which trimmed Arrow cells are placeholders: lower case, "ё" as "е", as the mapping keeps them."""
+    folded = pc.replace_substring(pc.utf8_lower(text), "ё", "е")
+    return pc.is_in(folded, value_set=pa.array(sorted(placeholders), text.type))
 
 
 def _untrimmed(cells: pa.Array) -> bool:
@@ -570,12 +605,13 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
                  f"<one of {' | '.join(CANONICAL_STAGES)}>",
         )
 
-    created = cleaner.dates("created_at", required=True)
+    parts = cleaner.parsed_dates("created_at")
+    created = cleaner.checked_dates("created_at", parts, required=True)
     if created is not None:
         bad = _on(created, cleaner.index).isna()
-        raw_created = cleaner.cells("created_at")
-        cleaner.drop(bad, "bad_created_at", column=cleaner.header("created_at"), values=raw_created)
-        del raw_created
+        # examples: the failed cells' text (an empty cell or a placeholder shows as empty)
+        cleaner.drop(bad, "bad_created_at", column=cleaner.header("created_at"), values=parts[3])
+    del parts
 
     ids = _on(lead_id, cleaner.index)
     repeated_id = pd.Series(_later_repeats(id_codes[cleaner.positions()]), index=cleaner.index, copy=False)

@@ -428,3 +428,38 @@ def test_one_header_mapped_to_two_columns_is_read_for_both(tmp_path, sample_rows
     data = load_dataset(write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows), mapping=mapping)
     assert data.leads["first_response_at"].notna().all()
     pd.testing.assert_series_equal(data.leads["first_response_at"], data.leads["first_contact_at"], check_names=False)
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+def test_placeholders_in_date_columns_are_empty_cells_on_either_path(tmp_path, sample_rows, monkeypatch, streamed):
+    """Arrow date text skips the placeholders' pass when no placeholder has a digit: only cells
+    that fail to parse are looked up. A placeholder with a digit ("00", in no cell here)
+    forces the pass first; both must give the same leads, notes and examples."""
+    import analysis.readers as readers
+    from analysis.mapping import builtin_mappings
+
+    created, response, contact = (SAMPLE_HEADERS.index(h) for h in ("Дата создания", "Первая попытка связи", "Первый контакт"))
+    rows = [list(row) for row in sample_rows]
+    rows[2][created] = " - "  # a placeholder: dropped as an empty creation time
+    rows[4][created] = "вчера"  # not a date: dropped, shown in the example
+    rows[6][created] = f"  {rows[6][created]} "  # padded: still a date
+    rows[3][response], rows[5][response], rows[7][response] = "Не указано", " NULL", "now"
+    rows[8][contact], rows[9][contact] = "н/д", f"\u00a0{rows[9][response]}"
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    if streamed:
+        monkeypatch.setattr(readers, "STREAM_BYTES", 1000)
+    default = builtin_mappings()["sample"]
+    default = replace(default, placeholders=default.placeholders | {"н/д"})
+    after = load_dataset(path, mapping=default)
+    before = load_dataset(path, mapping=replace(default, placeholders=default.placeholders | {"00"}))
+    pd.testing.assert_frame_equal(after.leads.drop(columns="person_id"), before.leads.drop(columns="person_id"))
+    assert after.lineage.to_dict()["issues"] == before.lineage.to_dict()["issues"]
+    issues = {(issue["code"], issue.get("column")): issue for issue in after.lineage.to_dict()["issues"]}
+    bad = issues[("bad_created_at", "Дата создания")]
+    assert bad["count"] == 2 and "empty" in bad["examples"][0] and "«вчера»" in bad["examples"][1]
+    unparsed = issues[("unparsed_values", "Первая попытка связи")]
+    assert unparsed["count"] == 1 and "«now»" in unparsed["examples"][0]  # "now" is no date, not the run's time
+    assert ("unparsed_values", "Первый контакт") not in issues
+    leads = after.leads.set_index("lead_id")
+    assert pd.notna(leads.loc[rows[6][0], "created_at"]) and pd.notna(leads.loc[rows[9][0], "first_contact_at"])
+    assert pd.isna(leads.loc[rows[8][0], "first_contact_at"]) and pd.isna(leads.loc[rows[7][0], "first_response_at"])
