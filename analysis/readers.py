@@ -274,7 +274,8 @@ def _hash_and_quotes(path: Path) -> tuple[str, int]:
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 24), b""):
             digest.update(block)
-            quotes += block.count(b'"')
+            # numpy, not bytes.count: twice as fast, and without the GIL (10M leads: 1.6 s of a core)
+            quotes += int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) == ord('"')))
     return digest.hexdigest(), quotes
 
 
@@ -573,7 +574,12 @@ def _spread(mapped: pd.Series, codes: np.ndarray, like: pd.Series, keep_codes: b
         if keep_codes:  # distinct values may map to one text: categories must be unique
             # categories in text order: a categorical groups and sorts as its text would
             merged, categories = pd.factorize(values, sort=True)
-            return pd.Series(pd.Categorical.from_codes(merged.take(codes), categories=pd.Index(categories, dtype=object)),
+            if not (merged == np.arange(len(merged))).all():  # else the codes stand as they are
+                # a lookup table as small as the codes: a take of 10M int64 codes is 80 MB and 0.2 s
+                codes = merged.astype(np.min_scalar_type(-max(len(categories), 1))).take(codes)
+            # the codes index the categories by construction: pandas' check is a pass for nothing
+            return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object),
+                                                       validate=False),
                              index=like.index, name=like.name)
         return pd.Series(values.take(codes), index=like.index, name=like.name, dtype=object, copy=False)
     return pd.Series(mapped.array.take(codes), index=like.index, name=like.name)
