@@ -331,6 +331,8 @@ ID_PARTS = {
     "text": [["7", "8", None, "", "7"], ["8", "9", "", None, "10", "7"], []],
     # every cell digits: encoded as the integers they spell
     "digits": [["7", "8", "12345678901234567", "7"], ["8", "9", "10", "7", "0", "0"], []],
+    # digits in a narrow range, as CRM IDs run: the integers less the smallest are the codes
+    "sequence": [["1005", "1001", "1003", "1001"], ["1002", "1005", "1004", "1003", "1009"], []],
     # "07" and "7" are two IDs, and so are numbers past int64: these stay text
     "leading_zero": [["7", "07", "7"], ["007", "07"]],
     "too_long": [["99999999999999999999", "7"], ["99999999999999999999"]],
@@ -352,8 +354,9 @@ def test_id_codes_find_the_repeats_pandas_finds(arrow, kind):
     text = pd.StringDtype("pyarrow", na_value=np.nan)
     chunked = pa.chunked_array([pa.array(p, pa.string()) for p in parts], pa.string())
     cells = pd.Series(chunked, dtype=text) if arrow else pd.Series(values, dtype=object)
-    assert (_as_integers(chunked) is not None) == (kind == "digits")
+    assert (_as_integers(chunked) is not None) == (kind in ("digits", "sequence"))
     codes = _value_codes(cells)
+    assert codes.min(initial=0) >= 0 and codes.max(initial=0) <= 2 * len(codes)
     assert _later_repeats(codes).tolist() == cells.duplicated(keep="first").tolist()
     assert (np.bincount(codes)[codes] > 1).tolist() == cells.duplicated(keep=False).tolist()
     assert len(_value_codes(cells.iloc[:0])) == 0 and len(_later_repeats(np.zeros(0, np.int64))) == 0
@@ -463,3 +466,20 @@ def test_placeholders_in_date_columns_are_empty_cells_on_either_path(tmp_path, s
     leads = after.leads.set_index("lead_id")
     assert pd.notna(leads.loc[rows[6][0], "created_at"]) and pd.notna(leads.loc[rows[9][0], "first_contact_at"])
     assert pd.isna(leads.loc[rows[8][0], "first_contact_at"]) and pd.isna(leads.loc[rows[7][0], "first_response_at"])
+
+
+def test_on_takes_the_rows_loc_takes():
+    """``_on`` finds a subset's rows by position (a subtraction from a range, a binary search
+    in a narrowed index) instead of looking up labels: the same values as ``loc``."""
+    from analysis.loading import _on
+
+    rng = np.random.default_rng(7)
+    text = pd.Series(pd.array([f"v{i}" for i in range(50)], dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+                     index=pd.RangeIndex(10, 60))
+    narrowed = text[rng.random(50) < 0.6]  # an index of labels, not a range
+    for series in (text, narrowed, text.astype("category"), narrowed.astype(object)):
+        for share in (0.0, 0.3, 1.0):
+            index = series.index[rng.random(len(series)) < share]
+            pd.testing.assert_series_equal(_on(series, index), series.loc[index])
+    with pytest.raises(KeyError):
+        _on(narrowed, pd.Index([10, 11, 12, 13, 14, 15, 16, 17]).difference(narrowed.index).union(narrowed.index[:1]))

@@ -192,3 +192,25 @@ def test_identifiers_coded_part_by_part_as_in_one_pass(monkeypatch):
     for one, other in zip(whole, parts):
         np.testing.assert_array_equal(one, other)
     assert whole[0][0] == whole[0][2] and whole[0][3] == -1 and whole[1][1] == whole[1][3]
+
+
+def test_person_time_order_is_the_three_key_sort():
+    """Repeats sort leads by person, time and line: by one key when times are whole seconds
+    and lines rise (ties, many per person, kept in row order), by three otherwise."""
+    from analysis.loading import _person_time_order
+
+    rng = np.random.default_rng(11)
+    n = 5000
+    person = rng.integers(0, 400, n)
+    seconds = np.datetime64("2026-01-01T00:00:00", "ns") + rng.integers(0, 50, n) * np.timedelta64(3600, "s")
+    rising = np.arange(n, dtype=np.int64) + 2
+    cases = {
+        "whole seconds": (seconds, rising),
+        "fractions": (seconds + rng.integers(0, 3, n) * np.timedelta64(500, "ms"), rising),
+        "shuffled lines": (seconds, rng.permutation(n) + 2),
+        "centuries apart": (np.where(rng.random(n) < 0.5, seconds, np.datetime64("1700-01-01", "ns")), rising),
+    }
+    for name, (created, line) in cases.items():
+        expected = np.lexsort((line, created, person))
+        assert (_person_time_order(person, created, line) == expected).all(), name
+    assert len(_person_time_order(person[:0], seconds[:0], rising[:0])) == 0
