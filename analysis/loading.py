@@ -707,7 +707,7 @@ def _identifiers(cleaner: _Cleaner, columns: dict[int, pd.Series]) -> list[np.nd
     phone = cleaner.coalesced("phone", columns, placeholders_void=not any(map(could_be_phone, placeholders)))
     email = cleaner.coalesced("email", columns, placeholders_void=not any(map(could_be_email, placeholders)))
     columns.clear()
-    codes = [] if phone is None and email is None else identifier_codes(phone, email)
+    codes = [] if phone is None and email is None else identifier_codes(phone, email, shared_only=True)
     del phone, email
     pa.default_memory_pool().release_unused()  # the texts' Arrow blocks: not kept for later
     return codes

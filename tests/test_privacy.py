@@ -214,3 +214,31 @@ def test_person_time_order_is_the_three_key_sort():
         expected = np.lexsort((line, created, person))
         assert (_person_time_order(person, created, line) == expected).all(), name
     assert len(_person_time_order(person[:0], seconds[:0], rising[:0])) == 0
+
+
+def test_linking_on_shared_identifiers_only_gives_the_same_persons(monkeypatch):
+    """Identifiers no other row has are left out of linking (shared_only): the persons must
+    be those of linking on every identifier, numbered alike, and the codes -1 exactly for
+    identifiers used once."""
+    import analysis.privacy as privacy
+
+    rng = np.random.default_rng(5)
+    n = 6000
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    phones = pd.Series([f"+7 900 {rng.integers(0, 4000):07d}" if rng.random() < 0.8 else "" for _ in range(n)], dtype=text)
+    emails = pd.Series([f"u{rng.integers(0, 5000)}@mail.ru" if rng.random() < 0.5 else None for _ in range(n)], dtype=text)
+    every = privacy.identifier_codes(phones, emails)
+    shared = privacy.identifier_codes(phones, emails, shared_only=True)
+    for all_codes, shared_codes in zip(every, shared):
+        counts = np.bincount(all_codes[all_codes >= 0])
+        once = (all_codes < 0) | (counts[np.maximum(all_codes, 0)] == 1)
+        assert ((shared_codes < 0) == once).all() and once.any() and not once.all()
+        assert (pd.factorize(shared_codes[~once])[0] == pd.factorize(all_codes[~once])[0]).all()
+    rows = np.flatnonzero(rng.random(n) < 0.7)  # the kept rows, as the cleaning links them
+    np.testing.assert_array_equal(privacy.link_codes([kind[rows] for kind in shared], len(rows)),
+                                  privacy.link_codes([kind[rows] for kind in every], len(rows)))
+    np.testing.assert_array_equal(privacy.link_persons(phones, emails), privacy.link_codes(every, n))
+    assert len(np.unique(privacy.link_persons(phones, emails))) < n * 0.9  # many linked
+    # a categorical column is hashed on its categories, each once: all of them keep a code
+    np.testing.assert_array_equal(privacy.link_persons(phones.astype("category"), emails),
+                                  privacy.link_persons(phones, emails))
