@@ -282,30 +282,42 @@ def _mh(key: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.
 
 # --------------------------------------------------------------------------- reasons
 
-def _reason_at_risk(dataset: Dataset, reason: str) -> pd.Series:
-    """Leads at risk of a reason: every lead for reasons implying "new", contacted leads otherwise."""
-    leads = dataset.leads
-    implies = dataset.mapping.reasons[reason].implies if reason in dataset.mapping.reasons else "contacted"
-    rows = ~leads["is_repeat"] & dataset.mature("qualified")
-    return rows if implies == "new" else rows & leads["contacted"]
-
-
 def reason_tables(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha: float
                   ) -> tuple[pd.DataFrame, stats.AssociationResult | None, tuple[str, ...], bool]:
-    """Per reason: counts, per-lead-at-risk rates, one-sided test; association of the mix."""
+    """Per reason: counts, per-lead-at-risk rates, one-sided test; association of the mix.
+
+    Leads at risk of a reason: first leads old enough to be qualified; for a reason that
+    does not imply "new", only the contacted ones. Every count comes from one bincount of
+    the reasons per group (a dozen passes over every lead per reason took 2 s at 10M leads).
+    """
     leads = dataset.leads
-    lost = leads["disqualification_reason"].notna() & ~leads["is_repeat"]
-    codes = [code for code in label_counts(leads.loc[lost & (scope | baseline), "disqualification_reason"]).index]
+    reason = leads["disqualification_reason"]
+    first = ~leads["is_repeat"].to_numpy(dtype=bool)
+    lost = reason.notna().to_numpy() & first
+    codes = list(label_counts(reason[lost & (scope | baseline).to_numpy(dtype=bool)]).index)
+    position = np.asarray(pd.Categorical(reason, categories=codes).codes, dtype=np.int64)  # -1: another reason or none
+    at_risk = first & dataset.mature("qualified").to_numpy(dtype=bool)
+    contacted = at_risk & leads["contacted"].to_numpy(dtype=bool)
+
+    def per_reason(mask: np.ndarray) -> np.ndarray:
+        chosen = position[mask]
+        return np.bincount(chosen[chosen >= 0], minlength=len(codes))
+
+    counts = {}
+    for name, group in (("scope", scope.to_numpy(dtype=bool)), ("baseline", baseline.to_numpy(dtype=bool))):
+        counts[name] = {"new": (per_reason(at_risk & group), int((at_risk & group).sum())),
+                        "contacted": (per_reason(contacted & group), int((contacted & group).sum())),
+                        "lost": per_reason(lost & group)}
     rows = []
-    for code in codes:
-        at_risk = _reason_at_risk(dataset, code)
-        event = leads["disqualification_reason"].eq(code)
-        s, b = at_risk & scope, at_risk & baseline
-        comparison = stats.compare_rates(int((event & s).sum()), int(s.sum()), int((event & b).sum()), int(b.sum()),
+    for i, code in enumerate(codes):
+        implies = dataset.mapping.reasons[code].implies if code in dataset.mapping.reasons else "contacted"
+        kind = "new" if implies == "new" else "contacted"
+        (s_events, s_rows), (b_events, b_rows) = counts["scope"][kind], counts["baseline"][kind]
+        comparison = stats.compare_rates(int(s_events[i]), s_rows, int(b_events[i]), b_rows,
                                          alpha=alpha, alternative="larger")
         rows.append({"reason": code, "owner": dataset.mapping.reasons.get(code).owner if code in dataset.mapping.reasons
-                     else "unknown", "scope_lost": int((event & scope & lost).sum()),
-                     "baseline_lost": int((event & baseline & lost).sum()), "scope_rate": comparison.rate1,
+                     else "unknown", "scope_lost": int(counts["scope"]["lost"][i]),
+                     "baseline_lost": int(counts["baseline"]["lost"][i]), "scope_rate": comparison.rate1,
                      "baseline_rate": comparison.rate2, "p_value": comparison.p_value})
     table = pd.DataFrame(rows, columns=["reason", "owner", "scope_lost", "baseline_lost", "scope_rate", "baseline_rate",
                                         "p_value"])
