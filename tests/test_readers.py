@@ -252,3 +252,30 @@ def test_snapshot_categories_are_put_in_text_order_keeping_every_value():
     assert list(ordered.cat.categories) == ["VK", "Авито", "Сайт"]
     pd.testing.assert_series_equal(ordered.astype(object), labels.astype(object))
     assert in_text_order(ordered) is ordered
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "utf-8"])
+def test_columns_read_as_dictionaries_come_out_as_if_read_as_bytes(tmp_path, monkeypatch, encoding):
+    """Columns that repeat in the file's first lines are read as dictionaries; the first block
+    and the whole column still decide, as for bytes: a column that stops repeating further
+    on (in the first block, or later) comes out as text, one that repeats as a categorical."""
+    import analysis.readers as readers
+
+    rows = [[str(i), ["Авито", "Сайт", "VK"][i % 3], "Петрова" if i < 1000 else f"Менеджер №{i}",
+             f"Заметка {i % 2}" if i < 200 else f"Заметка {i % 150}", ["", "ёлка"][i % 2]] for i in range(4000)]
+    path = write_csv(tmp_path / "big.csv", ["ID", "Источник", "Менеджер", "Заметка", "Тег"], rows, encoding=encoding)
+    monkeypatch.setattr(readers, "STREAM_BYTES", 1000)
+    monkeypatch.setattr(readers, "STREAM_HEAD_BYTES", 6000)  # 110-150 rows
+    monkeypatch.setattr(readers, "ARROW_BLOCK_BYTES", 16 << 10)  # about 400 rows a block
+    guessed = []
+    original = readers._repeating_columns
+    monkeypatch.setattr(readers, "_repeating_columns", lambda *a: guessed.append(original(*a)) or guessed[-1])
+    table = read_table(path)
+    assert guessed == [{1, 2, 3, 4}]  # the ID alone hardly repeats in the first lines
+    monkeypatch.setattr(readers, "_repeating_columns", lambda *a: set())
+    as_bytes = read_table(path)
+    pd.testing.assert_frame_equal(table.frame, as_bytes.frame)
+    kinds = [isinstance(table.frame[i].dtype, pd.CategoricalDtype) for i in range(5)]
+    # managers stop repeating after the first block; notes within it (and would pass for repeating on the whole)
+    assert kinds == [False, True, False, False, True]
+    assert table.frame[2].tolist() == [row[2] for row in rows] and table.frame[4].tolist() == [row[4] for row in rows]
