@@ -292,22 +292,26 @@ def reason_tables(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha
     """
     leads = dataset.leads
     reason = leads["disqualification_reason"]
-    first = ~leads["is_repeat"].to_numpy(dtype=bool)
-    lost = reason.notna().to_numpy() & first
-    codes = list(label_counts(reason[lost & (scope | baseline).to_numpy(dtype=bool)]).index)
+    lost = reason.notna() & ~leads["is_repeat"]
+    codes = list(label_counts(reason.loc[lost & (scope | baseline)]).index)
     position = np.asarray(pd.Categorical(reason, categories=codes).codes, dtype=np.int64)  # -1: another reason or none
-    at_risk = first & dataset.mature("qualified").to_numpy(dtype=bool)
-    contacted = at_risk & leads["contacted"].to_numpy(dtype=bool)
+    at_risk = ~leads["is_repeat"] & dataset.mature("qualified")
+    contacted = at_risk & leads["contacted"]
+
+    def rows(mask: pd.Series) -> np.ndarray:
+        """A mask built with pandas' & (aligned by label, missing as False) on the leads' rows."""
+        return mask.reindex(leads.index).fillna(False).to_numpy(dtype=bool)
 
     def per_reason(mask: np.ndarray) -> np.ndarray:
         chosen = position[mask]
         return np.bincount(chosen[chosen >= 0], minlength=len(codes))
 
     counts = {}
-    for name, group in (("scope", scope.to_numpy(dtype=bool)), ("baseline", baseline.to_numpy(dtype=bool))):
-        counts[name] = {"new": (per_reason(at_risk & group), int((at_risk & group).sum())),
-                        "contacted": (per_reason(contacted & group), int((contacted & group).sum())),
-                        "lost": per_reason(lost & group)}
+    for name, group in (("scope", scope), ("baseline", baseline)):
+        new_rows, contacted_rows = rows(at_risk & group), rows(contacted & group)
+        counts[name] = {"new": (per_reason(new_rows), int(new_rows.sum())),
+                        "contacted": (per_reason(contacted_rows), int(contacted_rows.sum())),
+                        "lost": per_reason(rows(lost & group))}
     rows = []
     for i, code in enumerate(codes):
         implies = dataset.mapping.reasons[code].implies if code in dataset.mapping.reasons else "contacted"

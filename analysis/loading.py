@@ -246,7 +246,7 @@ class _Cleaner:
                 )
 
     def cells(self, canonical: str, blank: bool = True) -> pd.Series | None:
-        """Cells of a canonical column with placeholders blanked; None when not mapped.
+        """Cells of a canonical column, placeholders blanked (unless ``blank=False``); None when not mapped.
 
         Computed once per column on the whole file and then cut to the rows still kept.
         ``blank=False``: the raw cells, for a caller that deals with placeholders itself
@@ -623,8 +623,10 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     created = cleaner.checked_dates("created_at", parts, required=True)
     if created is not None:
         bad = _on(created, cleaner.index).isna()
-        # examples: the failed cells' text (an empty cell or a placeholder shows as empty)
-        cleaner.drop(bad, "bad_created_at", column=cleaner.header("created_at"), values=parts[3])
+        # examples: the failed cells' text; an empty cell, a placeholder or a missing typed
+        # date (Parquet, a database) shows as empty
+        failed_text = parts[3] if parts[3] is not None else pd.Series(dtype=object)
+        cleaner.drop(bad, "bad_created_at", column=cleaner.header("created_at"), values=failed_text)
     del parts
 
     lead_id = _on(lead_id, cleaner.index)
@@ -784,7 +786,7 @@ def _value_codes(cells: pd.Series) -> np.ndarray:
         array = pa.array(cells.array)
         numbers = _as_integers(array)
         if numbers is not None:
-            low = numbers.min(initial=0)
+            low = numbers.min() if len(numbers) else 0
             if len(numbers) and int(numbers.max()) - int(low) <= 2 * len(numbers):
                 return numbers - low  # IDs mostly run in sequence: they are their own codes (no hash table)
             return pd.factorize(numbers)[0].astype(np.int64)

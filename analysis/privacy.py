@@ -195,7 +195,8 @@ def _email_hashes(text: pa.Array, key: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def _identifier_codes(values: pd.Series, hashes_of, key: np.ndarray, shared_only: bool = False) -> np.ndarray:
     """One integer per row for its normalised identifier, found through its keyed hash
     (``hashes_of``: :func:`_phone_hashes` or :func:`_email_hashes`); -1 when the row has none.
-    With ``shared_only`` also -1 when no other row has it (see :func:`identifier_codes`).
+    With ``shared_only`` also -1 when no other row has it (see :func:`identifier_codes`),
+    except in a categorical column, whose categories are hashed once each: they all keep a code.
 
     A categorical column is normalised and hashed on its categories only; others in
     Arrow, without a Python string per cell.
@@ -237,9 +238,10 @@ def identifier_codes(phone: pd.Series | None, email: pd.Series | None, shared_on
     hashes with a random key made for this call and never kept: equal codes, equal
     identifiers. One array per identifier given.
 
-    ``shared_only``: an identifier that only one row has is -1 too. Linking gives the same
-    persons (such an identifier joins no two rows), and most phones of an export are used
-    once: only the shared ones need a code.
+    ``shared_only``: an identifier that only one row has is -1 too (in a text column; a
+    categorical one keeps a code per category). Linking gives the same persons (such an
+    identifier joins no two rows), and most phones of an export are used once: only the
+    shared ones need a code.
     """
     key = new_hash_key()
     return [_identifier_codes(values, hashes_of, key, shared_only)

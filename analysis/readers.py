@@ -421,7 +421,8 @@ def _column_from_arrow(column, decode: Callable) -> pd.Series:
     """A text column as pandas: categorical when its values repeat (channels, statuses,
     managers: the cleaning then works on the few distinct values and integer codes), Arrow
     strings otherwise (IDs, timestamps, phones, e-mails). ``column``: the reader's chunked
-    column of bytes; ``decode`` turns an Arrow binary array into text."""
+    column of bytes, or of dictionaries of bytes (see :func:`_repeating_columns`);
+    ``decode`` turns an Arrow binary array into text."""
     import pyarrow as pa
     import pyarrow.compute as pc
 

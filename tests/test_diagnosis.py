@@ -144,3 +144,28 @@ def test_missed_calls_count_first_leads_only():
     everyone = pd.Series(True, index=leads.index)
     table = _missed_calls(leads, everyone, everyone, 0.05)
     assert table.loc[0, "calls"] == 2 and table.loc[0, "missed"] == 1
+
+
+def test_reason_tables_count_as_pandas_masks_do(sample):
+    """reason_tables counts with bincounts on numpy masks built by pandas' & : a missing
+    "contacted" counts as not contacted, and scope masks align by label, not by position."""
+    from dataclasses import replace
+
+    from analysis.diagnosis import reason_tables
+
+    leads = sample.leads
+    scope = leads["channel"].eq("Авито")
+    baseline = ~scope
+    plain = reason_tables(sample, scope, baseline, 0.05)[0]
+    assert plain["scope_lost"].sum() > 0 and plain["p_value"].notna().sum() >= 2
+    missing = leads.index[leads["contacted"].to_numpy()][::3]
+    as_false = leads.copy()
+    as_false.loc[missing, "contacted"] = False
+    with_na = leads.copy()
+    with_na["contacted"] = with_na["contacted"].astype("boolean")
+    with_na.loc[missing, "contacted"] = pd.NA
+    expected = reason_tables(replace(sample, leads=as_false), scope, baseline, 0.05)[0]
+    pd.testing.assert_frame_equal(reason_tables(replace(sample, leads=with_na), scope, baseline, 0.05)[0], expected)
+    assert not expected.equals(plain)  # the missing values mattered
+    reordered = reason_tables(sample, scope.iloc[::-1], baseline.iloc[::-1], 0.05)[0]
+    pd.testing.assert_frame_equal(reordered, plain)

@@ -357,6 +357,8 @@ def test_id_codes_find_the_repeats_pandas_finds(arrow, kind):
     assert (_as_integers(chunked) is not None) == (kind in ("digits", "sequence"))
     codes = _value_codes(cells)
     assert codes.min(initial=0) >= 0 and codes.max(initial=0) <= 2 * len(codes)
+    if kind == "sequence" and arrow:  # the integers less the smallest, no hash table
+        assert codes.tolist() == [int(value) - 1001 for value in values]
     assert _later_repeats(codes).tolist() == cells.duplicated(keep="first").tolist()
     assert (np.bincount(codes)[codes] > 1).tolist() == cells.duplicated(keep=False).tolist()
     assert len(_value_codes(cells.iloc[:0])) == 0 and len(_later_repeats(np.zeros(0, np.int64))) == 0
@@ -483,3 +485,17 @@ def test_on_takes_the_rows_loc_takes():
             pd.testing.assert_series_equal(_on(series, index), series.loc[index])
     with pytest.raises(KeyError):
         _on(narrowed, pd.Index([10, 11, 12, 13, 14, 15, 16, 17]).difference(narrowed.index).union(narrowed.index[:1]))
+
+
+def test_missing_typed_creation_times_show_as_empty_examples(tmp_path, sample_rows):
+    """A Parquet export's typed creation times: a missing one drops the lead, and its example
+    says the cell was empty (the examples come from the failed cells' text, which typed
+    dates do not have)."""
+    frame = pd.DataFrame(sample_rows, columns=SAMPLE_HEADERS)
+    frame["Дата создания"] = pd.to_datetime(frame["Дата создания"], format="%d.%m.%Y %H:%M")
+    frame.loc[[4, 8], "Дата создания"] = pd.NaT
+    frame.to_parquet(tmp_path / "leads.parquet")
+    data = load_dataset(tmp_path / "leads.parquet")
+    issue = next(i for i in data.lineage.to_dict()["issues"] if i["code"] == "bad_created_at")
+    assert issue["count"] == 2 and all(example.endswith(": empty") for example in issue["examples"])
+    assert len(data.leads) == len(sample_rows) - 2
