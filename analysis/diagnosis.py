@@ -298,7 +298,7 @@ def reason_tables(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha
     at_risk = ~leads["is_repeat"] & dataset.mature("qualified")
     contacted = at_risk & leads["contacted"]
 
-    def rows(mask: pd.Series) -> np.ndarray:
+    def on_leads(mask: pd.Series) -> np.ndarray:
         """A mask built with pandas' & (aligned by label, missing as False) on the leads' rows."""
         return mask.reindex(leads.index).fillna(False).to_numpy(dtype=bool)
 
@@ -308,10 +308,10 @@ def reason_tables(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alpha
 
     counts = {}
     for name, group in (("scope", scope), ("baseline", baseline)):
-        new_rows, contacted_rows = rows(at_risk & group), rows(contacted & group)
+        new_rows, contacted_rows = on_leads(at_risk & group), on_leads(contacted & group)
         counts[name] = {"new": (per_reason(new_rows), int(new_rows.sum())),
                         "contacted": (per_reason(contacted_rows), int(contacted_rows.sum())),
-                        "lost": per_reason(rows(lost & group))}
+                        "lost": per_reason(on_leads(lost & group))}
     rows = []
     for i, code in enumerate(codes):
         implies = dataset.mapping.reasons[code].implies if code in dataset.mapping.reasons else "contacted"

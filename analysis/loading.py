@@ -326,12 +326,8 @@ class _Cleaner:
             return pc.if_else(hit, "", text) if pc.any(hit).as_py() else text
 
         if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
-            # a column that hardly repeats (IDs, phones): in Arrow, without a Python string per cell,
-            # a chunk at a time (the steps' temporaries for a whole column of 10M: a gigabyte)
-            cells = pa.array(series.array)
-            chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
-            return pd.Series(pa.chunked_array([blank_arrow(chunk) for chunk in chunks], cells.type),
-                             index=series.index, name=series.name, dtype=series.dtype)
+            # a column that hardly repeats (IDs, phones): in Arrow, without a Python string per cell
+            return _by_chunk(series, blank_arrow)
 
         def blank(values: pd.Series) -> pd.Series:
             text = text_cells(values)
@@ -380,12 +376,8 @@ class _Cleaner:
         # parse can be placeholders: Arrow text is trimmed and parsed as it is, and the few
         # failed cells are looked up (a placeholders' pass over 10M timestamps: 1.5-3 s)
         after = arrow and not any(character.isdigit() for value in placeholders for character in value)
-        if arrow and after:
-            array = pa.array(cells.array)
-            chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
-            text = pd.Series(pa.chunked_array([_trimmed(chunk) for chunk in chunks], array.type),
-                             index=cells.index, dtype=cells.dtype)
-            del array, chunks
+        if after:
+            text = _by_chunk(cells, _trimmed)
         else:  # Arrow text comes trimmed through the placeholders' pass, other text from text_cells
             cells = self._blank_placeholders(cells)
             text = cells if arrow else text_cells(cells)
@@ -465,6 +457,15 @@ class _Cleaner:
         text = on_uniques(cells, label, keep_codes=True)
         self.note(f"unknown_{canonical}", int((text == "").sum()), column=self.header(canonical))
         return on_uniques(text, lambda values: values.where(values != "", UNKNOWN).astype(object), keep_codes=keep_codes)
+
+
+def _by_chunk(series: pd.Series, function) -> pd.Series:
+    """An Arrow-backed text column through an Arrow function a chunk at a time, not on a
+    combined copy (the steps' temporaries for a whole column of 10M: a gigabyte)."""
+    cells = pa.array(series.array)
+    chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
+    return pd.Series(pa.chunked_array([function(chunk) for chunk in chunks], cells.type),
+                     index=series.index, name=series.name, dtype=series.dtype)
 
 
 def _trimmed(cells: pa.Array) -> pa.Array:
@@ -786,9 +787,10 @@ def _value_codes(cells: pd.Series) -> np.ndarray:
         array = pa.array(cells.array)
         numbers = _as_integers(array)
         if numbers is not None:
-            low = numbers.min() if len(numbers) else 0
-            if len(numbers) and int(numbers.max()) - int(low) <= 2 * len(numbers):
-                return numbers - low  # IDs mostly run in sequence: they are their own codes (no hash table)
+            # IDs mostly run in sequence: they are their own codes, less the smallest (no hash table)
+            low = int(numbers.min()) if len(numbers) else 0
+            if len(numbers) and int(numbers.max()) - low <= 2 * len(numbers):
+                return numbers - low
             return pd.factorize(numbers)[0].astype(np.int64)
         encoded = pc.dictionary_encode(array, null_encoding="encode")
         chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
@@ -985,12 +987,11 @@ def _person_time_order(person: np.ndarray, created: np.ndarray, line: np.ndarray
     which is the lines' order when they rise: one sort of one key, not three (10M leads:
     2.4 s against 8.9 s on shuffled rows)."""
     stamps = created.view(np.int64)
-    if len(stamps) and stamps.min() != np.iinfo(np.int64).min and person.min() >= 0 \
-            and person.max() < 2**31 and bool((np.diff(line) > 0).all()):
-        first = stamps.min()
-        if int(stamps.max()) - int(first) >= 2**32 * 1_000_000_000:  # the subtraction might overflow
-            return np.lexsort((line, created, person))
-        seconds, fraction = np.divmod(stamps - first, 1_000_000_000)
+    # no NaT (int64's smallest), and a span of seconds that fits 32 bits (so no overflow below)
+    if len(stamps) and stamps.min() != np.iinfo(np.int64).min \
+            and int(stamps.max()) - int(stamps.min()) < 2**32 * 1_000_000_000 \
+            and person.min() >= 0 and person.max() < 2**31 and bool((np.diff(line) > 0).all()):
+        seconds, fraction = np.divmod(stamps - stamps.min(), 1_000_000_000)
         if not fraction.any():
             del fraction
             key = person.astype(np.int64) << 32

@@ -433,31 +433,21 @@ def _column_from_arrow(column, decode: Callable) -> pd.Series:
     # distinct IDs into a dictionary would cost seconds for nothing. A quarter distinct there
     # is already too many (e-mails: a third, mostly empty otherwise; 1.5 s wasted at 10M)
     first = column.chunk(0)
-    if pa.types.is_dictionary(column.type):  # read as a dictionary (see _repeating_columns)
-        if pc.count_distinct(first.indices).as_py() * 4 <= len(first):
-            encoded = column.unify_dictionaries().chunks  # every chunk on one dictionary
-            dictionary = encoded[0].dictionary
-            if len(dictionary) * REPEATS_FOR_CATEGORICAL <= len(column):
-                return _categorical(encoded, decode(dictionary))
-        # its values hardly repeat after all (in the first block, or in the column): text, as if read as bytes
-        column = pa.chunked_array([chunk.dictionary.take(chunk.indices) for chunk in column.chunks], pa.binary())
-        return pd.Series(pa.chunked_array([decode(chunk) for chunk in column.chunks], pa.string()), dtype=text)
-    if pc.count_distinct(first).as_py() * 4 <= len(first):
-        # chunk by chunk, not on a combined copy of the column's bytes: Arrow's encoding of a
-        # chunked column gives every chunk the whole dictionary and indices into it
-        encoded = pc.dictionary_encode(column).chunks
+    read_as_dictionary = pa.types.is_dictionary(column.type)  # see _repeating_columns
+    if pc.count_distinct(first.indices if read_as_dictionary else first).as_py() * 4 <= len(first):
+        # every chunk on one dictionary: the reader's unified, or Arrow's encoding chunk by
+        # chunk, not on a combined copy of the column's bytes
+        encoded = (column.unify_dictionaries() if read_as_dictionary else pc.dictionary_encode(column)).chunks
         dictionary = encoded[0].dictionary
         if len(dictionary) * REPEATS_FOR_CATEGORICAL <= len(column):
-            return _categorical(encoded, decode(dictionary))
+            codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded])
+            categories = pd.Index(decode(dictionary).to_pandas(), dtype=object)
+            return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
         # mostly empty, the rest distinct (e-mails): millions of categories would cost seconds
         # of Python strings in every step; as text, they are cleaned and hashed in Arrow
+    if read_as_dictionary:  # its values hardly repeat after all: text, as if read as bytes
+        column = pa.chunked_array([chunk.dictionary.take(chunk.indices) for chunk in column.chunks], pa.binary())
     return pd.Series(pa.chunked_array([decode(chunk) for chunk in column.chunks], pa.string()), dtype=text)
-
-
-def _categorical(chunks: list, categories) -> pd.Series:
-    """Dictionary chunks that share one dictionary, its text ``categories``, as a categorical."""
-    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
-    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories.to_pandas(), dtype=object)))
 
 
 def _finish(path: Path | str, frame: pd.DataFrame, file_format: str, *, header_row: int, **info) -> RawTable:
