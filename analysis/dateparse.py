@@ -45,6 +45,10 @@ for _i, _group in enumerate(_COUNTED):
 BLOCK_CELLS = 1 << 20
 NAT = np.iinfo(np.int64).min  # NaT as int64
 _EARLIEST, _LATEST = 1900, 2199  # years read here; others go to pandas (its nanosecond range is 1677–2262)
+_MONTHS = (np.arange(_EARLIEST, _LATEST + 1)[:, None] - 1970) * 12 + np.arange(12)
+#: each month's first day (days since 1970) and its length, month (year - _EARLIEST) * 12 + month - 1
+_MONTH_START = _MONTHS.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64).ravel()
+_MONTH_DAYS = (_MONTHS + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64).ravel() - _MONTH_START
 
 
 @dataclass(frozen=True)
@@ -142,20 +146,22 @@ def parse_fixed(cells: _Cells, fmt: DateFormat, result: np.ndarray, remaining: n
                     fields[what] *= 10
                     fields[what] += byte
                 else:
-                    fields[what] = byte.astype(np.int64)
+                    fields[what] = byte.astype(np.int32)
             else:
                 ok &= byte == ord(what)
-        ones, zeros = np.ones(len(rows), dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
-        year, month, day = fields.get("Y", ones * 1970), fields.get("m", ones), fields.get("d", ones)
-        hour, minute, second = fields.get("H", zeros), fields.get("M", zeros), fields.get("S", zeros)
+        year, month, day = (fields.get(letter, default) for letter, default in (("Y", 1970), ("m", 1), ("d", 1)))
         ok &= (year >= _EARLIEST) & (year <= _LATEST) & (month >= 1) & (month <= 12) & (day >= 1)
-        ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
-        months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
-        first_day = months.astype("datetime64[D]")
-        ok &= day <= ((months + 1).astype("datetime64[D]") - first_day).astype(np.int64)
-        days = first_day.astype(np.int64) + day - 1
+        # the month's first day and length from a table: numpy's datetime64[M] -> [D] casts
+        # were half of the parse's time
+        month_index = np.where(ok, (year - _EARLIEST) * 12 + month - 1, 0)
+        ok &= day <= _MONTH_DAYS[month_index]
+        seconds = (_MONTH_START[month_index] + day - 1) * 86400
+        for letter, most, scale in (("H", 23, 3600), ("M", 59, 60), ("S", 59, 1)):
+            if letter in fields:
+                ok &= fields[letter] <= most
+                seconds += fields[letter] * scale
         found = start + rows[ok]
-        result[found] = ((days * 86400 + hour * 3600 + minute * 60 + second) * 1_000_000_000)[ok]
+        result[found] = seconds[ok] * 1_000_000_000
         remaining[found] = False
 
 

@@ -157,3 +157,25 @@ def test_years_beyond_nanoseconds_are_unparsed_not_a_crash():
     parsed = parse_dates(pd.Series(["01.05.1600 10:00", "1600-01-01T10:00:00.5", "1600-01-01T10:00:00+03:00",
                                     "01.05.2025 10:00"]), dayfirst=True, timezone="Europe/Moscow")
     assert parsed.isna().tolist() == [True, True, True, False]
+
+
+def test_every_month_end_of_every_year_read_here():
+    """The month tables (first day, length) against Python's calendar: each month's last day
+    of 1900-2199 parses to its date, the day after it is no date."""
+    import calendar
+    import datetime as dt
+
+    last_days = [dt.date(year, month, calendar.monthrange(year, month)[1])
+                 for year in range(dateparse._EARLIEST, dateparse._LATEST + 1) for month in range(1, 13)]
+    cells = [f"{day:%d.%m.%Y} 23:59:59" for day in last_days] + [
+        f"{day.day + 1:02d}.{day:%m.%Y} 00:00" for day in last_days]
+    text = pd.Series(cells, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    values = np.full(len(cells), dateparse.NAT, dtype=np.int64)
+    remaining = np.ones(len(cells), dtype=bool)
+    dateparse.parse_fixed(dateparse._Cells(dateparse.arrow_text(text)), compile_format("%d.%m.%Y %H:%M:%S"),
+                          values, remaining)
+    dateparse.parse_fixed(dateparse._Cells(dateparse.arrow_text(text)), compile_format("%d.%m.%Y %H:%M"),
+                          values, remaining)
+    expected = [np.datetime64(f"{day:%Y-%m-%d}T23:59:59", "ns").astype(np.int64) for day in last_days]
+    assert values[:len(last_days)].tolist() == expected
+    assert remaining[len(last_days):].all() and not remaining[:len(last_days)].any()
