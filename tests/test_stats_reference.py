@@ -397,3 +397,44 @@ def test_equivalence_is_statsmodels_tost():
     assert result.p_value == pytest.approx(expected.pvalue, rel=1e-9)
     assert result.equivalent
     assert not stats.equivalence_rates(45, 100, 46, 100, margin=0.05).equivalent  # too few to show equality
+
+
+def _statsmodels_km(durations, events, alpha=0.05):
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    fit = SurvfuncRight(np.asarray(durations, dtype=float), np.asarray(events, dtype=int))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ci = fit.quantile_ci(0.5, alpha=alpha)
+    return fit, fit.quantile(0.5), fit.quantile(0.9), ci
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_kaplan_meier_as_statsmodels(seed):
+    """analysis.stats.survival computes the curve on counts per distinct duration; statsmodels'
+    SurvfuncRight (the reference) on every lead: the same curve, standard errors, median, its
+    interval and P90, to the last bit. Cases: heavy ties, few events, the last time an event
+    or censored, a curve that reaches zero, -0.0 beside 0.0."""
+    from analysis.stats.survival import _product_limit
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    durations = np.round(rng.exponential(40, n) * [1, 1, 0.1, 60][seed % 4]) / [1, 1, 0.1, 60][seed % 4]
+    events = rng.random(n) < [0.9, 0.3, 0.6, 1.0][seed % 4]
+    if seed % 3 == 0:
+        durations[rng.integers(0, n, max(1, n // 10))] = 0.0
+        durations[rng.integers(0, n, max(1, n // 20))] = -0.0
+    if seed == 5:  # everyone contacted: the curve reaches zero
+        events[:] = True
+    if not events.any():
+        events[0] = True
+    fit, median, p90, ci = _statsmodels_km(durations, events, alpha=[0.05, 0.1, 0.01][seed % 3])
+    times, survival, se = _product_limit(durations, events)
+    np.testing.assert_array_equal(times, fit.surv_times)
+    np.testing.assert_array_equal(survival, fit.surv_prob)
+    np.testing.assert_array_equal(se, fit.surv_prob_se)
+    result = stats.kaplan_meier(durations, events, alpha=[0.05, 0.1, 0.01][seed % 3])
+    for ours, theirs in ((result.median, median), (result.p90, p90)):
+        assert ours == theirs or (ours is None and np.isnan(theirs))
+    if result.median is not None:
+        expected = tuple(None if not np.isfinite(v) else v for v in ci)
+        assert result.median_ci == expected
