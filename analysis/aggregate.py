@@ -98,8 +98,60 @@ def funnel_counts(leads: pd.DataFrame, mask: pd.Series, dataset: Dataset) -> dic
 def counts_by(leads: pd.DataFrame, mask: pd.Series, by: str | list[str], event: str) -> pd.DataFrame:
     """Per group: ``events`` (sum of a boolean column) and ``total`` rows."""
     columns = [by] if isinstance(by, str) else list(by)
-    grouped = leads.loc[mask, [*columns, event]].groupby(by, observed=True, sort=True)[event]
-    return pd.DataFrame({"events": grouped.sum().astype("int64"), "total": grouped.size().astype("int64")}).reset_index()
+    grouped = sums_by({column: leads[column] for column in columns}, leads[event], mask)
+    return grouped.rename(columns={"sum": "events", "size": "total"}).reset_index()
+
+
+def _key_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index, pd.CategoricalDtype | None]:
+    """A grouping key as codes (-1: missing), its levels in the order a groupby sorts them,
+    and its categorical dtype (None for another key)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.cat.codes), values.cat.categories, values.dtype
+    if pd.api.types.is_bool_dtype(values) and not values.hasnans:
+        return values.to_numpy(dtype=np.int8), pd.Index([False, True]), None
+    codes, levels = pd.factorize(values, sort=True)
+    return codes, pd.Index(levels), None
+
+
+def sums_by(keys: dict[str, pd.Series], events: pd.Series, mask: pd.Series | None = None) -> pd.DataFrame:
+    """Per observed combination of the keys among ``mask``'s rows: ``sum`` of the boolean
+    ``events`` and ``size`` (rows), as ``groupby(keys, observed=True, sort=True)[events]
+    .agg(["sum", "size"])`` gives them (rows with a missing key left out, the same index).
+
+    One bincount over the combined codes: a groupby on 10M leads took about a second per
+    table (the diagnosis builds five). The keys and ``events`` share ``mask``'s index.
+    """
+    chosen = np.ones(len(events), dtype=bool) if mask is None else mask.to_numpy(dtype=bool, copy=True)
+    combined = np.zeros(len(events), dtype=np.int64)
+    parts = []
+    for name, values in keys.items():
+        codes, levels, categorical = _key_codes(values)
+        chosen &= codes >= 0
+        combined *= len(levels)
+        combined += codes
+        parts.append((name, levels, categorical))
+    cells = combined[chosen]
+    weights = events.to_numpy(dtype=np.float64, na_value=0.0)[chosen]
+    cardinality = int(np.prod([len(levels) for _, levels, _ in parts]))
+    if cardinality <= max(1 << 20, 4 * len(cells)):
+        size = np.bincount(cells, minlength=cardinality)
+        total = np.bincount(cells, weights=weights, minlength=cardinality)
+        observed = np.flatnonzero(size)
+        size, total = size[observed], total[observed]
+    else:  # many levels: only the observed combinations
+        index, observed = pd.factorize(cells, sort=True)
+        size = np.bincount(index, minlength=len(observed))
+        total = np.bincount(index, weights=weights, minlength=len(observed))
+    arrays = []
+    for name, levels, categorical in reversed(parts):
+        codes = observed % len(levels)
+        observed = observed // len(levels)
+        arrays.append(levels.take(codes) if categorical is None else pd.Categorical.from_codes(codes, dtype=categorical))
+    names = [name for name, _, _ in parts]
+    arrays = arrays[::-1]
+    index = (pd.MultiIndex.from_arrays(arrays, names=names) if len(arrays) > 1
+             else pd.Index(arrays[0], name=names[0]))
+    return pd.DataFrame({"sum": np.rint(total).astype(np.int64), "size": size.astype(np.int64)}, index=index)
 
 
 def weekly_counts(leads: pd.DataFrame, mask: pd.Series, event_mask: pd.Series) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 from . import stats
 from .aggregate import (
     BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, in_parallel, period_mask,
-    response_bucket, scope_and_baseline, weekly_counts,
+    response_bucket, scope_and_baseline, sums_by, weekly_counts,
 )
 from .config import UNKNOWN
 from .loading import Dataset
@@ -205,9 +205,7 @@ def _text_key(labels: pd.Series) -> pd.Series:
 
 
 def _stratified_counts(key: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series) -> pd.DataFrame:
-    frame = pd.DataFrame({"key": key, "event": events.astype(int), "scope": rows_scope, "base": rows_base})
-    frame = frame.loc[frame["scope"] | frame["base"]]
-    grouped = frame.groupby(["key", "scope"], observed=True)["event"].agg(["sum", "size"]).unstack("scope", fill_value=0)
+    grouped = sums_by({"key": key, "scope": rows_scope}, events, rows_scope | rows_base).unstack("scope", fill_value=0)
     out = pd.DataFrame(index=grouped.index)
     for flag, name in ((True, "scope"), (False, "base")):
         out[f"{name}_events"] = grouped[("sum", flag)] if ("sum", flag) in grouped else 0
@@ -521,8 +519,7 @@ def _channel_scan(dataset: Dataset, rows: pd.Series, events: pd.Series, period: 
                                                   stats.Overdispersion | None]:
     leads = dataset.leads
     mask = rows & period_mask(leads, *period) & leads["channel"].ne(UNKNOWN)
-    frame = pd.DataFrame({"channel": leads.loc[mask, "channel"], "event": events[mask].astype(int)})
-    grouped = frame.groupby("channel")["event"].agg(["sum", "size"])
+    grouped = sums_by({"channel": leads["channel"]}, events, mask)
     grouped = grouped.loc[grouped["size"] > 0]
     if len(grouped) < 2:
         return None, None, None
@@ -560,14 +557,10 @@ def _glm(leads: pd.DataFrame, bucket: pd.Series, events: pd.Series, rows_scope: 
          alpha: float) -> stats.GLMResult | None:
     if "response_minutes" not in leads:
         return None
-    mask = rows_scope | rows_base
-    # keys as codes, their categories in text order (groups come out as text would group them):
-    # ten million "scope"/"baseline" strings and bucket texts cost seconds at 10M leads
-    group = pd.Categorical.from_codes(rows_scope[mask].to_numpy().astype(np.int8), categories=["baseline", "scope"])
-    frame = pd.DataFrame({"group": group, "bucket": in_text_order(bucket[mask]).to_numpy(),
-                          "event": events[mask].astype(int).to_numpy()})
-    counts = frame.groupby(["group", "bucket"], observed=True)["event"].agg(["sum", "size"]).reset_index()
-    counts = counts.astype({"group": str, "bucket": str})
+    # the bucket's categories in text order: groups come out as its text would group them
+    counts = sums_by({"group": rows_scope, "bucket": in_text_order(bucket)}, events, rows_scope | rows_base).reset_index()
+    counts["group"] = counts["group"].map({True: "scope", False: "baseline"})
+    counts = counts.astype({"bucket": str})
     # a bucket whose outcome is certain (never attempted → never contacted) carries no information on
     # the group effect and makes the logit's estimate run off to infinity: leave it out
     pooled = counts.groupby("bucket")[["sum", "size"]].transform("sum")
@@ -666,8 +659,7 @@ def _label_noise(dataset: Dataset, period: tuple, alpha: float) -> pd.DataFrame:
     rows &= leads["manager"].ne(UNKNOWN) & leads["channel"].ne(UNKNOWN)
     out = []
     # one count table channel × manager (three columns, not a copy of every lead row)
-    counts = leads.loc[rows, ["channel", "manager", "qualified"]].groupby(["channel", "manager"])["qualified"] \
-        .agg(["sum", "size"])
+    counts = sums_by({"channel": leads["channel"], "manager": leads["manager"]}, leads["qualified"], rows)
     for channel, per_manager in counts.groupby(level="channel"):
         per_manager = per_manager.droplevel("channel")
         per_manager = per_manager.loc[per_manager["size"] >= LABEL_NOISE_MIN_LEADS]
