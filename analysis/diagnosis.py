@@ -540,16 +540,24 @@ def _bucket_table(dataset: Dataset, bucket: pd.Series, scope: pd.Series, baselin
     if "response_minutes" not in leads:
         return pd.DataFrame()
     rows = ~leads["is_repeat"] & dataset.mature("contacted")
+    labels = [*BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET]
+
+    def per_bucket(mask: pd.Series) -> pd.DataFrame:  # leads and contacted leads: one count, not passes per bucket
+        table = sums_by({"bucket": bucket}, leads["contacted"], rows & mask)
+        table.index = table.index.astype(object)
+        return table.reindex(labels, fill_value=0)
+
+    counts = {"scope": per_bucket(scope), "baseline": per_bucket(baseline)}
     out = []
-    for label in (*BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET):
-        in_bucket = rows & bucket.eq(label)
-        s, b = in_bucket & scope, in_bucket & baseline
-        if not (s.any() or b.any()):
+    for label in labels:
+        s, b = counts["scope"].loc[label], counts["baseline"].loc[label]
+        if not (s["size"] or b["size"]):
             continue
-        out.append({"bucket": label, "scope_leads": int(s.sum()), "scope_share": s.sum() / max(1, (rows & scope).sum()),
-                    "scope_contact": stats.rate_interval(int((s & leads["contacted"]).sum()), int(s.sum()), alpha).rate,
-                    "baseline_leads": int(b.sum()), "baseline_share": b.sum() / max(1, (rows & baseline).sum()),
-                    "baseline_contact": stats.rate_interval(int((b & leads["contacted"]).sum()), int(b.sum()), alpha).rate})
+        out.append({"bucket": label, "scope_leads": int(s["size"]),
+                    "scope_share": s["size"] / max(1, counts["scope"]["size"].sum()),
+                    "scope_contact": stats.rate_interval(int(s["sum"]), int(s["size"]), alpha).rate,
+                    "baseline_leads": int(b["size"]), "baseline_share": b["size"] / max(1, counts["baseline"]["size"].sum()),
+                    "baseline_contact": stats.rate_interval(int(b["sum"]), int(b["size"]), alpha).rate})
     return pd.DataFrame(out)
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from .errors import ParameterError
 
 BLOCK_ROWS = 1 << 20  # rows per block of the minute arithmetic
+_DAY = 86_400 * 10**9  # nanoseconds
 
 
 def holiday_dates(country: str, years: range) -> dict[date, str]:
@@ -73,36 +74,50 @@ class WorkingCalendar:
         """Working minutes from ``start`` to ``end`` (NaN where either is missing).
 
         Negative where ``end`` is before ``start`` (the caller decides what that means).
+        """
+        return self.minutes_from(start, end)[0]
+
+    def minutes_from(self, start: pd.Series, *ends: pd.Series | pd.Timestamp) -> list[pd.Series]:
+        """Working minutes from ``start`` to each of ``ends`` (a column, or one moment for
+        every row), as :meth:`minutes_between` of each: ``start``'s positions on the
+        working-time axis are found once for all of them.
+
         Computed a block of rows at a time: the arithmetic's temporaries for 10M leads at once
         took 0.9 GB.
         """
-        start = pd.to_datetime(start)
-        end = pd.to_datetime(end)
-        starts = start.to_numpy(dtype="datetime64[ns]")
-        ends = end.to_numpy(dtype="datetime64[ns]")
-        result = np.full(len(start), np.nan)
-        blocks = [slice(low, low + BLOCK_ROWS) for low in range(0, len(result), BLOCK_ROWS)]
-        valid = [~(np.isnat(starts[block]) | np.isnat(ends[block])) for block in blocks]
-        bounds = [(min(starts[block][ok].min(), ends[block][ok].min()), max(starts[block][ok].max(), ends[block][ok].max()))
-                  for block, ok in zip(blocks, valid) if ok.any()]
-        if not bounds:
-            return pd.Series(result, index=start.index)
-        first = min(low for low, _ in bounds).astype("datetime64[D]")
-        last = max(high for _, high in bounds).astype("datetime64[D]")
+        starts = pd.to_datetime(start).to_numpy(dtype="datetime64[ns]")
+        columns = [np.full(len(starts), np.datetime64(pd.Timestamp(end)), dtype="datetime64[ns]")
+                   if not isinstance(end, pd.Series) else pd.to_datetime(end).to_numpy(dtype="datetime64[ns]")
+                   for end in ends]
+        results = [np.full(len(starts), np.nan) for _ in ends]
+        blocks = [slice(low, low + BLOCK_ROWS) for low in range(0, len(starts), BLOCK_ROWS)]
+        known = [values[~np.isnat(values)] for values in (starts, *columns)]
+        if any(len(values) == 0 for values in known[:1]) or all(len(values) == 0 for values in known[1:]):
+            return [pd.Series(result, index=start.index) for result in results]
+        first = min(values.min() for values in known if len(values)).astype("datetime64[D]")
+        last = max(values.max() for values in known if len(values)).astype("datetime64[D]")
+        del known
         before, minutes_open = self._axis(first, last)
-        for block, ok in zip(blocks, valid):
-            if ok.any():
-                result[block][ok] = self._position(ends[block][ok], first, before, minutes_open) - \
-                    self._position(starts[block][ok], first, before, minutes_open)
-        return pd.Series(result, index=start.index)
+        for block in blocks:
+            begin = starts[block]
+            has_start = ~np.isnat(begin)
+            origin = self._position(begin, first, before, minutes_open)
+            for values, result in zip(columns, results):
+                ok = has_start & ~np.isnat(values[block])
+                result[block][ok] = self._position(values[block][ok], first, before, minutes_open) - origin[ok]
+        return [pd.Series(result, index=start.index) for result in results]
 
     def _position(self, moments: np.ndarray, first: np.datetime64, before: np.ndarray,
                   minutes_open: np.ndarray) -> np.ndarray:
-        day = moments.astype("datetime64[D]")
-        index = (day - first).astype(np.int64)
-        minute_of_day = (moments - day).astype("timedelta64[ns]").astype(np.float64) / 60e9
-        within = np.clip(minute_of_day - self.open_minute, 0.0, None)
-        within = np.minimum(within, minutes_open[index])
+        """Each moment's place on the working-time axis: open minutes from ``first`` (a day)
+        to it. NaT gives a meaningless number, for the caller to leave out. On int64
+        nanoseconds: numpy's datetime64 casts took twice as long."""
+        nanoseconds = moments.view(np.int64)
+        day = nanoseconds // _DAY
+        index = np.clip(day - first.astype(np.int64), 0, len(before) - 1)
+        within = (nanoseconds - day * _DAY).astype(np.float64) / 60e9 - self.open_minute
+        np.clip(within, 0.0, None, out=within)
+        np.minimum(within, minutes_open[index], out=within)
         return before[index] + within
 
     def holiday_days(self, first: date, last: date) -> list[date]:

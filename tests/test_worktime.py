@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -71,3 +72,25 @@ def test_blocks_give_the_minutes_of_one_pass(monkeypatch):
     assert blocked.iloc[some].tolist() == pytest.approx(
         [minutes(calendar, start.iloc[i], end.iloc[i]) for i in some], nan_ok=True)
     assert whole.isna().sum() == (start.isna() | end.isna()).sum()
+
+
+def test_minutes_from_one_start_to_several_ends():
+    """minutes_from is minutes_between to each end (a column or one moment), NaT included."""
+    calendar = WorkingCalendar(open_minute=9 * 60, close_minute=21 * 60, holidays_closed=True)
+    rng = np.random.default_rng(3)
+    base = pd.Timestamp("2025-12-20")
+    start = pd.Series(base + pd.to_timedelta(rng.integers(0, 40 * 86400, 500), unit="s"))
+    end = pd.Series(start + pd.to_timedelta(rng.integers(-3600, 20 * 86400, 500), unit="s"))
+    start[rng.random(500) < 0.1] = pd.NaT
+    end[rng.random(500) < 0.2] = pd.NaT
+    moment = pd.Timestamp("2026-02-15 10:30")
+    to_end, to_moment = calendar.minutes_from(start, end, moment)
+    pd.testing.assert_series_equal(to_end, calendar.minutes_between(start, end))
+    expected = [np.nan if pd.isna(s) else calendar.minutes_between(pd.Series([s]), pd.Series([moment])).iloc[0]
+                for s in start]
+    np.testing.assert_allclose(to_moment.to_numpy(), expected, rtol=0, atol=1e-9)
+    # a lead of 20:00 answered next morning at 09:30 waited 60 + 30 working minutes; one more
+    # day to a third moment adds 720
+    assert [minutes.iloc[0] for minutes in calendar.minutes_from(
+        pd.Series([pd.Timestamp("2025-06-03 20:00")]), pd.Series([pd.Timestamp("2025-06-04 09:30")]),
+        pd.Timestamp("2025-06-05 09:30"))] == [90, 810]
