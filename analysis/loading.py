@@ -93,6 +93,15 @@ class Dataset:
     def has_dates(self) -> bool:
         return "created_at" in self.leads and self.leads["created_at"].notna().any()
 
+    def restricted(self, rows: pd.Series) -> "Dataset":
+        """The same data with only the leads ``rows`` selects (spend, mapping, lineage and
+        ``as_of`` shared): a section that loops over groups of one quarter's leads masks
+        a few hundred thousand rows per group, not every lead of the export."""
+        if not rows.index.equals(self.leads.index):
+            rows = rows.reindex(self.leads.index, fill_value=False)
+        # by position: a boolean .loc took twice as long (a column of text, three times)
+        return replace(self, leads=self.leads.take(np.flatnonzero(rows.to_numpy(dtype=bool))))
+
     def period(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """First and last ``created_at`` of the leads (None without dates)."""
         if not self.has_dates:

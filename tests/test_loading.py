@@ -499,3 +499,14 @@ def test_missing_typed_creation_times_show_as_empty_examples(tmp_path, sample_ro
     issue = next(i for i in data.lineage.to_dict()["issues"] if i["code"] == "bad_created_at")
     assert issue["count"] == 2 and all(example.endswith(": empty") for example in issue["examples"])
     assert len(data.leads) == len(sample_rows) - 2
+
+
+def test_restricted_keeps_the_chosen_leads_and_shares_the_rest(sample_csv):
+    dataset = load_dataset(sample_csv)
+    rows = dataset.leads["channel"].eq(dataset.leads["channel"].iloc[0])
+    part = dataset.restricted(rows)
+    pd.testing.assert_frame_equal(part.leads, dataset.leads.loc[rows])
+    assert part.mapping is dataset.mapping and part.as_of == dataset.as_of and part.spend is dataset.spend
+    # a mask on fewer rows, in another order: aligned on the labels, missing ones left out
+    shuffled = rows.iloc[::-2]
+    pd.testing.assert_frame_equal(dataset.restricted(shuffled).leads, dataset.leads.loc[shuffled[shuffled].index.sort_values()])

@@ -79,3 +79,35 @@ def test_without_spend_costs_are_null_and_explained(small):
     figures = report.figures()
     assert figures["kpis"]["cpl"] is None and figures["kpis"]["spend"] is None
     assert "no_spend" in report.warnings
+
+
+@pytest.mark.parametrize("amounts_elsewhere", [False, True])
+def test_channel_kpis_on_each_channels_part_as_on_the_whole_export(amounts_elsewhere):
+    """_channels works on each channel's leads of the two quarters apart; each row must be
+    cohort_kpis of the whole export masked by the channel. With deal amounts only outside
+    the two quarters, revenue is still 0 (ROAS 0), not unknown."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from analysis.config import SAMPLE_LEADS, SAMPLE_SPEND
+    from analysis.quarterly import _channels
+
+    dataset = load_dataset(SAMPLE_LEADS, SAMPLE_SPEND)
+    current, previous = quarter_period("2026Q3"), quarter_period("2026Q2")
+    if amounts_elsewhere:
+        leads = dataset.leads.copy()
+        inside = leads["created_at"] >= previous.start
+        leads.loc[inside, "deal_amount"] = np.nan
+        dataset = dataclasses.replace(dataset, leads=leads)
+    frame, _, _ = _channels(dataset, current, previous, 0.05)
+    for row in frame.itertuples():
+        mask = dataset.leads["channel"].eq(row.channel)
+        now, before = cohort_kpis(dataset, current, mask), cohort_kpis(dataset, previous, mask)
+        assert (row.leads, row.qualified, row.deals, row.leads_previous) == (now.leads, now.qualified, now.deals, before.leads)
+        spend = None if pd.isna(row.spend) else row.spend
+        expected_roas = now.revenue / spend if spend and now.revenue is not None else None
+        assert row.roas == expected_roas or (pd.isna(row.roas) and expected_roas is None)
+    if amounts_elsewhere:
+        assert (frame["roas"].dropna() == 0).all() and frame["roas"].notna().any()
