@@ -17,6 +17,8 @@ from .jobs import parse_period
 from .loading import Dataset
 from .worktime import WorkingCalendar
 
+_DAY = 86_400 * 10**9  # nanoseconds
+
 #: Working-minute response buckets of METHODS 8; never-attempted leads form their own bucket.
 BUCKET_EDGES = (0, 5, 15, 60, 240)
 BUCKET_LABELS = ("0–5", "5–15", "15–60", "60–240", "240+")
@@ -158,13 +160,23 @@ def sums_by(keys: dict[str, pd.Series], events: pd.Series, mask: pd.Series | Non
     return pd.DataFrame({"sum": total.astype(np.int64), "size": size.astype(np.int64)}, index=index)
 
 
+def week_starts(created: pd.Series) -> pd.Series:
+    """Monday 00:00 of each moment's week (Monday to Sunday), as
+    ``dt.to_period("W-SUN").dt.start_time`` gives it (microseconds; NaT stays NaT), by
+    integer arithmetic on the nanoseconds: the periods took half a second per million."""
+    nanoseconds = created.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    days = nanoseconds // _DAY  # 1970-01-01 was a Thursday: (days + 3) % 7 is 0 on Mondays
+    mondays = ((days - (days + 3) % 7) * (_DAY // 1000)).view("datetime64[us]")
+    mondays[nanoseconds == np.iinfo(np.int64).min] = np.datetime64("NaT")
+    return pd.Series(mondays, index=created.index)
+
+
 def weekly_counts(leads: pd.DataFrame, mask: pd.Series, event_mask: pd.Series) -> pd.DataFrame:
     """Per ISO week (Monday start): events and total among ``mask``."""
-    created = leads.loc[mask, "created_at"]
-    week = created.dt.to_period("W-SUN").dt.start_time
-    frame = pd.DataFrame({"week": week, "event": event_mask.loc[created.index].astype(int)})
-    grouped = frame.groupby("week")["event"]
-    return pd.DataFrame({"events": grouped.sum(), "total": grouped.size()}).reset_index()
+    week = week_starts(leads.loc[mask, "created_at"])
+    grouped = sums_by({"week": week}, event_mask.loc[week.index])
+    return pd.DataFrame({"week": grouped.index.to_numpy(), "events": grouped["sum"].to_numpy(),
+                         "total": grouped["size"].to_numpy()})
 
 
 # --------------------------------------------------------------------------- the diagnosis scope

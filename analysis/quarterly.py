@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .aggregate import contact_durations, in_parallel, period_mask
+from .aggregate import contact_durations, in_parallel, period_mask, week_starts
 from .config import UNKNOWN
 from .jobs import parse_quarter
 from .loading import Dataset
@@ -359,7 +359,7 @@ def _trends(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame 
     month = first["created_at"].dt.to_period("M").dt.to_timestamp()
     monthly = first.assign(month=month).groupby("month").agg(leads=("lead_id", "size"), qualified=("qualified", "sum"),
                                                              deals=("won", "sum")).reset_index()
-    week = first["created_at"].dt.to_period("W-SUN").dt.start_time
+    week = week_starts(first["created_at"])
     weekly = first.assign(week=week).groupby("week").agg(leads=("lead_id", "size"),
                                                          qualified=("qualified", "sum")).reset_index()
     seasonality = None

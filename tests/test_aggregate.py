@@ -41,3 +41,28 @@ def test_sums_by_with_many_levels_keeps_only_observed():
     events = pd.Series(rng.random(2000) < 0.5)
     expected = pd.DataFrame({**keys, "event": events}).groupby(list(keys))["event"].agg(["sum", "size"])
     pd.testing.assert_frame_equal(sums_by(keys, events), expected.astype("int64"))
+
+
+def test_week_starts_as_pandas_periods():
+    from analysis.aggregate import week_starts
+
+    rng = np.random.default_rng(5)
+    moments = pd.Series(pd.to_datetime(rng.integers(-2 * 10**18, 3 * 10**18, 5000)).astype("datetime64[ns]"))
+    moments[::97] = pd.NaT
+    moments[1] = pd.Timestamp("2026-07-05 23:59:59.999999999")  # a Sunday's last moment
+    moments[2] = pd.Timestamp("2026-07-06")  # a Monday's first
+    expected = moments.dt.to_period("W-SUN").dt.start_time
+    pd.testing.assert_series_equal(week_starts(moments), expected)
+
+
+def test_weekly_counts_as_a_groupby_of_periods():
+    from analysis.aggregate import weekly_counts
+
+    rng = np.random.default_rng(6)
+    leads = pd.DataFrame({"created_at": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 200 * 86400, 3000), unit="s")})
+    mask, events = pd.Series(rng.random(3000) < 0.6), pd.Series(rng.random(3000) < 0.3)
+    created = leads.loc[mask, "created_at"]
+    frame = pd.DataFrame({"week": created.dt.to_period("W-SUN").dt.start_time, "event": events[created.index].astype(int)})
+    grouped = frame.groupby("week")["event"]
+    expected = pd.DataFrame({"events": grouped.sum(), "total": grouped.size()}).reset_index()
+    pd.testing.assert_frame_equal(weekly_counts(leads, mask, events), expected)
