@@ -291,8 +291,10 @@ def _hash_and_quotes(path: Path) -> tuple[str, int]:
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 24), b""):
             digest.update(block)
-            # numpy, not bytes.count: twice as fast, and without the GIL (10M leads: 1.6 s of a core)
-            quotes += int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) == ord('"')))
+            # most blocks of most exports hold no quote, which memchr finds at memory speed; the
+            # others are counted with numpy: twice as fast as bytes.count, and without the GIL
+            if block.find(b'"') >= 0:
+                quotes += int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) == ord('"')))
     return digest.hexdigest(), quotes
 
 

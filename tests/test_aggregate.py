@@ -66,3 +66,14 @@ def test_weekly_counts_as_a_groupby_of_periods():
     grouped = frame.groupby("week")["event"]
     expected = pd.DataFrame({"events": grouped.sum(), "total": grouped.size()}).reset_index()
     pd.testing.assert_frame_equal(weekly_counts(leads, mask, events), expected)
+
+
+def test_response_bucket_edges():
+    """Each lead's bucket: how many edges its minutes reach (an edge itself belongs to the
+    bucket above it), "never" when not attempted, "n/a" when attempted without a time."""
+    from analysis.aggregate import response_bucket
+
+    minutes = [0, 4.999, 5, 14.99, 15, 60, 239.99, 240, 1e6, -1, np.nan, 3, np.inf]
+    leads = pd.DataFrame({"response_minutes": minutes, "attempted": [True] * 11 + [False, True]})
+    assert response_bucket(leads).tolist() == ["0–5", "0–5", "5–15", "5–15", "15–60", "60–240", "60–240", "240+",
+                                                "240+", "0–5", "n/a", "never", "240+"]

@@ -279,3 +279,16 @@ def test_columns_read_as_dictionaries_come_out_as_if_read_as_bytes(tmp_path, mon
     # managers stop repeating after the first block; notes within it (and would pass for repeating on the whole)
     assert kinds == [False, True, False, False, True]
     assert table.frame[2].tolist() == [row[2] for row in rows] and table.frame[4].tolist() == [row[4] for row in rows]
+
+
+def test_hash_and_quotes_counts_quotes_in_any_block(tmp_path):
+    """The quote count skips blocks without a quote: a quote only in the second 16 MB block,
+    and blocks full of them, are still counted; the hash is the file's sha256."""
+    import hashlib
+
+    from analysis.readers import _hash_and_quotes
+
+    for body in (b"a;b\n" * (5 << 20) + b'x;"y"\n"', b'"' * (17 << 20), b"no quotes at all\n" * 1000):
+        path = tmp_path / "export.csv"
+        path.write_bytes(body)
+        assert _hash_and_quotes(path) == (hashlib.sha256(body).hexdigest(), body.count(b'"'))
