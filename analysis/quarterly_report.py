@@ -115,7 +115,7 @@ def findings_section(report: Quarterly, lang: str) -> Section:
                            then=fmt(values["then"]), direction=t(f"q.change.{values['direction']}", lang),
                            p=format_p(values["p"], lang)))
         elif kind == "budget":
-            items.append(t("q.finding.budget", lang, to=values["to"], from_=values["from"],
+            items.append(t("q.finding.budget", lang, to=_label(values["to"], lang), from_=_label(values["from"], lang),
                            to_cpql=format_number(values["to_cpql"], lang), from_cpql=format_number(values["from_cpql"], lang)))
         elif kind == "sla":
             items.append(t("q.finding.sla", lang, share=format_share(values["share"], lang, 0)))
@@ -124,11 +124,11 @@ def findings_section(report: Quarterly, lang: str) -> Section:
         elif kind == "immature":
             items.append(t("q.finding.immature", lang, stages=_stages(values["stages"].split(", "), lang)))
         elif kind == "slow_channel":
-            items.append(t("q.finding.slow_channel", lang, channel=values["channel"],
+            items.append(t("q.finding.slow_channel", lang, channel=_label(values["channel"], lang),
                            share=format_share(values["share"], lang, 0), overall=format_share(values["overall"], lang, 0),
                            median=t("stats.not_reached", lang) if values["median"] is None else format_number(values["median"], lang)))
         elif kind == "slow_manager":
-            items.append(t("q.finding.slow_manager", lang, manager=values["manager"], rate=format_share(values["rate"], lang),
+            items.append(t("q.finding.slow_manager", lang, manager=_label(values["manager"], lang), rate=format_share(values["rate"], lang),
                            expected=format_share(values["expected"], lang)))
         else:
             items.append(t("q.finding.partial", lang))
@@ -223,7 +223,8 @@ def processing_section(report: Quarterly, lang: str) -> Section:
         parts.append(paragraph(t("q.processing.text", lang, median=minutes(km.median), p90=minutes(km.p90))))
     if report.missed_calls is not None:
         calls, missed, reached = report.missed_calls
-        parts.append(paragraph(t("q.missed", lang, calls=calls, missed=missed, reached=reached)))
+        parts.append(paragraph(t("q.missed", lang, calls=format_number(calls, lang), missed=format_number(missed, lang),
+                                 reached=format_number(reached, lang))))
     frame = report.processing_channels
     if len(frame):
         share = lambda v: "—" if v is None or pd.isna(v) else format_share(v, lang)  # noqa: E731

@@ -111,3 +111,36 @@ def test_channel_kpis_on_each_channels_part_as_on_the_whole_export(amounts_elsew
         assert row.roas == expected_roas or (pd.isna(row.roas) and expected_roas is None)
     if amounts_elsewhere:
         assert (frame["roas"].dropna() == 0).all() and frame["roas"].notna().any()
+
+
+def test_findings_name_the_missing_channel_in_words():
+    """A finding about leads without a channel names them as the tables do ("не указан" /
+    "not given"), never by the internal "unknown"."""
+    import dataclasses
+
+    from analysis.config import SAMPLE_LEADS, UNKNOWN
+    from analysis.quarterly_report import findings_section
+
+    dataset = load_dataset(SAMPLE_LEADS)
+    report = quarterly(dataset, quarterly_parameters(quarter="2026Q3"))
+    findings = [("slow_channel", {"channel": UNKNOWN, "share": 0.4, "overall": 0.6, "median": 100.0}),
+                ("slow_manager", {"manager": UNKNOWN, "rate": 0.5, "expected": 0.7})]
+    report = dataclasses.replace(report, findings=tuple(findings))
+    from analysis.i18n import t
+
+    for lang in ("ru", "en"):
+        html = findings_section(report, lang).html()
+        assert UNKNOWN not in html.replace(t("unknown", lang), "")
+        assert html.count(t("unknown", lang)) == 2
+
+
+def test_missed_calls_sentence_groups_thousands():
+    import dataclasses
+
+    from analysis.config import SAMPLE_LEADS
+    from analysis.quarterly_report import processing_section
+
+    report = quarterly(load_dataset(SAMPLE_LEADS), quarterly_parameters(quarter="2026Q3"))
+    report = dataclasses.replace(report, missed_calls=(26338, 5827, 4540))
+    assert "5\u202f827 из 26\u202f338" in processing_section(report, "ru").html()
+    assert "5,827 of 26,338" in processing_section(report, "en").html()
