@@ -15,9 +15,7 @@ import pandas as pd
 
 from .jobs import parse_period
 from .loading import Dataset
-from .worktime import WorkingCalendar
-
-_DAY = 86_400 * 10**9  # nanoseconds
+from .worktime import NANOSECONDS_PER_DAY, WorkingCalendar
 
 #: Working-minute response buckets of METHODS 8; never-attempted leads form their own bucket.
 BUCKET_EDGES = (0, 5, 15, 60, 240)
@@ -169,8 +167,8 @@ def week_starts(created: pd.Series) -> pd.Series:
     ``dt.to_period("W-SUN").dt.start_time`` gives it (microseconds; NaT stays NaT), by
     integer arithmetic on the nanoseconds: the periods took half a second per million."""
     nanoseconds = created.to_numpy(dtype="datetime64[ns]").view(np.int64)
-    days = nanoseconds // _DAY  # 1970-01-01 was a Thursday: (days + 3) % 7 is 0 on Mondays
-    mondays = ((days - (days + 3) % 7) * (_DAY // 1000)).view("datetime64[us]")
+    days = nanoseconds // NANOSECONDS_PER_DAY  # 1970-01-01 was a Thursday: (days + 3) % 7 is 0 on Mondays
+    mondays = ((days - (days + 3) % 7) * (NANOSECONDS_PER_DAY // 1000)).view("datetime64[us]")
     mondays[nanoseconds == np.iinfo(np.int64).min] = np.datetime64("NaT")
     return pd.Series(mondays, index=created.index)
 

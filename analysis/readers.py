@@ -271,8 +271,8 @@ def _read_large_csv(path: Path, finder: Callable) -> RawTable | None:
 def _repeating_columns(text: str, separator: str, header_row: int, width: int) -> set[int]:
     """Columns whose values repeat in the first rows (channels, statuses, managers): pyarrow
     reads them as dictionaries, which costs it less than their bytes (10M leads: 10.6 s
-    against 12.4 s, and then no encoding of 11 columns, 2.3 s). The rule is
-    :func:`_column_from_arrow`'s, which still decides on the first block: a guess that
+    against 12.4 s, and then no encoding of 11 columns, 2.3 s). The rule (:func:`_repeats`)
+    is :func:`_column_from_arrow`'s, which still decides on the first block: a guess that
     was wrong only costs time. ``text``: the file's first lines, decoded."""
     try:
         rows = list(csv.reader(text.splitlines()[header_row + 1:], delimiter=separator))
@@ -281,7 +281,13 @@ def _repeating_columns(text: str, separator: str, header_row: int, width: int) -
     rows = [row for row in rows if len(row) == width]
     if len(rows) < 100:
         return set()
-    return {i for i in range(width) if len({row[i] for row in rows}) * 4 <= len(rows)}
+    return {i for i in range(width) if _repeats(len({row[i] for row in rows}), len(rows))}
+
+
+def _repeats(distinct: int, cells: int) -> bool:
+    """Whether a sample of a column repeats enough to be read and kept as a dictionary: a
+    quarter distinct is already too many (e-mails: a third, mostly empty otherwise)."""
+    return distinct * 4 <= cells
 
 
 def _hash_and_quotes(path: Path) -> tuple[str, int]:
@@ -432,11 +438,10 @@ def _column_from_arrow(column, decode: Callable) -> pd.Series:
     if len(column) == 0:
         return pd.Series(pa.chunked_array([], pa.string()), dtype=text)
     # the first block (about 90 000 leads) tells whether values repeat: unifying ten million
-    # distinct IDs into a dictionary would cost seconds for nothing. A quarter distinct there
-    # is already too many (e-mails: a third, mostly empty otherwise; 1.5 s wasted at 10M)
+    # distinct IDs into a dictionary would cost seconds for nothing (e-mails in it: 1.5 s at 10M)
     first = column.chunk(0)
     read_as_dictionary = pa.types.is_dictionary(column.type)  # see _repeating_columns
-    if pc.count_distinct(first.indices if read_as_dictionary else first).as_py() * 4 <= len(first):
+    if _repeats(pc.count_distinct(first.indices if read_as_dictionary else first).as_py(), len(first)):
         # every chunk on one dictionary: the reader's unified, or Arrow's encoding chunk by
         # chunk, not on a combined copy of the column's bytes
         encoded = (column.unify_dictionaries() if read_as_dictionary else pc.dictionary_encode(column)).chunks

@@ -19,7 +19,7 @@ import pandas as pd
 from .errors import ParameterError
 
 BLOCK_ROWS = 1 << 20  # rows per block of the minute arithmetic
-_DAY = 86_400 * 10**9  # nanoseconds
+NANOSECONDS_PER_DAY = 86_400 * 10**9
 
 
 def holiday_dates(country: str, years: range) -> dict[date, str]:
@@ -86,25 +86,30 @@ class WorkingCalendar:
         took 0.9 GB.
         """
         starts = pd.to_datetime(start).to_numpy(dtype="datetime64[ns]")
-        columns = [np.full(len(starts), np.datetime64(pd.Timestamp(end)), dtype="datetime64[ns]")
-                   if not isinstance(end, pd.Series) else pd.to_datetime(end).to_numpy(dtype="datetime64[ns]")
-                   for end in ends]
+        # a column of moments, or one moment (as_of) that is placed on the axis once, not per row
+        targets = [pd.to_datetime(end).to_numpy(dtype="datetime64[ns]") if isinstance(end, pd.Series)
+                   else np.array([pd.Timestamp(end)], dtype="datetime64[ns]") for end in ends]
         results = [np.full(len(starts), np.nan) for _ in ends]
-        blocks = [slice(low, low + BLOCK_ROWS) for low in range(0, len(starts), BLOCK_ROWS)]
-        known = [values[~np.isnat(values)] for values in (starts, *columns)]
-        if any(len(values) == 0 for values in known[:1]) or all(len(values) == 0 for values in known[1:]):
+        known = [values[~np.isnat(values)] for values in (starts, *targets)]
+        if not len(known[0]) or not any(len(values) for values in known[1:]):
             return [pd.Series(result, index=start.index) for result in results]
         first = min(values.min() for values in known if len(values)).astype("datetime64[D]")
         last = max(values.max() for values in known if len(values)).astype("datetime64[D]")
         del known
         before, minutes_open = self._axis(first, last)
-        for block in blocks:
+        moments = [None if isinstance(end, pd.Series) or np.isnat(values[0])
+                   else self._position(values, first, before, minutes_open)[0] for end, values in zip(ends, targets)]
+        for low in range(0, len(starts), BLOCK_ROWS):
+            block = slice(low, low + BLOCK_ROWS)
             begin = starts[block]
             has_start = ~np.isnat(begin)
             origin = self._position(begin, first, before, minutes_open)
-            for values, result in zip(columns, results):
-                ok = has_start & ~np.isnat(values[block])
-                result[block][ok] = self._position(values[block][ok], first, before, minutes_open) - origin[ok]
+            for end, values, moment, result in zip(ends, targets, moments, results):
+                if isinstance(end, pd.Series):
+                    ok = has_start & ~np.isnat(values[block])
+                    result[block][ok] = self._position(values[block][ok], first, before, minutes_open) - origin[ok]
+                elif moment is not None:
+                    result[block][has_start] = moment - origin[has_start]
         return [pd.Series(result, index=start.index) for result in results]
 
     def _position(self, moments: np.ndarray, first: np.datetime64, before: np.ndarray,
@@ -113,9 +118,9 @@ class WorkingCalendar:
         to it. NaT gives a meaningless number, for the caller to leave out. On int64
         nanoseconds: numpy's datetime64 casts took twice as long."""
         nanoseconds = moments.view(np.int64)
-        day = nanoseconds // _DAY
+        day = nanoseconds // NANOSECONDS_PER_DAY
         index = np.clip(day - first.astype(np.int64), 0, len(before) - 1)
-        within = (nanoseconds - day * _DAY).astype(np.float64) / 60e9 - self.open_minute
+        within = (nanoseconds - day * NANOSECONDS_PER_DAY).astype(np.float64) / 60e9 - self.open_minute
         np.clip(within, 0.0, None, out=within)
         np.minimum(within, minutes_open[index], out=within)
         return before[index] + within
