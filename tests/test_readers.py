@@ -292,3 +292,29 @@ def test_hash_and_quotes_counts_quotes_in_any_block(tmp_path):
         path = tmp_path / "export.csv"
         path.write_bytes(body)
         assert _hash_and_quotes(path) == (hashlib.sha256(body).hexdigest(), body.count(b'"'))
+
+
+@pytest.mark.parametrize("late_note, quote_all", [("две\nстроки", False), ("две\r\nстроки; и «;»", False),
+                                                  ('сказал "да"', False), ("", False), ("две\nстроки", True)])
+def test_line_breaks_in_quoted_cells_are_kept_wherever_the_first_quote_is(tmp_path, monkeypatch, late_note, quote_all):
+    """A file with no quote in its first lines is parsed as one row a line; a quote further on
+    (a note with a line break, deep in the file) has it read again keeping line breaks in their
+    cells: the same table as the whole-file reader's either way."""
+    import analysis.readers as readers
+
+    rows = [[str(i), f"0{1 + i % 9}.10.2026 10:{i % 60:02d}", ["Авито", "Сайт"][i % 2], f"заметка {i}"]
+            for i in range(3000)]
+    rows[2500][3] = late_note or rows[2500][3]
+    path = write_csv(tmp_path / "big.csv", ["ID", "Дата", "Источник", "Заметка"], rows, quote_all=quote_all)
+    whole = read_table(path)
+    monkeypatch.setattr(readers, "STREAM_BYTES", 1000)
+    monkeypatch.setattr(readers, "STREAM_HEAD_BYTES", 4000)
+    monkeypatch.setattr(readers, "ARROW_BLOCK_BYTES", 16 << 10)
+    parses = []
+    original = readers._read_csv_arrow
+    monkeypatch.setattr(readers, "_read_csv_arrow",
+                        lambda *a, **k: parses.append(k["line_breaks_in_cells"]) or original(*a, **k))
+    streamed = read_table(path)
+    assert parses == ([True] if quote_all else [False, True] if late_note else [False])
+    assert len(streamed.frame) == 3000 and streamed.frame[3].tolist() == [row[3] for row in rows]
+    pd.testing.assert_frame_equal(streamed.frame.astype(str), whole.frame.astype(str))
