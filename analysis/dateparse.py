@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .readers import arrow_buffers, arrow_text
+from .readers import arrow_buffers, arrow_text, series_rows, take_rising
 
 #: strptime's fields read here, with their width when zero-padded
 _FIELDS = {"d": 2, "m": 2, "Y": 4, "H": 2, "M": 2, "S": 2}
@@ -210,8 +210,8 @@ def parse_formats(text: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray
         seen.add(fmt.counts)
     if remaining.any():
         left = np.flatnonzero(remaining)
-        subset = _Cells(array.take(pa.array(left)) if len(left) < len(text) else array)
-        subset_text = text.iloc[left]
+        subset = _Cells(take_rising(array, left) if len(left) < len(text) else array)
+        subset_text = series_rows(text, left, text.index[left])
         sub_result = np.full(len(left), NAT, dtype=np.int64)
         sub_remaining = np.ones(len(left), dtype=bool)
         for fmt in compiled:

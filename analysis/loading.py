@@ -33,8 +33,8 @@ from .mapping import (
 )
 from .privacy import could_be_email, could_be_phone, identifier_codes, link_codes
 from .readers import (
-    INT64_DIGITS, RawTable, arrow_buffers, digit_runs, in_text_order, label_counts, on_uniques, read_table, sha256_of,
-    text_cells,
+    INT64_DIGITS, RawTable, arrow_buffers, digit_runs, in_text_order, label_counts, on_uniques, read_table, series_rows,
+    sha256_of, text_cells,
 )
 from .reasons import MISSING, OTHER
 from .worktime import WorkingCalendar
@@ -291,7 +291,7 @@ class _Cleaner:
         give each column a copy of it (10M leads: 80 MB a column, alive while it is cleaned)."""
         if len(column) == len(self.index):
             return column
-        return pd.Series(column.array.take(self.positions()), index=self.index, name=column.name, dtype=column.dtype, copy=False)
+        return series_rows(column, self.positions(), self.index)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -543,7 +543,7 @@ def _on(series: pd.Series, index: pd.Index) -> pd.Series:
             return series.loc[index]  # a label the series lacks: let pandas say so
     else:
         return series.loc[index]
-    return pd.Series(series.array.take(positions), index=index, name=series.name, dtype=series.dtype, copy=False)
+    return series_rows(series, positions, index)
 
 
 def _plain(series: pd.Series) -> pd.Series:

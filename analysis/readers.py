@@ -396,6 +396,41 @@ def arrow_buffers(array) -> tuple[np.ndarray, np.ndarray]:
     return offsets - offsets[0], data
 
 
+def take_rising(array, positions: np.ndarray):
+    """``array.take(positions)`` for an Arrow array or chunked array, chunk by chunk when the
+    positions rise strictly (rows kept in order, as the cleaning keeps them): pyarrow's take of a
+    chunked array first joins every chunk into one copy (10M timestamps: 0.27 s to take
+    1000 of them). A chunk kept whole is kept as it is, not copied."""
+    import pyarrow as pa
+
+    positions = np.asarray(positions, dtype=np.int64)
+    if not isinstance(array, pa.ChunkedArray) or array.num_chunks < 2 \
+            or (len(positions) > 1 and (positions[1:] <= positions[:-1]).any()):
+        return array.take(pa.array(positions))
+    bounds = np.cumsum([0, *(len(chunk) for chunk in array.chunks)])
+    if len(positions) and (positions[0] < 0 or positions[-1] >= bounds[-1]):
+        raise IndexError(f"positions beyond an array of {bounds[-1]} cells")
+    cuts = np.searchsorted(positions, bounds)
+    parts = []
+    for i, chunk in enumerate(array.chunks):
+        local = positions[cuts[i]:cuts[i + 1]] - bounds[i]
+        if len(local):  # as many rising positions as rows are every row of the chunk
+            parts.append(chunk if len(local) == len(chunk) else chunk.take(pa.array(local)))
+    return pa.chunked_array(parts, array.type)
+
+
+def series_rows(series: pd.Series, positions: np.ndarray, index: pd.Index) -> pd.Series:
+    """The series' rows at ``positions``, on ``index``, without a copy of the index; Arrow text
+    by :func:`take_rising`."""
+    import pyarrow as pa
+
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        values = take_rising(pa.array(series.array), positions)
+    else:
+        values = series.array.take(positions)
+    return pd.Series(values, index=index, name=series.name, dtype=series.dtype, copy=False)
+
+
 INT64_DIGITS = 18  # any run of this many decimal digits fits in int64
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -318,3 +319,34 @@ def test_line_breaks_in_quoted_cells_are_kept_wherever_the_first_quote_is(tmp_pa
     assert parses == ([True] if quote_all else [False, True] if late_note else [False])
     assert len(streamed.frame) == 3000 and streamed.frame[3].tolist() == [row[3] for row in rows]
     pd.testing.assert_frame_equal(streamed.frame.astype(str), whole.frame.astype(str))
+
+
+def test_rising_takes_of_chunked_text_equal_arrows_take():
+    """Rows taken chunk by chunk are Arrow's take of the same rows: chunks kept whole, some
+    rows, none, empty chunks; positions that do not rise strictly (a repeat, a reversal)
+    fall back to Arrow's take; a position beyond the array is an error, not a wrong row."""
+    import pyarrow as pa
+
+    from analysis.readers import series_rows, take_rising
+
+    rng = np.random.default_rng(7)
+    texts = [None if i % 11 == 0 else f"ячейка {i}" for i in range(1000)]
+    chunked = pa.chunked_array([pa.array(texts[a:b], pa.string()) for a, b in [(0, 300), (300, 300), (300, 301), (301, 1000)]])
+    cases = [np.arange(1000), np.arange(0), np.arange(300, 1000), np.sort(rng.choice(1000, 37, replace=False)),
+             np.flatnonzero(rng.random(1000) < 0.9), np.array([999]), np.array([5, 5, 6]), np.array([900, 3, 0])]
+    for positions in cases:
+        taken = take_rising(chunked, positions)
+        assert taken.to_pylist() == [texts[i] for i in positions]
+        assert taken.type == chunked.type
+    whole = take_rising(chunked, np.arange(301, 1000))
+    assert whole.num_chunks == 1 and whole.chunk(0).buffers()[2].address == chunked.chunk(3).buffers()[2].address
+    with pytest.raises(IndexError):
+        take_rising(chunked, np.array([10, 1000]))
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    for series in (pd.Series(chunked, dtype=dtype), pd.Series(pd.Categorical(texts))):
+        positions = np.flatnonzero(rng.random(1000) < 0.5)
+        index = pd.Index(positions * 2)
+        rows = series_rows(series, positions, index)
+        expected = series.iloc[positions].set_axis(index)
+        pd.testing.assert_series_equal(rows, expected)
+        assert rows.index is index
