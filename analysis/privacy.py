@@ -52,8 +52,16 @@ def _digits(text: pa.Array) -> pa.Array:
     # in place, int32 to int32: a cumsum that casts bool to int32 as it goes is ten times slower
     np.cumsum(kept_before[1:], out=kept_before[1:])
     new_offsets = kept_before[offsets]
-    digits = pa.StringArray.from_buffers(len(text), pa.py_buffer(new_offsets), pa.py_buffer(data[keep]))
+    digits = pa.StringArray.from_buffers(len(text), pa.py_buffer(new_offsets), pa.py_buffer(_kept_bytes(data, keep)))
     return pc.if_else(text.is_valid(), digits, pa.scalar(None, pa.string()))
+
+
+def _kept_bytes(data: np.ndarray, keep: np.ndarray, block: int = 1 << 22) -> np.ndarray:
+    """``data[keep]``, by the positions of a block at a time: numpy's boolean selection of
+    bytes, half of them kept in no pattern, mispredicts a branch per byte (10M phones:
+    0.3 s against 0.08 s), and the positions of a whole part would be 90 MB."""
+    return np.concatenate([data[start:start + block][np.flatnonzero(keep[start:start + block])]
+                           for start in range(0, len(data), block)] or [data[:0]])
 
 
 def _phones(text: pa.Array) -> pa.Array:
@@ -69,8 +77,29 @@ def _phones(text: pa.Array) -> pa.Array:
 
 
 def _emails(text: pa.Array) -> pa.Array:
-    folded = pc.utf8_lower(pc.utf8_trim_whitespace(text))
-    return pc.if_else(pc.match_substring(folded, "@"), folded, pa.scalar(None, pa.string()))
+    if _plain_ascii(text):  # Arrow's ASCII kernels: the same result, ten times faster to lower
+        folded = pc.ascii_lower(pc.ascii_trim_whitespace(text))
+    else:
+        folded = pc.utf8_lower(pc.utf8_trim_whitespace(text))
+    return pc.if_else(_has_byte(folded, ord("@")), folded, pa.scalar(None, pa.string()))
+
+
+def _plain_ascii(text: pa.Array) -> bool:
+    """Whether every byte is ASCII and none is \x1c-\x1f, which Arrow's UTF-8 trimming takes
+    for whitespace (as Python does) and its ASCII trimming does not."""
+    _, data = arrow_buffers(text)
+    return not data.size or bool(data.max() < 0x80 and not ((data >= 0x1C) & (data <= 0x1F)).any())
+
+
+def _has_byte(text: pa.Array, byte: int) -> pa.Array:
+    """Whether each string holds ``byte`` (an ASCII one; null for a null string), read off the
+    buffers: Arrow's substring search took 0.24 s for 10M mostly empty e-mail cells."""
+    offsets, data = arrow_buffers(text)
+    running = np.zeros(data.size + 1, dtype=np.int32)
+    running[1:] = data == byte
+    np.cumsum(running[1:], out=running[1:])  # int32 in place: see _digits
+    found = running[offsets[1:]] > running[offsets[:-1]]
+    return pa.array(found, mask=text.is_null().to_numpy(zero_copy_only=False) if text.null_count else None)
 
 
 def could_be_phone(cell: str) -> bool:
