@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from .config import CANONICAL_STAGES, LOST_STAGE, STAGE_ORDER, UNKNOWN
 from .dateparse import in_nanosecond_range, parse_formats
 from .database import is_database_url, read_query, redact_url, select_of
-from .errors import ColumnError, InputFileError, ParameterError, UnmappedValueError
+from .errors import ColumnError, InputFileError, LeadAuditError, ParameterError, UnmappedValueError
 from .lineage import MAX_EXAMPLES, InputRecord, Issue, Lineage
 from .mapping import (
     LEAD_TYPES, REQUIRED_LEAD_COLUMNS, REQUIRED_SPEND_COLUMNS, Mapping, builtin_mappings, detect_mapping, load_mapping, mapping_from_dict,
@@ -742,9 +742,19 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
                    stage: pd.Series, line: pd.Series) -> pd.DataFrame:
     """Every canonical column of the kept rows but the person."""
     mapping = cleaner.mapping
-    # the two later dates are parsed in a thread, one after the other, while this one cleans
-    # the labels (10M leads with distinct timestamps: 6 s on one core before)
-    later = _Background(lambda: {column: cleaner.parsed_dates(column) for column in ("first_response_at", "first_contact_at")})
+    # the two later dates are parsed in a thread, one after the other, and the working minutes
+    # to the first response counted there, while this one cleans the labels, numbers and
+    # reasons (10M leads with distinct timestamps: 6 s on one core before)
+    minutes_here = created is not None and cleaner.column_index("response_minutes") is None
+
+    def later_dates() -> tuple[dict[str, tuple | None], pd.Series | None]:
+        parts = {column: cleaner.parsed_dates(column) for column in ("first_response_at", "first_contact_at")}
+        response = parts["first_response_at"]
+        minutes = None if response is None or not minutes_here else \
+            WorkingCalendar.from_settings(mapping.settings).minutes_between(_on(created, index), _on(response[0], index))
+        return parts, minutes
+
+    later = _Background(later_dates)
     out = pd.DataFrame(index=index)
     out["lead_id"] = _on(lead_id, index).astype(str)
     out["source_line"] = _on(line, index)
@@ -759,26 +769,44 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
     out["lead_type"] = _lead_types(cleaner, index)
     out["stage"] = _on(stage, index)  # categorical or object text until the end, like every label (see _arrow_strings)
 
-    for column, parts in later.result().items():
-        parsed = cleaner.checked_dates(column, parts)
+    # numbers and reasons need no date: cleaned while the thread parses them, their notes (or
+    # an error) set aside until the dates' own, so that issues keep the columns' order
+    numbers: dict[str, pd.Series] = {}
+    reasons = pd.DataFrame({"stage": out["stage"]}, index=index, copy=False)
+    noted, error = len(cleaner.issues), None
+    try:
+        for column in NUMBER_COLUMNS:
+            parsed = cleaner.numbers(column)
+            if parsed is not None:
+                numbers[column] = _on(parsed, index)
+        _reasons(cleaner, reasons, index)
+    except LeadAuditError as raised:
+        error = raised
+    set_aside = cleaner.issues[noted:]
+    del cleaner.issues[noted:]
+
+    parts, minutes = later.result()
+    for column, found in parts.items():
+        parsed = cleaner.checked_dates(column, found)
         if parsed is not None:
             out[column] = _on(parsed, index)
+    if error is not None:
+        raise error
+    cleaner.issues.extend(set_aside)
     if mapping.settings.first_response_is_contact and "first_response_at" in out and "first_contact_at" not in out:
         out["first_contact_at"] = out["first_response_at"]
-    for column in NUMBER_COLUMNS:
-        parsed = cleaner.numbers(column)
-        if parsed is not None:
-            out[column] = _on(parsed, index)
-
-    _reasons(cleaner, out, index)
+    for column, parsed in numbers.items():
+        out[column] = parsed
+    for column in reasons.columns.drop("stage"):
+        out[column] = reasons[column]
+    del numbers, reasons
     _funnel_flags(cleaner, out, index)
     horizon = cleaner.cells("purchase_horizon")
     if horizon is not None:
         horizon = on_uniques(_on(text_cells(horizon), index), lambda v: v.map(normalize_label), keep_codes=True)
         out["purchase_horizon"] = horizon.where(horizon != "")
 
-    if "created_at" in out and "first_response_at" in out and "response_minutes" not in out:
-        minutes = WorkingCalendar.from_settings(mapping.settings).minutes_between(out["created_at"], out["first_response_at"])
+    if minutes is not None:  # counted in the thread: created_at and first_response_at, no minutes column
         negative = minutes < 0
         cleaner.note("response_before_created", int(negative.sum()), column=cleaner.header("first_response_at"))
         out["response_minutes"] = minutes.where(~negative)
