@@ -578,17 +578,34 @@ def _glm(leads: pd.DataFrame, bucket: pd.Series, events: pd.Series, rows_scope: 
     return stats.binomial_glm(counts, "sum", "size", ["group", "bucket"], reference={"group": "baseline"}, alpha=alpha)
 
 
+ATTEMPT_BINS = ("1", "2", "3", "4–5", "6+")
+
+
 def _attempts(leads: pd.DataFrame, scope: pd.Series, baseline: pd.Series, dataset: Dataset) -> pd.DataFrame | None:
     if "call_attempts" not in leads:
         return None
-    rows = ~leads["is_repeat"] & leads["call_attempts"].notna() & dataset.mature("contacted")
-    bins = pd.cut(leads["call_attempts"], [-0.5, 1.5, 2.5, 3.5, 5.5, np.inf], labels=["1", "2", "3", "4–5", "6+"])
+    rows = (~leads["is_repeat"] & leads["call_attempts"].notna() & dataset.mature("contacted")).to_numpy()
+    # each count's bin as pd.cut's intervals (-0.5, 1.5], (1.5, 2.5] … (5.5, inf] put it, and
+    # one bincount of (bin, reached) per group (pd.cut and value_counts: 0.5 s at 10M leads)
+    attempts = leads["call_attempts"].to_numpy(dtype=float, na_value=np.nan)
+    bins = sum((attempts > edge).astype(np.int8) for edge in (1.5, 2.5, 3.5, 5.5))
+    binned = rows & (attempts > -0.5)  # NaN compares False
+    contacted = leads["contacted"].to_numpy(dtype=bool)
+    width = len(ATTEMPT_BINS)
+    key = (bins + width * contacted.astype(np.int8)).astype(np.int8)  # bin; + width when reached
+    counts, leads_in = {}, {}
+    for name, mask in (("scope", scope), ("baseline", baseline)):
+        chosen = mask.to_numpy(dtype=bool)
+        # the chosen rows' keys moved past the others': one pass, no selection of rows
+        counts[name] = np.bincount(key + np.int8(2 * width) * (binned & chosen), minlength=4 * width)[2 * width:]
+        leads_in[name] = np.bincount(contacted[rows & chosen], minlength=2)
     out = []
     for reached in (True, False):
-        for name, mask in (("scope", scope), ("baseline", baseline)):
-            chosen = rows & mask & (leads["contacted"] == reached)
-            shares = bins[chosen].value_counts(normalize=True).reindex(bins.cat.categories, fill_value=0.0)
-            out.append({"group": name, "reached": reached, "leads": int(chosen.sum()), **shares.to_dict()})
+        for name in ("scope", "baseline"):
+            found = counts[name][width * reached:width * (reached + 1)]
+            shares = found / found.sum() if found.sum() else np.full(width, np.nan)  # none: unknown
+            out.append({"group": name, "reached": reached, "leads": int(leads_in[name][int(reached)]),
+                        **dict(zip(ATTEMPT_BINS, shares.tolist()))})
     return pd.DataFrame(out)
 
 

@@ -3,6 +3,7 @@ constructed scenarios, through the function the notebook calls."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -169,3 +170,33 @@ def test_reason_tables_count_as_pandas_masks_do(sample):
     assert not expected.equals(plain)  # the missing values mattered
     reordered = reason_tables(sample, scope.iloc[::-1], baseline.iloc[::-1], 0.05)[0]
     pd.testing.assert_frame_equal(reordered, plain)
+
+
+def test_attempt_shares_are_pd_cut_value_counts():
+    """Shares of call-attempt bins per group and outcome: what pd.cut and value_counts give,
+    with counts on the bins' edges, below them, infinite and missing; an empty group has no shares (NaN)."""
+    from types import SimpleNamespace
+
+    from analysis.diagnosis import _attempts
+
+    rng = np.random.default_rng(11)
+    n = 4000
+    values = rng.choice([-3.0, -0.5, 0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.5, 6.0, 40.0, np.inf, np.nan], n)
+    leads = pd.DataFrame({"call_attempts": values, "is_repeat": rng.random(n) < 0.2,
+                          "contacted": rng.random(n) < 0.5})
+    mature = pd.Series(rng.random(n) < 0.9)
+    dataset = SimpleNamespace(mature=lambda stage: mature)
+    scope = pd.Series(rng.random(n) < 0.3)
+    baseline = ~scope & pd.Series(np.arange(n) % 7 != 0)
+    empty = pd.Series(False, index=leads.index)
+    for a, b in ((scope, baseline), (scope, empty)):
+        got = _attempts(leads, a, b, dataset)
+        rows = ~leads["is_repeat"] & leads["call_attempts"].notna() & mature
+        bins = pd.cut(leads["call_attempts"], [-0.5, 1.5, 2.5, 3.5, 5.5, np.inf], labels=["1", "2", "3", "4–5", "6+"])
+        expected = []
+        for reached in (True, False):
+            for name, mask in (("scope", a), ("baseline", b)):
+                chosen = rows & mask & (leads["contacted"] == reached)
+                shares = bins[chosen].value_counts(normalize=True).reindex(bins.cat.categories, fill_value=0.0)
+                expected.append({"group": name, "reached": reached, "leads": int(chosen.sum()), **shares.to_dict()})
+        pd.testing.assert_frame_equal(got, pd.DataFrame(expected))
