@@ -360,7 +360,7 @@ def test_mostly_ascii_cells_are_decoded_as_pythons_codec_decodes_them(encoding):
     undefined byte fails as the codec fails."""
     import pyarrow as pa
 
-    from analysis.readers import _ArrowDecoder
+    from analysis.readers import _ArrowDecoder, _decodes
 
     rng = np.random.default_rng(3)
     alphabet = [chr(c) for c in range(0x20, 0x7F)]
@@ -393,13 +393,5 @@ def _encodes(text: str, encoding: str) -> bool:
     try:
         text.encode(encoding)
     except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
         return False
     return True
