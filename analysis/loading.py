@@ -747,12 +747,16 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
     # reasons (10M leads with distinct timestamps: 6 s on one core before)
     minutes_here = created is not None and cleaner.column_index("response_minutes") is None
 
-    def later_dates() -> tuple[dict[str, tuple | None], pd.Series | None]:
+    def later_dates() -> tuple[dict[str, tuple | None], pd.Series | None, LeadAuditError | None]:
         parts = {column: cleaner.parsed_dates(column) for column in ("first_response_at", "first_contact_at")}
         response = parts["first_response_at"]
-        minutes = None if response is None or not minutes_here else \
-            WorkingCalendar.from_settings(mapping.settings).minutes_between(_on(created, index), _on(response[0], index))
-        return parts, minutes
+        if response is None or not minutes_here:
+            return parts, None, None
+        try:  # a calendar the settings cannot give is named after the columns' own errors, as before
+            calendar = WorkingCalendar.from_settings(mapping.settings)
+            return parts, calendar.minutes_between(_on(created, index), _on(response[0], index)), None
+        except LeadAuditError as error:
+            return parts, None, error
 
     later = _Background(later_dates)
     out = pd.DataFrame(index=index)
@@ -785,7 +789,7 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
     set_aside = cleaner.issues[noted:]
     del cleaner.issues[noted:]
 
-    parts, minutes = later.result()
+    parts, minutes, calendar_error = later.result()
     for column, found in parts.items():
         parsed = cleaner.checked_dates(column, found)
         if parsed is not None:
@@ -806,6 +810,8 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
         horizon = on_uniques(_on(text_cells(horizon), index), lambda v: v.map(normalize_label), keep_codes=True)
         out["purchase_horizon"] = horizon.where(horizon != "")
 
+    if calendar_error is not None:
+        raise calendar_error
     if minutes is not None:  # counted in the thread: created_at and first_response_at, no minutes column
         negative = minutes < 0
         cleaner.note("response_before_created", int(negative.sum()), column=cleaner.header("first_response_at"))

@@ -274,6 +274,7 @@ def _read_large_csv(path: Path, finder: Callable) -> RawTable | None:
     if quotes % 2:  # an unbalanced quote: the careful reader names its line
         return None
     if quotes and not quoted:
+        frame = None  # not held while the file is parsed again
         frame = parse(True)
     if frame is None:
         return None

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.errors import ColumnError, InputFileError, MappingError, UnmappedValueError
+from analysis.errors import ColumnError, InputFileError, MappingError, ParameterError, UnmappedValueError
 from analysis.loading import load_dataset, parse_dates, parse_numbers, read_snapshot, save_snapshot
 
 from .conftest import SAMPLE_HEADERS, sample_row, write_csv
@@ -551,3 +551,25 @@ def test_a_date_column_failing_is_named_before_a_number_column_failing(tmp_path,
     path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
     with pytest.raises(ColumnError, match="«Первый контакт»"):
         load_dataset(path)
+
+
+def test_a_column_failing_is_named_before_a_holiday_calendar_that_cannot_be_made(tmp_path, sample_rows):
+    """The working minutes are counted in the dates' thread; a holiday country the calendar
+    does not know is still named only after the columns' own errors, as before."""
+    import yaml
+
+    from analysis.config import MAPPINGS_DIR
+
+    settings = yaml.safe_load((MAPPINGS_DIR / "sample.yaml").read_text(encoding="utf-8"))
+    settings.setdefault("settings", {}).update({"holidays_closed": True, "holiday_country": "XX"})
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    rows = _issue_rows(sample_rows)
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    with pytest.raises(ParameterError, match="«XX»"):
+        load_dataset(path, mapping=mapping)
+    for row in rows:
+        row[9] = "пять"
+    path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    with pytest.raises(ColumnError, match="«Попыток дозвона»"):
+        load_dataset(path, mapping=mapping)
