@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .readers import arrow_buffers, arrow_text, series_rows, take_rising
+from .readers import arrow_buffers, arrow_text, counted_before, series_rows, take_rising
 
 #: strptime's fields read here, with their width when zero-padded
 _FIELDS = {"d": 2, "m": 2, "Y": 4, "H": 2, "M": 2, "S": 2}
@@ -176,10 +176,9 @@ def could_match(cells: _Cells | pa.Array | pa.ChunkedArray, fmt: DateFormat) -> 
         offsets, data = arrow_buffers(block)
         kinds = _KIND[data]
         match = np.ones(len(block), dtype=bool)
-        running = np.zeros(len(data) + 1, dtype=np.int64)
         for value, count in wanted:
-            np.cumsum(kinds == value, out=running[1:])
-            match &= (running[offsets[1:]] - running[offsets[:-1]]) == count
+            counted = counted_before(kinds == value)
+            match &= (counted[offsets[1:]] - counted[offsets[:-1]]) == count
         result[start:start + len(block)] = match
     return result
 

@@ -989,7 +989,8 @@ def _repeats(person: np.ndarray, created: np.ndarray, line: np.ndarray, window_d
     if len(person):
         # a person with one lead repeats no one: only the others' leads are sorted (10M leads,
         # most persons with one lead in a real export: the sort was 1.2 s of this thread)
-        several = np.bincount(person - person.min())[person - person.min()] > 1
+        ids = person - person.min()
+        several = np.bincount(ids)[ids] > 1
         if not several.all():
             rows = np.flatnonzero(several)
             found, found_first = _repeats(person[rows], created[rows], line[rows], window_days)

@@ -317,9 +317,8 @@ def _channels(dataset: Dataset, current: Period, previous: Period | None, alpha:
     rows = []
     for channel in sorted(parts, key=lambda c: (c == UNKNOWN, c)):
         part = parts[channel]
-        mask = pd.Series(True, index=part.leads.index)
-        now = cohort_kpis(part, current, mask, amounts)
-        before = cohort_kpis(part, previous, mask, amounts) if previous is not None else None
+        now = cohort_kpis(part, current, amounts=amounts)
+        before = cohort_kpis(part, previous, amounts=amounts) if previous is not None else None
         spend = _spend_in(dataset, current, {channel})
         revenue = now.revenue
         rows.append({

@@ -397,6 +397,17 @@ def arrow_buffers(array) -> tuple[np.ndarray, np.ndarray]:
     return offsets - offsets[0], data
 
 
+def counted_before(hits: np.ndarray) -> np.ndarray:
+    """How many of the booleans ``hits`` come before each position, one more entry than
+    ``hits``: with a string array's byte offsets, ``counted[offsets[1:]] - counted[offsets[:-1]]``
+    is each string's count. int32 summed in place where it fits: a cumsum that casts bool
+    as it goes is ten times slower."""
+    counted = np.zeros(hits.size + 1, dtype=np.int32 if hits.size < np.iinfo(np.int32).max else np.int64)
+    counted[1:] = hits
+    np.cumsum(counted[1:], out=counted[1:])
+    return counted
+
+
 def take_rising(array, positions: np.ndarray):
     """``array.take(positions)`` for an Arrow array or chunked array, chunk by chunk when the
     positions rise strictly (rows kept in order, as the cleaning keeps them): pyarrow's take of a
@@ -463,7 +474,7 @@ class _ArrowDecoder:
         self.encoding = encoding
         if not self.utf8:
             # each byte in UTF-8: its first byte, its further ones (0-2) and how many; undefined
-            # bytes fail in decode (see _few_high)
+            # bytes fail in decode (see _in_place)
             utf8 = [bytes([b]).decode(encoding, errors="replace").encode("utf-8") for b in range(256)]
             self.grows = np.array([len(u) - 1 for u in utf8], dtype=np.int64)
             self.lead = np.array([u[0] for u in utf8], dtype=np.uint8)
@@ -481,27 +492,24 @@ class _ArrowDecoder:
         if data.size == 0 or data.max() < 0x80:  # ASCII (IDs, dates, phones): the same bytes in UTF-8
             return array.view(pa.string())
         high = np.flatnonzero(data >= 0x80)
-        if len(high) * 16 <= data.size:
-            return self._few_high(array, offsets, data, high)
-        text = data.tobytes().decode(self.encoding).encode("utf-8")
-        # UTF-8 bytes added before each byte position; a string's new offsets are its old ones plus those
-        added = np.zeros(data.size + 1, dtype=np.int64)
-        np.cumsum(self.grows[data], out=added[1:])
-        new_offsets = (offsets + added[offsets]).astype(np.int32)
+        values = data[high]
+        grows = self.grows[values]
+        # mostly ASCII (timestamps with a rare word, a placeholder): each byte beyond it becomes
+        # its UTF-8 bytes in place (a decode of the whole chunk and a running sum over every
+        # byte took 1.7 CPU-s for 10M timestamps with 40 000 such bytes in all); else Python's codec
+        text = self._in_place(data, high, values, grows) if len(high) * 16 <= data.size \
+            else data.tobytes().decode(self.encoding).encode("utf-8")
+        # each cell's offset moves by the bytes added before it, by those beyond ASCII before it
+        added = np.concatenate([[0], np.cumsum(grows)])
+        new_offsets = (offsets + added[np.searchsorted(high, offsets)]).astype(np.int32)
         return pa.Array.from_buffers(pa.string(), len(array), [None, pa.py_buffer(new_offsets), pa.py_buffer(text)])
 
-    def _few_high(self, array, offsets: np.ndarray, data: np.ndarray, high: np.ndarray):
-        """Mostly ASCII (timestamps with a rare word, a placeholder): each byte beyond ASCII
-        (at ``high``) becomes its UTF-8 bytes in place, and each cell's offset moves by the bytes
-        added before it. A decode of the whole chunk and a running sum over every byte took
-        1.7 CPU-s for 10M timestamps with 40 000 such bytes in all."""
-        import pyarrow as pa
-
-        values = data[high]
+    def _in_place(self, data: np.ndarray, high: np.ndarray, values: np.ndarray, grows: np.ndarray) -> np.ndarray:
+        """The UTF-8 bytes of ``data``, whose bytes beyond ASCII are ``values`` at ``high``
+        (each growing by ``grows``); an undefined byte fails as the codec fails."""
         if not self.defined[values].all():
             at = int(high[np.argmin(self.defined[values])])
             raise UnicodeDecodeError(self.encoding, data[at:at + 1].tobytes(), at, at + 1, "character maps to <undefined>")
-        grows = self.grows[values]
         text = data.copy()
         text[high] = self.lead[values]
         more = np.flatnonzero(grows)
@@ -510,9 +518,7 @@ class _ArrowDecoder:
             starts = np.cumsum(count) - count
             within = np.arange(int(count.sum())) - np.repeat(starts, count)
             text = np.insert(text, np.repeat(high[more] + 1, count), self.rest[np.repeat(values[more], count), within])
-        added = np.concatenate([[0], np.cumsum(grows)])
-        new_offsets = (offsets + added[np.searchsorted(high, offsets)]).astype(np.int32)
-        return pa.Array.from_buffers(pa.string(), len(array), [None, pa.py_buffer(new_offsets), pa.py_buffer(text)])
+        return text
 
 
 def _column_from_arrow(column, decode: Callable) -> pd.Series:

@@ -376,8 +376,8 @@ def test_mostly_ascii_cells_are_decoded_as_pythons_codec_decodes_them(encoding):
     array = pa.array([text.encode(encoding) for text in texts], pa.binary())
     decode = _ArrowDecoder(encoding)
     called = []
-    original = decode._few_high
-    decode._few_high = lambda *a: called.append(1) or original(*a)
+    original = decode._in_place
+    decode._in_place = lambda *a: called.append(1) or original(*a)
     for start, stop in [(0, 3000), (1, 2999), (37, 38), (500, 1700)]:
         decoded = decode(array.slice(start, stop - start))
         decoded.validate(full=True)
