@@ -22,6 +22,9 @@ BUCKET_EDGES = (0, 5, 15, 60, 240)
 BUCKET_LABELS = ("0–5", "5–15", "15–60", "60–240", "240+")
 NEVER_ATTEMPTED = "never"
 UNKNOWN_BUCKET = "n/a"
+#: funnel steps: (name, flag column, stage)
+FUNNEL_STEPS = (("contact", "contacted", "contacted"), ("qualification", "qualified", "qualified"),
+                ("visit", "visited", "visit"), ("deal", "won", "deal"))
 
 
 def response_bucket(leads: pd.DataFrame) -> pd.Series:
@@ -46,11 +49,17 @@ def response_bucket(leads: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=leads.index)
 
 
+def has_contact_times(leads: pd.DataFrame) -> bool:
+    """Whether the leads carry what a time-to-contact curve needs: creation times and either
+    the first contact's time or the first response's delay."""
+    return "created_at" in leads and ("first_contact_at" in leads or "response_minutes" in leads)
+
+
 def contact_durations(dataset: Dataset, rows: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Working minutes to first contact for the chosen leads, and whether contact happened.
 
     Never-contacted leads are censored at their age in working minutes on ``as_of`` (METHODS 8):
-    the input of a Kaplan–Meier curve.
+    the input of a Kaplan–Meier curve. Only for leads with :func:`has_contact_times`.
     """
     needed = [c for c in ("created_at", "first_contact_at", "response_minutes", "contacted") if c in dataset.leads]
     leads = dataset.leads.loc[rows, needed]  # four columns, not a copy of every column of the chosen rows
@@ -82,20 +91,26 @@ def period_mask(leads: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timesta
 
 
 def funnel_counts(leads: pd.DataFrame, mask: pd.Series, dataset: Dataset) -> dict[str, tuple[int, int]]:
-    """Stage-by-stage conversions among mature first leads: stage → (events, denominator).
+    """Stage-by-stage conversions among first leads with a known outcome: step → (events, denominator).
 
     contact = contacted / leads; qualification = qualified / contacted; visit = visited /
-    qualified; deal = won / visited. Each stage uses leads old enough to have reached it.
+    qualified; deal = won / visited — over the stages the export tells apart
+    (:attr:`Dataset.funnel_stages`), each step out of the last stage shown before it (a yes/no
+    export's only step is qualified / leads). Each step uses the leads whose outcome for its
+    stage is known (:meth:`Dataset.mature`).
     """
     first = mask & ~leads["is_repeat"]
-    steps = (("contact", "contacted", None, "contacted"), ("qualification", "qualified", "contacted", "qualified"),
-             ("visit", "visited", "qualified", "visit"), ("deal", "won", "visited", "deal"))
+    shown = dataset.funnel_stages
     counts = {}
-    for name, event, base, stage in steps:
+    base = None
+    for name, event, stage in FUNNEL_STEPS:
+        if stage not in shown:
+            continue
         rows = first & dataset.mature(stage)
         if base is not None:
             rows &= leads[base]
         counts[name] = (int((rows & leads[event]).sum()), int(rows.sum()))
+        base = event
     return counts
 
 

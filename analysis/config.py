@@ -34,5 +34,9 @@ NOTEBOOK_OF_JOB = {
 
 # the commands' choices (SPEC 4), here so that the CLI parses its arguments without pandas
 CLAIMS = ("not_target", "no_contact", "no_budget", "wrong_model", "cold", "duplicates", "general")
+#: the funnel stages each claim's primary metric needs the export to tell apart
+CLAIM_STAGES = {"no_contact": ("contacted",), "not_target": ("contacted", "qualified"),
+                "cold": ("contacted", "qualified"), "general": ("qualified",), "no_budget": (), "wrong_model": (),
+                "duplicates": ()}
 BASELINES = ("rest", "previous_period", "same_period_last_year")
 ARMS_BY = ("column", "campaign", "period")

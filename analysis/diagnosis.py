@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import stats
 from .aggregate import (
-    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, in_parallel, period_mask,
+    BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, has_contact_times, in_parallel, period_mask,
     response_bucket, scope_and_baseline, sums_by, weekly_counts,
 )
 from .config import UNKNOWN
@@ -99,6 +99,7 @@ class Diagnosis:
     label_noise: pd.DataFrame
     costs: pd.DataFrame | None
     funnel_rates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    still_open: "OpenBounds | None" = None
 
     def figures(self) -> dict[str, Any]:
         """The ``figures`` of the JSON summary (SPEC 4.1)."""
@@ -119,6 +120,7 @@ class Diagnosis:
             "scope": self.funnel_rates["scope"],
             "baseline": self.funnel_rates["baseline"],
             "immature_leads": {"scope": self.immature_scope, "baseline": self.immature_baseline},
+            "still_open": None if self.still_open is None else self.still_open.to_json(),
             "processing_deficit": {check.name: check.flagged for check in self.deficit},
             "overrepresented_reasons": list(self.overrepresented),
             "period": [self.period[0].isoformat(), self.period[1].isoformat()],
@@ -374,14 +376,17 @@ def _summary_rates(dataset: Dataset, rows: pd.Series, alpha: float, sla_minutes:
         if len(minutes):
             median = float(minutes.median())
             sla = float((minutes <= sla_minutes).mean())
+    told = dataset.funnel_stages  # a stage the export cannot tell apart has no rate (null, not 100%)
     return {
         "leads": int(rows.sum()),
         "first_leads": int(first.sum()),
         "mature_leads": int(qualified_rows.sum()),
-        "qualified_rate": qualified.rate,
-        "qualified_rate_ci": list(qualified.ci),
-        "contact_rate": stats.rate_interval(int((contact_rows & leads["contacted"]).sum()), int(contact_rows.sum())).rate,
-        "deal_rate": stats.rate_interval(int((deal_rows & leads["won"]).sum()), int(deal_rows.sum())).rate,
+        "qualified_rate": qualified.rate if "qualified" in told else None,
+        "qualified_rate_ci": list(qualified.ci) if "qualified" in told else [None, None],
+        "contact_rate": stats.rate_interval(int((contact_rows & leads["contacted"]).sum()),
+                                            int(contact_rows.sum())).rate if "contacted" in told else None,
+        "deal_rate": stats.rate_interval(int((deal_rows & leads["won"]).sum()),
+                                         int(deal_rows.sum())).rate if "deal" in told else None,
         "median_response_minutes": median,
         "sla_share": sla,
     }
@@ -415,7 +420,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
     bucket = response_bucket(leads)  # once: the strata, the bucket table, Mantel–Haenszel and the GLM share it
     bucket_key = in_text_order(bucket)
     has_manager = bool((leads["manager"] != UNKNOWN).any())
-    with_contact = "created_at" in leads
+    with_contact = has_contact_times(leads)
     # the parts below only read the leads; a pool runs them side by side (pandas and numpy
     # work mostly without the GIL: 10M leads, the heavy half of them 6.2-7.3 s -> 4.1-4.7 s)
     done = in_parallel({
@@ -461,6 +466,8 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
     )
     weeks = max(1.0, (period[1] - period[0]).total_seconds() / (7 * 86400))
     verdict = decide(counts, higher_is_worse, evidence, alpha=alpha, min_gap=params["min_gap"], scope_weeks=weeks)
+    still_open = _open_bounds(dataset, claim, scope, baseline, counts, verdict, higher_is_worse, evidence, alpha,
+                              params["min_gap"], weeks)
 
     funnel_scope, funnel_base = done["funnel_scope"], done["funnel_base"]
     funnel = tuple(
@@ -488,8 +495,53 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
         reasons=reasons, association=association, owners=done["owners"], coding_quality=done["coding"],
         unmapped_reasons={} if unmapped is None else dict(unmapped.values), overrepresented=over,
         criteria=criteria, trend=done["trend"], label_noise=done["label_noise"], costs=done["costs"],
-        funnel_rates={"scope": summary_scope, "baseline": summary_base},
+        funnel_rates={"scope": summary_scope, "baseline": summary_base}, still_open=still_open,
     )
+
+
+@dataclass(frozen=True)
+class OpenBounds:
+    """Still-open young leads of the primary metric (SPEC 2.5) and the verdict at both bounds:
+    every one of them ends as an event, or none does. ``stands`` when both give the verdict."""
+
+    scope: int
+    baseline: int
+    verdict_all: str
+    verdict_none: str
+    stands: bool
+    known_by: pd.Timestamp | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"scope": self.scope, "baseline": self.baseline, "verdict_if_all": self.verdict_all,
+                "verdict_if_none": self.verdict_none, "verdict_stands": self.stands,
+                "known_by": None if self.known_by is None else self.known_by.date().isoformat()}
+
+
+def _open_bounds(dataset: Dataset, claim: str, scope: pd.Series, baseline: pd.Series, counts: MetricCounts,
+                 verdict: VerdictResult, higher_is_worse: bool, evidence: Evidence, alpha: float,
+                 min_gap: float | None, weeks: float) -> OpenBounds | None:
+    """The verdict re-decided with the still-open leads counted as events, then as non-events
+    (None when every outcome is known)."""
+    metric, stage, _ = PRIMARY_METRIC[claim]
+    leads = dataset.leads
+    if metric == "repeat_rate":  # a repeat is known when the row is read
+        return None
+    rows = ~leads["is_repeat"] & dataset.still_open(stage)
+    if metric in ("qualified_of_contacted", "reason_rate"):
+        rows &= leads["contacted"]
+    in_scope, in_base = int((rows & scope).sum()), int((rows & baseline).sum())
+    if not in_scope and not in_base:
+        return None
+
+    def redecided(events: bool) -> str:
+        bound = MetricCounts(counts.scope_events + in_scope * events, counts.scope_total + in_scope,
+                             counts.baseline_events + in_base * events, counts.baseline_total + in_base,
+                             counts.scope_mature_leads + in_scope)
+        return decide(bound, higher_is_worse, evidence, alpha=alpha, min_gap=min_gap, scope_weeks=weeks).verdict
+
+    every, none = redecided(True), redecided(False)
+    stands = every == none == verdict.verdict
+    return OpenBounds(in_scope, in_base, every, none, stands, dataset.known_by(stage, rows & (scope | baseline)))
 
 
 def _time_to_contact(dataset: Dataset, rows: pd.Series, alpha: float, sla_minutes: float) -> stats.TimeToEvent | None:

@@ -9,7 +9,9 @@ import pandas as pd
 
 from .config import UNKNOWN
 from .diagnosis import Diagnosis
-from .display import Html, Section, callout, escape, figure, format_number, format_share, heading, paragraph, section, table
+from .display import (
+    Html, Section, callout, escape, figure, format_date, format_number, format_share, heading, paragraph, section, table,
+)
 from .i18n import reason_label, t
 from . import stats
 from .plots import funnel_plot, stage_comparison_plot, survival_plot, trend_plot
@@ -25,9 +27,9 @@ def subheading(text: str) -> Html:
 def diagnosis_warnings(dx: Diagnosis, lang: str) -> list[dict[str, str]]:
     """Warnings of the analysis itself for the JSON summary (lineage warnings are added apart)."""
     out = []
-    if dx.immature_scope or dx.immature_baseline:
-        out.append({"code": "immature_leads", "text": t("dx.immature", lang, scope=dx.immature_scope,
-                                                         baseline=dx.immature_baseline, stage=stage_word(dx.stage, lang))})
+    still_open = _open_text(dx, lang)
+    if still_open:
+        out.append({"code": "immature_leads", "text": still_open})
     if dx.adjusted is None:
         out.append({"code": "no_processing_columns", "text": t("dx.numbers.no_processing", lang)})
     elif "low_coverage" in dx.adjusted.warnings:
@@ -96,6 +98,22 @@ def _weeks_text(dx: Diagnosis, lang: str) -> str | None:
     return t("dx.weeks", lang, delta=_pts(dx.verdict.gap.min_gap, lang).lstrip("+"), weeks=format_number(weeks, lang))
 
 
+def _open_text(dx: Diagnosis, lang: str) -> str | None:
+    """What the still-open young leads could change (SPEC 2.5), or the one message when the scope
+    has no known outcome yet; None when every outcome is known."""
+    bounds = dx.still_open
+    if bounds is None or not (bounds.scope or bounds.baseline):
+        return None
+    date = "—" if bounds.known_by is None else format_date(bounds.known_by, lang)
+    stage = stage_word(dx.stage, lang)
+    if dx.counts.scope_total == 0:
+        return t("dx.open.nothing", lang, stage=stage, date=date)
+    text = t("dx.open", lang, scope=format_number(bounds.scope, lang), baseline=format_number(bounds.baseline, lang),
+             stage=stage, every=t("dx.verdict." + bounds.verdict_all, lang),
+             none=t("dx.verdict." + bounds.verdict_none, lang))
+    return text + " " + (t("dx.open.stands", lang) if bounds.stands else t("dx.open.changes", lang, date=date))
+
+
 def verdict_section(dx: Diagnosis, lang: str) -> Section:
     """Section 1: the verdict, where the problem sits, and the numbers behind it."""
     v = dx.verdict
@@ -126,9 +144,9 @@ def verdict_section(dx: Diagnosis, lang: str) -> Section:
     weeks = _weeks_text(dx, lang)
     if weeks:
         parts.append(callout(weeks, warn=True))
-    if dx.immature_scope or dx.immature_baseline:
-        parts.append(paragraph(t("dx.immature", lang, scope=format_number(dx.immature_scope, lang),
-                                 baseline=format_number(dx.immature_baseline, lang), stage=stage_word(dx.stage, lang)), "la-note"))
+    still_open = _open_text(dx, lang)
+    if still_open:
+        parts.append(paragraph(still_open, "la-note"))
     parts.append(paragraph(t("dx.confidence", lang, p=format_p(test.p_value, lang), level=level), "la-note"))
     parts.append(paragraph(t("dx.causal", lang), "la-note"))
     return section(*parts)

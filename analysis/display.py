@@ -62,6 +62,13 @@ def format_number(value: Any, lang: str, digits: int = 0) -> str:
     return text
 
 
+def format_date(value: Any, lang: str) -> str:
+    """A day as the report's language writes it (31.10.2026 in both); "—" for missing."""
+    if value is None or value is pd.NaT:
+        return "—"
+    return f"{pd.Timestamp(value):%d.%m.%Y}"
+
+
 def format_share(value: Any, lang: str, digits: int = 1) -> str:
     """A fraction as a percentage."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -20,7 +20,7 @@ from scipy import stats as sps
 from . import stats
 from .aggregate import period_mask
 from .errors import ScopeError
-from .jobs import parse_period
+from .jobs import arm_data_column, parse_period
 from .loading import Dataset
 
 #: SPEC 3.2.1
@@ -29,6 +29,8 @@ DETECT_CHANGE = 1.2
 POSTERIOR_DRAWS = 100_000
 POSTERIOR_SEED = 20261122
 SRM_THRESHOLD = 0.001
+#: deals decide only when each arm's leads still open for a deal are at most this share of its deals
+DEAL_OPEN_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ class Arm:
     units: float | None
     first_day: pd.Timestamp | None
     last_day: pd.Timestamp | None
+    still_open: int = 0
+    known_by: pd.Timestamp | None = None
+    deal_open: int = 0
+
+    @property
+    def known_share(self) -> float:
+        """Share of the arm's leads whose qualification is known (scales exposure to them)."""
+        return self.mature_leads / self.leads if self.leads else 0.0
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,9 @@ class Evaluation:
             "srm_p_value": None if self.srm is None else self.srm.p_value,
             "did": None if self.did is None else {k: v for k, v in self.did.items() if k != "daily"},
             "skipped_metrics": list(self.skipped),
+            "still_open": None if not self.notes.get("open_bounds") else {
+                key: (value.date().isoformat() if isinstance(value, pd.Timestamp) else value)
+                for key, value in self.notes["open_bounds"].items()},
         }
 
 
@@ -140,7 +153,7 @@ def arm_masks(dataset: Dataset, params: dict[str, Any]) -> tuple[pd.Series, pd.S
     if kind == "campaign":
         return base & leads["campaign"].eq(params["control"]), base & leads["campaign"].eq(params["variant"])
     if kind == "column":
-        column = leads[params["arm_column"]].astype(str)
+        column = leads[arm_data_column(params, leads)].astype(str)
         return base & column.eq(params["control"]), base & column.eq(params["variant"])
     control = parse_period(params["control"], "control")
     variant = parse_period(params["variant"], "variant")
@@ -174,45 +187,44 @@ def _spend_rows(dataset: Dataset, params: dict[str, Any], arm: str, days: tuple 
     return chosen if len(chosen) and chosen["spend"].sum() > 0 else None
 
 
-def _arm(dataset: Dataset, params: dict[str, Any], name: str, mask: pd.Series, cut: pd.Timestamp) -> tuple[Arm, pd.DataFrame | None]:
+def _arm(dataset: Dataset, params: dict[str, Any], name: str, mask: pd.Series) -> tuple[Arm, pd.DataFrame | None]:
+    """One arm's counts over every day it ran (SPEC 2.5): outcomes are counted where they are
+    known — old enough leads, and young ones already qualified or lost — and the still-open
+    young leads are counted apart (``open``) so the decision can be checked at both bounds."""
     leads = dataset.leads
-    chosen = leads.loc[mask]
-    created = chosen["created_at"]
+    dated = "created_at" in leads
+    first = last = None
     if params["arms_by"] == "period":
         first, last = parse_period(params[name], name)
-    else:
+    elif dated and mask.any():
+        created = leads.loc[mask, "created_at"]
         first, last = created.min().normalize(), created.max().normalize() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
-    spend_rows = _spend_rows(dataset, params, name, (first, last))
-    if spend_rows is not None and params["arms_by"] == "campaign":
+    spend_rows = _spend_rows(dataset, params, name, None if first is None else (first, last))
+    if spend_rows is not None and params["arms_by"] == "campaign" and first is not None:
         first = min(first, spend_rows["date"].min())
         last = max(last, spend_rows["date"].max() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1))
-    # qualification takes time: only days whose leads are old enough enter the per-₽ metrics
-    effective_last = min(last, cut)
-    mature = mask & period_mask(leads, first, effective_last)
-    days = max(0.0, (effective_last - first).total_seconds() / 86400.0)
-    spend = None
+    days = 0.0 if first is None else max(0.0, (last - first).total_seconds() / 86400.0)
     explicit = params[f"spend_{name}"]
-    if explicit is not None:
-        total_days = max(1e-9, (last - first).total_seconds() / 86400.0)
-        spend = float(explicit) * min(1.0, days / total_days)
-    elif spend_rows is not None:
-        spend = float(spend_rows.loc[spend_rows["date"] <= effective_last, "spend"].sum())
+    spend = float(explicit) if explicit is not None else \
+        (float(spend_rows["spend"].sum()) if spend_rows is not None else None)
     units = None
     if spend_rows is not None:
         for unit in ("impressions", "clicks"):
             if unit in spend_rows and spend_rows[unit].notna().any():
-                units = float(spend_rows.loc[spend_rows["date"] <= effective_last, unit].sum())
+                units = float(spend_rows[unit].sum())
                 break
+    known = mask & dataset.mature("qualified")
     deal_rows = mask & dataset.mature("deal")
     contact_rows = mask & dataset.mature("contacted")
-    label = params[name]
-    arm = Arm(name, label, int(mask.sum()), int(mature.sum()), int((mature & leads["qualified"]).sum()),
+    arm = Arm(name, params[name], int(mask.sum()), int(known.sum()), int((known & leads["qualified"]).sum()),
               int((contact_rows & leads["contacted"]).sum()), int(contact_rows.sum()),
-              int((deal_rows & leads["won"]).sum()), int(deal_rows.sum()), days, spend, units, first, effective_last)
+              int((deal_rows & leads["won"]).sum()), int(deal_rows.sum()), days, spend, units, first, last,
+              still_open=int((mask & ~known).sum()), known_by=dataset.known_by("qualified", mask),
+              deal_open=int((mask & ~deal_rows).sum()))
     daily = None
-    if mature.any():
-        day = leads.loc[mature, "created_at"].dt.normalize()
-        daily = pd.DataFrame({"day": day, "qualified": leads.loc[mature, "qualified"].astype(int)}) \
+    if dated and mask.any():
+        day = leads.loc[mask, "created_at"].dt.normalize()
+        daily = pd.DataFrame({"day": day, "qualified": (known & leads["qualified"]).loc[mask].astype(int)}) \
             .groupby("day").agg(leads=("qualified", "size"), qualified=("qualified", "sum")).reset_index()
         if spend_rows is not None and explicit is None:
             per_day = spend_rows.groupby("date")["spend"].sum()
@@ -291,7 +303,7 @@ def _dispersion(daily: pd.DataFrame | None, column: str, exposure: str) -> tuple
     return (max(1.0, result.phi) if result.overdispersed else 1.0), result.overdispersed
 
 
-def _did(dataset: Dataset, params: dict[str, Any], cut: pd.Timestamp, alpha: float) -> dict[str, Any] | None:
+def _did(dataset: Dataset, params: dict[str, Any], alpha: float) -> dict[str, Any] | None:
     """Difference-in-differences of qualified leads per day against the untouched channels (METHODS 6)."""
     if params["arms_by"] != "period" or not params["scope_channel"]:
         return None
@@ -304,13 +316,13 @@ def _did(dataset: Dataset, params: dict[str, Any], cut: pd.Timestamp, alpha: flo
     counts = {}
     for arm in ("control", "variant"):
         start, end = parse_period(params[arm], arm)
-        window = period_mask(leads, start, min(end, cut)) & first
+        window = period_mask(leads, start, end) & first
         counts[arm] = (int((window & scope & leads["qualified"]).sum()), int((window & untouched & leads["qualified"]).sum()))
     (qcs, qcu), (qvs, qvu) = counts["control"], counts["variant"]
     # daily qualified leads of the experiment's channel and of the untouched ones, from two weeks before the
     # control period (parallel trends) to the end of the variant period: the report plots them
     start = parse_period(params["control"], "control")[0] - pd.Timedelta(days=14)
-    end = min(parse_period(params["variant"], "variant")[1], cut)
+    end = parse_period(params["variant"], "variant")[1]
     window = period_mask(leads, start, end) & first & leads["qualified"]
     day = leads.loc[window, "created_at"].dt.normalize()
     group = np.where(scope[window], "scope", "untouched")
@@ -336,83 +348,148 @@ def _weekday_mix(dataset: Dataset, control: pd.Series, variant: pd.Series) -> pd
     return pd.DataFrame(out).rename_axis("weekday").reset_index()
 
 
+def _unit_comparison(count1: int, units1: int, count2: int, units2: int, alpha: float) -> stats.PoissonComparison:
+    """Share of units (group 1 / group 2) as a ratio with its score interval: rows are units (a
+    user-level file), so the binomial is the model and traffic swings do not widen it (METHODS 4)."""
+    result = stats.compare_rates(count1, units1, count2, units2, alpha=alpha)
+    return stats.PoissonComparison(float(count1), float(units1), float(count2), float(units2), result.rate1,
+                                   result.rate2, result.ratio, result.ratio_ci, result.statistic, result.p_value, 1.0,
+                                   alpha, result.warnings)
+
+
 def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
-    """Evaluate the experiment of SPEC 3.2 with the decision rule of SPEC 3.2.1."""
+    """Evaluate the experiment of SPEC 3.2 with the decision rule of SPEC 3.2.1.
+
+    Every day of each arm counts. The decision metric counts qualified leads among the leads
+    whose outcome is known (SPEC 2.5) over the exposure those leads bought (the arm's spend,
+    days or rows times their share of the arm's leads); the still-open young leads are then
+    added as all qualified and as none, and a decision that differs at either bound is
+    reported as not yet final, with the date its leads will have matured."""
     alpha = params["alpha"]
     margin = params["margin"]
     control_mask, variant_mask = arm_masks(dataset, params)
-    qualified_days = dataset.mapping.settings.maturity_days.get("qualified", 14)
-    cut = dataset.as_of - pd.Timedelta(days=qualified_days)
-    control, daily_c = _arm(dataset, params, "control", control_mask, cut)
-    variant, daily_v = _arm(dataset, params, "variant", variant_mask, cut)
-    daily = pd.concat([d for d in (daily_c, daily_v) if d is not None], ignore_index=True) if (daily_c is not None or daily_v is not None) else pd.DataFrame()
+    control, daily_c = _arm(dataset, params, "control", control_mask)
+    variant, daily_v = _arm(dataset, params, "variant", variant_mask)
+    frames = [d for d in (daily_c, daily_v) if d is not None]
+    daily = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     warnings: list[str] = []
     skipped: list[str] = []
+    dated = control.first_day is not None and variant.first_day is not None and control.days > 0 \
+        and variant.days > 0
     has_spend = control.spend is not None and variant.spend is not None and control.spend > 0 and variant.spend > 0
     if has_spend:
         exposure, exp_c, exp_v = "spend", control.spend / 1000, variant.spend / 1000
-    elif params["arms_by"] == "column":
-        exposure, exp_c, exp_v = "rows", float(control.mature_leads), float(variant.mature_leads)
+    elif params["arms_by"] == "column" or not dated:
+        exposure, exp_c, exp_v = "rows", float(control.leads), float(variant.leads)
         skipped += ["leads_per_1000", "qualified_per_1000", "cpl", "cpql", "cac"]
     else:
         exposure, exp_c, exp_v = "days", control.days, variant.days
         skipped += ["leads_per_1000", "qualified_per_1000", "cpl", "cpql", "cac"]
     if skipped:
         warnings.append("no_spend")  # the per-₽ metrics are null in the JSON: this says why
-    deals_mature = control.deal_total >= control.leads * 0.9 and variant.deal_total >= variant.leads * 0.9 \
-        and control.deal_total > 0 and variant.deal_total > 0
+    nothing_known = control.mature_leads == 0 or variant.mature_leads == 0
+    # the deal horizon is mature when the leads still open for a deal are at most a tenth of each
+    # arm's deals: they could then move deals per ₽ by a tenth at most
+    deals_mature = all(arm.deal_total > 0 and arm.deal_open <= DEAL_OPEN_SHARE * max(arm.deals, 1)
+                       for arm in (control, variant))
     # deals decide only when mature AND present in both arms; otherwise qualified leads do
     deals_decide = deals_mature and control.deals > 0 and variant.deals > 0
-    if not deals_mature:
+    if not deals_mature and not nothing_known:
         warnings.append("immature_deals")
-    phi_q, over_q = _dispersion(daily if len(daily) else None, "qualified", exposure)
-    phi_l, over_l = _dispersion(daily if len(daily) else None, "leads", exposure)
+    units = exposure == "rows"
+    phi_q, over_q = (1.0, False) if units else _dispersion(daily if len(daily) else None, "qualified", exposure)
+    phi_l, over_l = (1.0, False) if units else _dispersion(daily if len(daily) else None, "leads", exposure)
     if over_q or over_l:
         warnings.append("overdispersed")
-    decision_metric = "deals_per_1000" if deals_decide and exposure == "spend" else \
-        ("qualified_per_1000" if exposure == "spend" else f"qualified_per_{'day' if exposure == 'days' else 'row'}")
-    events_c, events_v = (control.deals, variant.deals) if decision_metric == "deals_per_1000" else \
-        (control.qualified, variant.qualified)
-    ratio = stats.compare_poisson(events_v, exp_v, events_c, exp_c, alpha=alpha, dispersion=phi_q)
-    workload = stats.compare_poisson(variant.mature_leads, exp_v, control.mature_leads, exp_c, alpha=alpha,
-                                     dispersion=phi_l)
-    decision, reason = decide_experiment(ratio, workload, margin)
-    needed = stats.sample_size_poisson_ratio(DETECT_CHANGE, alpha=alpha) * phi_q
-    power_20 = stats.power_poisson_ratio(events_c, DETECT_CHANGE, alpha=alpha, dispersion=phi_q) if events_c else 0.0
-    if power_20 < 0.8:
-        warnings.append("underpowered")
-    weeks = None
-    if decision == "inconclusive" and control.days > 0:
-        weekly = events_c / (control.days / 7) if control.days else 0
-        weeks = stats.weeks_needed(needed, weekly, already=events_c) if weekly else None
+    if units:
+        decision_metric = "qualified_per_row"
+    elif deals_decide and exposure == "spend":
+        decision_metric = "deals_per_1000"
+    else:
+        decision_metric = "qualified_per_1000" if exposure == "spend" else "qualified_per_day"
+    if decision_metric == "deals_per_1000":
+        events_c, events_v = control.deals, variant.deals
+        known_c, known_v = exp_c * control.deal_total / control.leads, exp_v * variant.deal_total / variant.leads
+    else:
+        events_c, events_v = control.qualified, variant.qualified
+        known_c, known_v = exp_c * control.known_share, exp_v * variant.known_share
 
-    metrics = [
-        _ratio_metric("leads_per_day", control.mature_leads, control.days, variant.mature_leads, variant.days, alpha,
-                      phi_l),
-        _rate_metric("qualified_rate", control.qualified, control.mature_leads, variant.qualified, variant.mature_leads,
-                     alpha),
-        _rate_metric("contact_rate", control.contacted, control.contact_total, variant.contacted, variant.contact_total,
-                     alpha),
-    ]
+    def compare(count_v: float, exposure_v: float, count_c: float, exposure_c: float) -> stats.PoissonComparison:
+        if units:
+            return _unit_comparison(int(count_v), int(round(exposure_v)), int(count_c), int(round(exposure_c)), alpha)
+        return stats.compare_poisson(count_v, exposure_v, count_c, exposure_c, alpha=alpha, dispersion=phi_q)
+
+    ratio = compare(events_v, known_v, events_c, known_c)
+    # the work sales must do is every lead, known outcome or not
+    workload = stats.compare_poisson(variant.leads, exp_v, control.leads, exp_c, alpha=alpha, dispersion=phi_l)
+    decision, reason = decide_experiment(ratio, workload, margin)
+    bounds = None
+    if nothing_known:
+        decision, reason = "inconclusive", "immature"
+    elif decision_metric != "deals_per_1000" and (control.still_open or variant.still_open):
+        at_bounds = [decide_experiment(compare(events_v + variant.still_open * every, exp_v,
+                                               events_c + control.still_open * every, exp_c), workload, margin)[0]
+                     for every in (True, False)]
+        dates = [d for d in (control.known_by, variant.known_by) if d is not None]
+        bounds = {"control": control.still_open, "variant": variant.still_open, "decision_if_all": at_bounds[0],
+                  "decision_if_none": at_bounds[1], "decision_stands": at_bounds[0] == at_bounds[1] == decision,
+                  "known_by": max(dates) if dates else None}
+        if not bounds["decision_stands"]:
+            warnings.append("open_outcomes")
+    power_20, weeks, needed = None, None, None
+    if not nothing_known:
+        if units:
+            base = control.qualified / control.mature_leads
+            if 0 < base < 1 / DETECT_CHANGE:
+                power_20 = stats.power_two_rates(base * DETECT_CHANGE, base, variant.mature_leads, control.mature_leads,
+                                                 alpha=alpha)
+            else:
+                power_20 = 0.0 if base == 0 else None
+        else:
+            needed = stats.sample_size_poisson_ratio(DETECT_CHANGE, alpha=alpha) * phi_q
+            power_20 = stats.power_poisson_ratio(events_c, DETECT_CHANGE, alpha=alpha, dispersion=phi_q) \
+                if events_c else 0.0
+        if power_20 is not None and power_20 < 0.8:
+            warnings.append("underpowered")
+        if decision == "inconclusive" and needed is not None and dated and control.days > 0:
+            weekly = events_c / (control.days / 7)
+            weeks = stats.weeks_needed(needed, weekly, already=events_c) if weekly else None
+
+    told = dataset.funnel_stages  # a rate the export cannot tell apart (100% by construction) is not shown
+    metrics = [_rate_metric("qualified_rate", control.qualified, control.mature_leads, variant.qualified,
+                            variant.mature_leads, alpha)]
+    if "contacted" in told:
+        metrics.append(_rate_metric("contact_rate", control.contacted, control.contact_total, variant.contacted,
+                                    variant.contact_total, alpha))
+    if dated:
+        metrics.insert(0, _ratio_metric("leads_per_day", control.leads, control.days, variant.leads, variant.days,
+                                        alpha, phi_l))
     if has_spend:
         metrics += [
-            _ratio_metric("leads_per_1000", control.mature_leads, exp_c, variant.mature_leads, exp_v, alpha, phi_l),
-            _ratio_metric("qualified_per_1000", control.qualified, exp_c, variant.qualified, exp_v, alpha, phi_q),
-            _ratio_metric("cpl", control.mature_leads, control.spend, variant.mature_leads, variant.spend, alpha, phi_l,
+            _ratio_metric("leads_per_1000", control.leads, exp_c, variant.leads, exp_v, alpha, phi_l),
+            _ratio_metric("qualified_per_1000", control.qualified, known_c if decision_metric != "deals_per_1000"
+                          else exp_c * control.known_share, variant.qualified,
+                          known_v if decision_metric != "deals_per_1000" else exp_v * variant.known_share, alpha, phi_q),
+            _ratio_metric("cpl", control.leads, control.spend, variant.leads, variant.spend, alpha, phi_l,
                           inverse=True),
-            _ratio_metric("cpql", control.qualified, control.spend, variant.qualified, variant.spend, alpha, phi_q,
-                          inverse=True),
+            _ratio_metric("cpql", control.qualified, control.spend * control.known_share, variant.qualified,
+                          variant.spend * variant.known_share, alpha, phi_q, inverse=True),
         ]
-    else:
-        metrics.append(_ratio_metric(f"qualified_per_{'day' if exposure == 'days' else 'row'}", control.qualified,
-                                     exp_c, variant.qualified, exp_v, alpha, phi_q))
-    if control.deal_total and variant.deal_total:
+    elif not units:
+        metrics.append(_ratio_metric("qualified_per_day", control.qualified, known_c, variant.qualified, known_v,
+                                     alpha, phi_q))
+    if control.deal_total and variant.deal_total and "deal" in told:
         metrics.append(_rate_metric("deal_rate", control.deals, control.deal_total, variant.deals, variant.deal_total,
                                     alpha))
-        if has_spend:
-            metrics.append(_ratio_metric("cac", control.deals, control.spend, variant.deals, variant.spend, alpha,
+        if has_spend and deals_mature:  # deals counted among known outcomes, over the spend that bought those
+            metrics.append(_ratio_metric("cac", control.deals, control.spend * control.deal_total / control.leads,
+                                         variant.deals, variant.spend * variant.deal_total / variant.leads, alpha,
                                          inverse=True))
-    posterior = p_variant_better(events_c, exp_c, events_v, exp_v)
+    if has_spend and "cac" not in {metric.name for metric in metrics}:
+        skipped.append("cac")  # no deal cost over immature deals (it would be far too high): null, and said why
+    posterior = None if nothing_known or units else p_variant_better(events_c, known_c, events_v, known_v)
+    if units and not nothing_known:
+        posterior = p_variant_better_shares(events_c, control.mature_leads, events_v, variant.mature_leads)
 
     srm, srm_unit = None, None
     shares = [float(part) for part in params["expected_split"].split(":")]
@@ -425,8 +502,20 @@ def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
     did, mix = None, None
     if params["arms_by"] == "period":
         warnings.insert(0, "time_split")
-        did = _did(dataset, params, cut, alpha)
+        did = _did(dataset, params, alpha)
         mix = _weekday_mix(dataset, control_mask, variant_mask)
     return Evaluation(params, control, variant, exposure, decision, reason, decision_metric, ratio, workload,
                       tuple(metrics), phi_q, over_q, power_20, weeks, posterior, srm, srm_unit, did, mix, daily,
-                      tuple(dict.fromkeys(warnings)), tuple(skipped), deals_mature, cut, needed)
+                      tuple(dict.fromkeys(warnings)), tuple(skipped), deals_mature, None, needed,
+                      notes={"open_bounds": bounds, "deal_days": dataset.mapping.settings.maturity_days.get("deal", 90)})
+
+
+def p_variant_better_shares(q_control: int, n_control: int, q_variant: int, n_variant: int) -> float | None:
+    """P(p_variant > p_control) under independent Beta(0.5 + q, 0.5 + n − q) posteriors (Jeffreys), seeded:
+    the unit-level counterpart of :func:`p_variant_better`."""
+    if n_control <= 0 or n_variant <= 0:
+        return None
+    rng = np.random.default_rng(POSTERIOR_SEED)
+    control = rng.beta(0.5 + q_control, 0.5 + n_control - q_control, POSTERIOR_DRAWS)
+    variant = rng.beta(0.5 + q_variant, 0.5 + n_variant - q_variant, POSTERIOR_DRAWS)
+    return float((variant > control).mean())

@@ -6,7 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from .display import Html, Section, callout, escape, figure, format_number, format_share, heading, paragraph, section, table
+from .display import (
+    Html, Section, callout, escape, figure, format_date, format_number, format_share, heading, paragraph, section, table,
+)
 from .experiment import Evaluation
 from .i18n import t
 from .jobs import parse_period
@@ -50,21 +52,47 @@ def experiment_warnings(ev: Evaluation, lang: str) -> list[dict[str, str]]:
         elif code == "overdispersed":
             text = t("ex.warning.overdispersed", lang, phi=_x(ev.dispersion, lang))
         elif code == "immature_deals":
-            text = t("ex.warning.immature_deals", lang, days=ev.params.get("deal_days", 90))
+            text = t("ex.warning.immature_deals", lang, days=ev.notes.get("deal_days", 90))
+        elif code == "no_spend" and ev.exposure == "rows":
+            text = t("ex.warning.no_spend.rows", lang)
         else:
             text = t(f"ex.warning.{code}", lang)
         out.append({"code": code, "text": text})
     return out
 
 
+def _decision_words(ev: Evaluation, lang: str) -> dict[str, str]:
+    """The decision metric in words (no "per rouble" without spend): ``dm`` and the form after "по"."""
+    kind = "deals" if ev.decision_metric == "deals_per_1000" else ev.exposure
+    return {"dm": t(f"ex.dm.{kind}", lang), "dm_by": t(f"ex.dm.{kind}.by", lang)}
+
+
+def _open_text(ev: Evaluation, lang: str) -> str | None:
+    bounds = ev.notes.get("open_bounds")
+    if not bounds:
+        return None
+    text = t("ex.open", lang, c=format_number(bounds["control"], lang), v=format_number(bounds["variant"], lang),
+             every=t("ex.decision." + bounds["decision_if_all"], lang),
+             none=t("ex.decision." + bounds["decision_if_none"], lang))
+    return text + (t("ex.open.stands", lang) if bounds["decision_stands"] else
+                   t("ex.open.changes", lang, date=format_date(bounds["known_by"], lang)))
+
+
 def decision_section(ev: Evaluation, lang: str) -> Section:
     """The decision, its reason, the numbers behind it and the Bayesian probability."""
     low, high = ev.ratio.ratio_ci
     wl, wu = ev.workload.ratio_ci
+    words = _decision_words(ev, lang)
     badge = Html(f'<div class="la-verdict la-decision-{escape(ev.decision)}"><span class="la-verdict-icon">'
                  f'{ICONS[ev.decision]}</span> {escape(t("ex.decision." + ev.decision, lang))}</div>')
+    if ev.decision_reason == "immature":
+        empty = [arm for arm in (ev.control, ev.variant) if arm.mature_leads == 0]
+        dates = [arm.known_by for arm in empty if arm.known_by is not None]
+        reason = t("ex.reason.immature", lang, arm=" / ".join(f"«{arm.label}»" for arm in empty),
+                   date=format_date(max(dates) if dates else None, lang))
+        return section(heading("ex.section.decision", lang), badge, callout(reason, warn=True))
     reason = t(f"ex.reason.{ev.decision_reason}", lang, low=_x(low, lang), high=_x(high, lang), wu=_x(wu, lang),
-               limit=_x(1 - ev.params["margin"], lang))
+               limit=_x(1 - ev.params["margin"], lang), **words)
     metrics = {m.name: m for m in ev.metrics}
     share = metrics["qualified_rate"]
     if ev.exposure == "spend":
@@ -73,37 +101,61 @@ def decision_section(ev: Evaluation, lang: str) -> Section:
                     r=_x(ev.ratio.ratio, lang), low=_x(low, lang), high=_x(high, lang), p=format_p(ev.ratio.p_value, lang),
                     w=_x(ev.workload.ratio, lang), wl=_x(wl, lang), wu=_x(wu, lang),
                     qc=format_share(share.control, lang), qv=format_share(share.variant, lang))
+    elif ev.exposure == "rows":
+        numbers = t("ex.numbers.rows", lang, qc=format_share(share.control, lang), qv=format_share(share.variant, lang),
+                    c=format_number(ev.control.qualified, lang), nc=format_number(ev.control.mature_leads, lang),
+                    v=format_number(ev.variant.qualified, lang), nv=format_number(ev.variant.mature_leads, lang),
+                    r=_x(ev.ratio.ratio, lang), low=_x(low, lang), high=_x(high, lang),
+                    p=format_p(ev.ratio.p_value, lang))
     else:
         numbers = t("ex.numbers.per_day", lang, unit=t(f"ex.unit.{ev.exposure}", lang),
                     c=ev.control.qualified, v=ev.variant.qualified, r=_x(ev.ratio.ratio, lang), low=_x(low, lang),
                     high=_x(high, lang), p=format_p(ev.ratio.p_value, lang), w=_x(ev.workload.ratio, lang),
                     wl=_x(wl, lang), wu=_x(wu, lang))
     parts: list[Any] = [heading("ex.section.decision", lang), badge, paragraph(reason, "la-lead"), paragraph(numbers)]
+    still_open = _open_text(ev, lang)
+    if still_open:
+        parts.append(callout(still_open, warn="open_outcomes" in ev.warnings))
     if "underpowered" in ev.warnings:
         parts.append(callout(t("ex.warning.underpowered", lang, power=format_share(ev.power_20, lang, 0)), warn=True))
     if "time_split" in ev.warnings:
         parts.append(callout(t("ex.warning.time_split", lang), warn=True))
     if ev.p_variant_better is not None:
-        parts.append(paragraph(t("ex.posterior", lang, p=format_share(ev.p_variant_better, lang, 0))))
+        parts.append(paragraph(t("ex.posterior", lang, p=format_share(ev.p_variant_better, lang, 0), **words)))
     if ev.decision == "inconclusive" and ev.weeks_needed is not None:
         needed = format_number(ev.events_needed, lang)
         parts.append(callout(t("ex.weeks", lang, needed=needed, weeks=format_number(ev.weeks_needed, lang, 1)), warn=True))
-    parts.append(paragraph(t("ex.share_trap", lang), "la-note"))
-    if ev.maturity_cut is not None:
-        parts.append(paragraph(t("ex.maturity", lang, cut=f"{ev.maturity_cut:%d.%m.%Y}"), "la-note"))
+    if ev.exposure != "rows":
+        parts.append(paragraph(t("ex.share_trap", lang, **words), "la-note"))
     return section(*parts)
 
 
 def arms_section(ev: Evaluation, lang: str) -> Section:
+    """Each arm's leads, days and spend as far as the data has them, and the planned split."""
     def money(value):
         return "—" if value is None else f"{format_number(value, lang)} ₽"
-    def dates(arm) -> str:
-        return "" if arm.first_day is None else f" ({arm.first_day:%d.%m.%Y} — {arm.last_day:%d.%m.%Y})"
-    text = t("ex.arms.text", lang, c=ev.control.label + dates(ev.control), cl=format_number(ev.control.leads, lang),
-             cd=format_number(ev.control.days, lang), cs=money(ev.control.spend), v=ev.variant.label,
-             vl=format_number(ev.variant.leads, lang), vd=format_number(ev.variant.days, lang), vs=money(ev.variant.spend)).replace(f"«{ev.variant.label}»", f"«{ev.variant.label}»{dates(ev.variant)}")
-    parts: list[Any] = [heading("ex.section.arms", lang), paragraph(text)]
-    if ev.skipped:
+
+    def arm_text(arm) -> str:
+        parts = [t("ex.arm.leads", lang, n=format_number(arm.leads, lang))]
+        if arm.first_day is not None:
+            parts.append(f"{format_date(arm.first_day, lang)} — {format_date(arm.last_day, lang)}")
+            parts.append(t("ex.arm.days", lang, n=format_number(arm.days, lang)))
+        if arm.spend is not None:
+            parts.append(t("ex.arm.spend", lang, s=money(arm.spend)))
+        return t(f"col.{arm.name}", lang) + f" «{arm.label}»: " + ", ".join(parts) + "."
+
+    parts: list[Any] = [heading("ex.section.arms", lang), paragraph(arm_text(ev.control) + " " + arm_text(ev.variant))]
+    planned = [float(part) for part in str(ev.params["expected_split"]).split(":")]
+    observed = (ev.srm.observed if ev.srm is not None else None)
+    if ev.srm is not None or ev.params["expected_split"] != "50:50":
+        total = sum(planned)
+        counts = [ev.control.leads, ev.variant.leads] if observed is None else list(observed)
+        whole = sum(counts) or 1
+        parts.append(paragraph(t("ex.split", lang, split=ev.params["expected_split"], c=ev.control.label,
+                                 v=ev.variant.label, cs=format_share(planned[0] / total, lang, 0),
+                                 vs=format_share(planned[1] / total, lang, 0),
+                                 ac=format_share(counts[0] / whole, lang, 1), av=format_share(counts[1] / whole, lang, 1))))
+    if ev.skipped and ev.exposure == "days":  # units have no spend to miss; with spend, immature_deals says why
         parts.append(paragraph(t("ex.skipped", lang, metrics=", ".join(ev.skipped)), "la-note"))
     return section(*parts)
 
@@ -162,4 +214,6 @@ def daily_section(ev: Evaluation, lang: str) -> Section:
     parts: list[Any] = [heading("ex.section.daily", lang)]
     if not ev.daily.empty:
         parts.append(figure(daily_arms_plot(ev.daily, _labels(ev), lang), t("plot.ex.daily.title", lang)))
+    elif ev.control.first_day is None:
+        parts.append(paragraph(t("ex.daily.no_dates", lang), "la-note"))
     return section(*parts)

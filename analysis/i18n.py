@@ -12,6 +12,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "title.quarterly": {"ru": "Квартальный отчёт по лидам", "en": "Quarterly lead report"},
     "fact.run_date": {"ru": "Дата отчёта", "en": "Report date"},
     "fact.scope": {"ru": "Предмет", "en": "Scope"},
+    "fact.no_dates": {"ru": "в выгрузке нет дат создания лидов", "en": "the export has no lead creation dates"},
     "fact.period": {"ru": "Период данных", "en": "Data period"},
     "fact.as_of": {"ru": "Данные на", "en": "Data as of"},
     "fact.leads": {"ru": "Лидов в анализе", "en": "Leads analysed"},
@@ -95,7 +96,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "the first lead keeps the credit. Response speed is measured in working minutes ({hours}{holidays}). "
               "A stage counts as reachable once a lead is older than its maturity window: {maturity}.",
     },
-    "appendix.holidays_closed": {"ru": ", праздники РФ — выходные", "en": ", public holidays closed"},
+    "appendix.holidays_closed": {"ru": ", праздники ({country}) — выходные", "en": ", public holidays ({country}) closed"},
     "appendix.version": {"ru": "Версия leadaudit: {version}", "en": "leadaudit version: {version}"},
     "col.parameter": {"ru": "Параметр", "en": "Parameter"},
     "col.value": {"ru": "Значение", "en": "Value"},
@@ -299,6 +300,19 @@ TEXTS.update({
                        "needed at the current flow."},
     "dx.weeks.never": {"ru": "При нынешнем потоке данных для надёжного вывода не наберётся: предмет жалобы слишком мал.",
                        "en": "At the current flow there will not be enough data for a reliable answer: the scope is too small."},
+    "dx.open": {"ru": "Исход ещё не известен у {scope} лидов предмета жалобы и {baseline} лидов базы (этап «{stage}»: "
+                      "лиды моложе окна созревания, ещё не дошедшие до этапа и не закрытые) — в сравнение они не "
+                      "вошли. Если все они дойдут до этапа, вывод был бы «{every}», если ни один — «{none}».",
+                "en": "The outcome is not known yet for {scope} scope leads and {baseline} baseline leads (stage "
+                      "«{stage}»: younger than its maturity window, neither there yet nor closed); they are left out. "
+                      "If every one of them reached the stage the verdict would be «{every}»; if none did, «{none}»."},
+    "dx.open.stands": {"ru": "Вывод от них не зависит.", "en": "The verdict holds either way."},
+    "dx.open.changes": {"ru": "Вывод может измениться: повторите анализ на выгрузке после {date}.",
+                        "en": "The verdict may still change: rerun on an export taken after {date}."},
+    "dx.open.nothing": {"ru": "Ни у одного лида предмета жалобы исход на этапе «{stage}» ещё не известен: лиды "
+                              "слишком свежие. Повторите анализ на выгрузке после {date}.",
+                        "en": "No scope lead has a known outcome for the «{stage}» stage yet: the leads are too recent. "
+                              "Rerun on an export taken after {date}."},
     "dx.immature": {"ru": "{scope} лидов предмета жалобы и {baseline} лидов базы ещё слишком «молоды» для этапа "
                           "«{stage}» и в сравнение не вошли (не считаются неудачами).",
                     "en": "{scope} scope leads and {baseline} baseline leads are too young for the «{stage}» stage and "
@@ -513,19 +527,50 @@ TEXTS.update({
     "ex.decision.adopt_variant": {"ru": "Внедрять вариант", "en": "Adopt the variant"},
     "ex.decision.keep_control": {"ru": "Оставить контроль", "en": "Keep the control"},
     "ex.decision.inconclusive": {"ru": "Пока нельзя сказать", "en": "Inconclusive"},
-    "ex.reason.better": {"ru": "Вариант даёт больше квалифицированных лидов на рубль: нижняя граница отношения {low} выше 1.",
-                         "en": "The variant brings more qualified leads per rouble: the ratio's lower bound {low} is above 1."},
-    "ex.reason.worse": {"ru": "Вариант даёт меньше квалифицированных лидов на рубль: верхняя граница отношения {high} ниже 1.",
-                        "en": "The variant brings fewer qualified leads per rouble: the ratio's upper bound {high} is below 1."},
+    "ex.reason.better": {"ru": "Вариант даёт больше {dm}: нижняя граница отношения {low} выше 1.",
+                         "en": "The variant brings more {dm}: the ratio's lower bound {low} is above 1."},
+    "ex.reason.worse": {"ru": "Вариант даёт меньше {dm}: верхняя граница отношения {high} ниже 1.",
+                        "en": "The variant brings fewer {dm}: the ratio's upper bound {high} is below 1."},
     "ex.reason.workload": {
-        "ru": "Вариант не хуже по квалифицированным лидам на рубль (нижняя граница {low} выше допуска {limit}) и при этом "
+        "ru": "Вариант не хуже по {dm_by} (нижняя граница {low} выше допуска {limit}) и при этом "
               "даёт как минимум на 20% меньше лидов, которые продажам нужно обзвонить (верхняя граница {wu}). Внедрять "
               "ради сэкономленной работы продаж — это и есть причина решения.",
-        "en": "The variant is as good on qualified leads per rouble within the margin (lower bound {low} above {limit}) "
+        "en": "The variant is as good on {dm} within the margin (lower bound {low} above {limit}) "
               "and cuts the leads sales must call by at least 20% (upper bound {wu}). Adopt it for the workload it "
               "saves — that is the reason for this decision."},
+    "ex.reason.immature": {"ru": "Ни у одного лида {arm} исход ещё не известен: лиды слишком свежие, решения пока нет. "
+                                 "Повторите анализ на выгрузке после {date}.",
+                           "en": "No lead of {arm} has a known outcome yet: the leads are too recent to decide. Rerun on "
+                                 "an export taken after {date}."},
+    "ex.dm.spend": {"ru": "квалифицированных лидов на рубль", "en": "qualified leads per rouble"},
+    "ex.dm.spend.by": {"ru": "квалифицированным лидам на рубль", "en": "qualified leads per rouble"},
+    "ex.dm.deals": {"ru": "сделок на рубль", "en": "deals per rouble"},
+    "ex.dm.deals.by": {"ru": "сделкам на рубль", "en": "deals per rouble"},
+    "ex.dm.days": {"ru": "квалифицированных лидов в день", "en": "qualified leads per day"},
+    "ex.dm.days.by": {"ru": "квалифицированным лидам в день", "en": "qualified leads per day"},
+    "ex.dm.rows": {"ru": "конверсий на единицу (строку файла)", "en": "conversions per unit (row of the file)"},
+    "ex.dm.rows.by": {"ru": "доле конверсий на единицу", "en": "conversions per unit"},
+    "ex.open": {"ru": "Исход ещё не известен у {c} лидов контроля и {v} лидов варианта (моложе окна квалификации, ещё "
+                      "не квалифицированы и не закрыты). Если все они квалифицируются, решение было бы «{every}», если "
+                      "ни один — «{none}». ",
+                "en": "The outcome is not known yet for {c} control leads and {v} variant leads (younger than the "
+                      "qualification window, neither qualified nor closed yet). If all of them qualified the decision "
+                      "would be «{every}»; if none did, «{none}». "},
+    "ex.open.stands": {"ru": "Решение от них не зависит.", "en": "The decision holds either way."},
+    "ex.open.changes": {"ru": "Решение может измениться: повторите анализ на выгрузке после {date}.",
+                        "en": "The decision may still change: rerun on an export taken after {date}."},
+    "ex.warning.open_outcomes": {"ru": "Решение зависит от лидов, исход которых ещё не известен.",
+                                 "en": "The decision depends on leads whose outcome is not known yet."},
+    "ex.split": {"ru": "Плановое разделение трафика {split}: контроль «{c}» — {cs}, вариант «{v}» — {vs}; фактически "
+                       "{ac} и {av}.",
+                 "en": "Planned traffic split {split}: control «{c}» {cs}, variant «{v}» {vs}; observed {ac} and {av}."},
     "ex.reason.inconclusive": {"ru": "Интервал отношения ({low}–{high}) включает и выигрыш, и проигрыш: данные не позволяют выбрать.",
                                "en": "The ratio's interval ({low} to {high}) includes both a gain and a loss: the data cannot choose."},
+    "ex.numbers.rows": {
+        "ru": "Расходов и дат нет: каждая строка — единица (пользователь). Конверсия: контроль {qc} ({c} из {nc}), "
+              "вариант {qv} ({v} из {nv}); отношение {r} ({low}–{high}, {p}).",
+        "en": "No spend: each row is a unit (a user). Conversion: control {qc} ({c} of {nc}), variant {qv} ({v} of "
+              "{nv}); ratio {r} ({low} to {high}, {p})."},
     "ex.numbers": {
         "ru": "Квалифицированных лидов на 1000 ₽: контроль {c}, вариант {v}; отношение {r} ({low}–{high}, {p}). "
               "Лидов на 1000 ₽ (работа продаж): отношение {w} ({wl}–{wu}). Доля квалифицированных: {qc} → {qv}.",
@@ -539,21 +584,20 @@ TEXTS.update({
     "ex.unit.days": {"ru": "день", "en": "day"},
     "ex.unit.rows": {"ru": "строку (единицу)", "en": "row (unit)"},
     "ex.share_trap": {"ru": "Доля квалифицированных сама по себе — не критерий: вариант меняет и её знаменатель (число лидов). "
-                            "Решаем по квалифицированным лидам на рубль.",
+                            "Решаем по {dm_by}.",
                       "en": "The qualified share alone is not the criterion: the variant changes its denominator (the "
-                            "number of leads). The decision uses qualified leads per rouble."},
-    "ex.posterior": {"ru": "Вероятность, что вариант лучше по квалифицированным лидам на рубль: {p} (байесовская оценка при "
+                            "number of leads). The decision uses {dm}."},
+    "ex.posterior": {"ru": "Вероятность, что вариант лучше по {dm_by}: {p} (байесовская оценка при "
                            "нейтральном априорном предположении). Это вероятность для «лучше», а не для «лучше на 20%».",
-                     "en": "Probability that the variant is better on qualified leads per rouble: {p} (Bayesian, with a "
+                     "en": "Probability that the variant is better on {dm}: {p} (Bayesian, with a "
                            "neutral prior). It is the probability of «better», not of «better by 20%»."},
     "ex.weeks": {"ru": "Чтобы заметить изменение на 20%, нужно около {needed} квалифицированных лидов в контроле — ещё примерно "
                        "{weeks} недель при нынешнем потоке.",
                  "en": "To detect a 20% change, about {needed} qualified leads are needed in the control — roughly "
                        "{weeks} more weeks at the current flow."},
-    "ex.maturity": {"ru": "Квалификация занимает время: в расчёт на рубль вошли дни до {cut}, лиды которых успели квалифицироваться.",
-                    "en": "Qualification takes time: per-rouble figures use days up to {cut}, whose leads had time to qualify."},
-    "ex.arms.text": {"ru": "Контроль «{c}»: {cl} лидов, {cd} дн., расход {cs}. Вариант «{v}»: {vl} лидов, {vd} дн., расход {vs}.",
-                     "en": "Control «{c}»: {cl} leads, {cd} days, spend {cs}. Variant «{v}»: {vl} leads, {vd} days, spend {vs}."},
+    "ex.arm.leads": {"ru": "лидов: {n}", "en": "{n} leads"},
+    "ex.arm.days": {"ru": "дней: {n}", "en": "{n} days"},
+    "ex.arm.spend": {"ru": "расход {s}", "en": "spend {s}"},
     "ex.skipped": {"ru": "Не посчитаны (нет расходов): {metrics}. Укажите --spend или --spend-control/--spend-variant.",
                    "en": "Not computed (no spend): {metrics}. Give --spend or --spend-control/--spend-variant."},
     "ex.metric.leads_per_day": {"ru": "Лидов в день", "en": "Leads per day"},
@@ -590,6 +634,11 @@ TEXTS.update({
                                  "en": "Daily counts vary more than chance (φ = {phi}): intervals are widened."},
     "ex.warning.immature_deals": {"ru": "Сделки ещё не «созрели» (окно {days} дней): решение принимается по квалифицированным лидам.",
                                   "en": "Deals are not mature yet ({days}-day window): the decision uses qualified leads."},
+    "ex.warning.no_spend.rows": {"ru": "Расходов нет: каждая строка — единица, решение принято по доле конверсий.",
+                                 "en": "No spend: each row is a unit and the decision uses the share of units that "
+                                       "converted."},
+    "ex.daily.no_dates": {"ru": "В выгрузке нет дат создания: график по дням не строится.",
+                          "en": "The export has no creation dates: there is no day-by-day chart."},
     "ex.warning.no_spend": {"ru": "Расходов по группам нет: показатели на рубль и цены не посчитаны (передайте --spend или "
                                   "--spend-control/--spend-variant); решение принято по квалифицированным лидам в день "
                                   "(на строку — для групп по столбцу).",
@@ -798,6 +847,18 @@ TEXTS.update({
               "a chi-square sample-ratio check on impressions; difference in differences against untouched channels; "
               "P(variant better) from gamma-Poisson posteriors (Jeffreys, 100 000 seeded draws). The decision follows "
               "one written rule."},
+    "methods.experiment.units": {
+        "ru": "Статистика: каждая строка файла — единица (пользователь), исход — да/нет, поэтому модель биномиальная: "
+              "отношение долей конверсии со score-интервалом, разность долей — score-тест и интервал Ньюкомба; "
+              "колебания трафика по дням не расширяют интервал; мощность — для изменения доли на 20%; проверка "
+              "разделения трафика χ² по числу единиц против плана; вероятность «вариант лучше» — бета-биномиальные "
+              "апостериорные (Джеффрис, 100 000 розыгрышей с фиксированным зерном). Решение — по одному записанному "
+              "правилу.",
+        "en": "Statistics: each row of the file is a unit (a user) with a yes/no outcome, so the model is the binomial: "
+              "the ratio of conversion shares with its score interval, the difference by the score test with the "
+              "Newcombe interval; day-to-day traffic swings do not widen them; power to detect a 20% change in the "
+              "share; a chi-square sample-ratio check of units against the planned split; P(variant better) from "
+              "beta-binomial posteriors (Jeffreys, 100 000 seeded draws). The decision follows one written rule."},
     "methods.quarterly": {
         "ru": "Статистика: показатели — когорта лидов квартала; изменения долей — score-тест, изменения числа лидов и "
               "сделок — пуассоновский тест на день, изменения цен — пуассоновский тест на рубль; доли каналов и дозвон "

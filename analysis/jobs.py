@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .config import ARMS_BY, BASELINES, CLAIMS, SAMPLE_LEADS, SAMPLE_SPEND, UNKNOWN
+from .config import ARMS_BY, BASELINES, CLAIM_STAGES, CLAIMS, SAMPLE_LEADS, SAMPLE_SPEND, UNKNOWN
 from .errors import LeadAuditError, ParameterError, ScopeError
 from .i18n import check_lang
 from .mapping import parse_working_hours
@@ -187,20 +187,48 @@ def _closest(value: str, choices: list[str]) -> str:
     return ("closest names in the data: " if close else "names in the data include: ") + listed
 
 
-def check_scope_value(dataset: Dataset, column: str, value: str, option: str) -> None:
-    """Raise :class:`ScopeError` listing the closest names when ``value`` is not in ``column``."""
+def check_scope_value(dataset: Dataset, column: str, value: str, option: str, shown: str | None = None) -> None:
+    """Raise :class:`ScopeError` listing the closest names when ``value`` is not in ``column``
+    (named ``shown`` in the message: the user's own header for an arm column)."""
     if column not in dataset.leads:
         raise ScopeError(f"--{option} «{value}» was given but the export has no {column} column",
                          column=column, value=value, hint=f"map a {column} column in the mapping file")
     names = [name for name in dataset.leads[column].dropna().unique().tolist() if name != UNKNOWN]
+    if not names and column != "arm" and column not in dataset.mapping.columns:
+        raise ScopeError(f"--{option} «{value}» was given but the export has no {column} column",
+                         column=column, value=value, hint=f'map it in the mapping file: columns:\n  {column}: '
+                                                          '"<your header>"')
     if value not in names:
-        raise ScopeError(f"{column} «{value}» is not in the data", column=column, value=value,
+        raise ScopeError(f"{option if shown else column} «{value}» is not in the data", column=shown or column,
+                         value=value,
                          hint=_closest(value, [str(n) for n in names]))
 
 
+def arm_column_of(params: dict[str, Any]) -> str | None:
+    """The ``--arm-column`` the loader must read (experiments by column only)."""
+    return params.get("arm_column") if params.get("arms_by") == "column" else None
+
+
+def arm_data_column(params: dict[str, Any], leads: pd.DataFrame) -> str:
+    """The loaded column that holds the arms: the canonical column named by ``--arm-column`` when
+    the mapping maps it, else ``arm``, read from the file's header of that name."""
+    column = params["arm_column"]
+    return "arm" if "arm" in leads else column
+
+
 def check_against_data(job: str, params: dict[str, Any], dataset: Dataset) -> None:
-    """Checks that need the loaded data (SPEC 4): scope values exist, the quarter has leads."""
+    """Checks that need the loaded data (SPEC 4): scope values exist, the quarter has leads; options
+    that need creation dates are refused on an export without them."""
+    if not dataset.has_dates:
+        dated = {"--as-of": params["as_of"], "--period": params.get("period"),
+                 "--arms-by period": params.get("arms_by") == "period" or None}
+        for option, value in dated.items():
+            if value:
+                raise ScopeError(f"{option} was given but the export has no lead creation dates",
+                                 column="created_at", hint="add the line `created_at: \"<your date header>\"` under "
+                                 f"`columns:` in the mapping file, or drop {option}")
     if job == "diagnose":
+        _check_claim(params["claim"], dataset)
         for column in ("channel", "campaign", "model", "manager"):
             for value in params[column]:
                 check_scope_value(dataset, column, value, column)
@@ -214,12 +242,9 @@ def check_against_data(job: str, params: dict[str, Any], dataset: Dataset) -> No
             for option in ("control", "variant"):
                 check_scope_value(dataset, "campaign", params[option], option)
         if params["arms_by"] == "column":
-            column = params["arm_column"]
-            if column not in dataset.leads:
-                raise ScopeError(f"--arm-column «{column}» is not a canonical column of the loaded data",
-                                 column=column, hint="map the arm column in the mapping file (e.g. as campaign)")
+            column = arm_data_column(params, dataset.leads)
             for option in ("control", "variant"):
-                check_scope_value(dataset, column, params[option], option)
+                check_scope_value(dataset, column, params[option], option, shown=params["arm_column"])
         from .experiment import check_arms
 
         check_arms(dataset, params)
@@ -235,6 +260,27 @@ def check_against_data(job: str, params: dict[str, Any], dataset: Dataset) -> No
                 f"quarter {params['quarter']} has no leads; the data covers {first:%d.%m.%Y} — {last:%d.%m.%Y} "
                 f"({_quarter_of(first)} to {_quarter_of(last)})", value=params["quarter"],
                 hint=f"choose a quarter from {_quarter_of(first)} to {_quarter_of(last)}")
+
+
+def _check_claim(claim: str, dataset: Dataset) -> None:
+    """A claim whose metric needs a stage the export cannot tell apart, or loss reasons it does
+    not have, is refused naming what the export can give (a yes/no export says only who qualified)."""
+    told = dataset.funnel_stages
+    missing = [stage for stage in CLAIM_STAGES[claim] if stage not in told]
+    if missing:
+        workable = [name for name, stages in CLAIM_STAGES.items()
+                    if stages and all(stage in told for stage in stages)]
+        statuses = ", ".join(told) or "none beyond new"
+        raise ScopeError(
+            f"--claim {claim} needs the export to tell {' and '.join(missing)} leads apart, and it cannot: the stages "
+            f"it records are {statuses} (a lost lead without a reason is placed at contacted by assumption, not by "
+            "the data)", column="stage", value=claim,
+            hint=(f"use --claim {' or --claim '.join(workable)}" if workable else
+                  "map a status of your export to each of these stages under values: stage:"))
+    if claim in ("no_budget", "wrong_model") and "disqualification_reason" not in dataset.mapping.columns:
+        raise ScopeError(f"--claim {claim} counts leads lost for that reason, and the export has no loss-reason column",
+                         column="disqualification_reason", value=claim,
+                         hint='map it in the mapping file: columns:\n  disqualification_reason: "<your header>"')
 
 
 def _quarter_of(stamp: pd.Timestamp) -> str:

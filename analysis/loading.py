@@ -10,10 +10,11 @@ that cannot be used are dropped and counted by reason.
 
 from __future__ import annotations
 
+import difflib
 import json
 import threading
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from .database import is_database_url, read_query, redact_url, select_of
 from .errors import ColumnError, InputFileError, LeadAuditError, ParameterError, UnmappedValueError
 from .lineage import MAX_EXAMPLES, InputRecord, Issue, Lineage
 from .mapping import (
-    LEAD_TYPES, REQUIRED_LEAD_COLUMNS, REQUIRED_SPEND_COLUMNS, Mapping, builtin_mappings, detect_mapping, load_mapping, mapping_from_dict,
+    DETECTED_LEAD_COLUMNS, LEAD_TYPES, REQUIRED_LEAD_COLUMNS, REQUIRED_SPEND_COLUMNS, Mapping, builtin_mappings, detect_mapping, load_mapping, mapping_from_dict,
     normalize_label, resolve_all_headers, resolve_header, score_mapping,
 )
 from .privacy import could_be_email, could_be_phone, identifier_codes, link_codes
@@ -58,6 +59,8 @@ FALSE_WORDS = {"нет", "no", "false", "0", "n", "н", "нецелевой", "n
 DATE_COLUMNS = ("created_at", "first_response_at", "first_contact_at")
 NUMBER_COLUMNS = ("response_minutes", "call_attempts", "deal_amount", "budget")
 LABEL_COLUMNS = ("channel", "campaign", "model", "manager")
+#: the flag column that says a lead reached a stage
+STAGE_FLAG = {"contacted": "contacted", "qualified": "qualified", "visit": "visited", "deal": "won"}
 FLAG_COLUMNS = ("contacted", "qualified", "visited", "won")
 
 
@@ -81,13 +84,62 @@ class Dataset:
     mapping: Mapping
     lineage: Lineage
     as_of: pd.Timestamp
+    #: :attr:`funnel_stages` once computed; a part of the leads (:meth:`restricted`) keeps the whole's
+    told: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
 
     def mature(self, stage: str) -> pd.Series:
-        """Leads old enough to have reached ``stage`` (SPEC 2.5)."""
-        days = self.mapping.settings.maturity_days.get(stage, 0)
-        if "age_days" not in self.leads:
-            return pd.Series(True, index=self.leads.index)
-        return self.leads["age_days"] >= days
+        """Leads whose outcome for ``stage`` is known (SPEC 2.5): old enough to have reached it
+        (``settings.maturity_days``), or younger but already final — they reached the stage,
+        or they were lost. Only still-open young leads are left out (:meth:`still_open`).
+        Without creation dates there is no age: every outcome counts as known."""
+        leads = self.leads
+        if "age_days" not in leads:
+            return pd.Series(True, index=leads.index)
+        known = leads["age_days"] >= self.mapping.settings.maturity_days.get(stage, 0)
+        flag = STAGE_FLAG.get(stage)
+        if flag is not None and flag in leads:
+            known |= leads[flag]
+        return known | leads["stage"].eq(LOST_STAGE)
+
+    @property
+    def funnel_stages(self) -> tuple[str, ...]:
+        """The funnel stages this export can tell apart (SPEC 2.1): those where some lead is
+        recorded to rest — a status mapped to it, a loss whose recorded reason places it there —
+        and ``contacted`` when a contact column says who was reached. A stage no lead can rest
+        at is implied by the stages around it (a yes/no export's "contacted" is every lead by
+        construction): a funnel shows only the stages listed here, each step out of the last
+        one shown before it."""
+        if self.told is not None:
+            return self.told
+        leads = self.leads
+        rank = leads["stage_rank"].to_numpy(dtype=np.int64)
+        recorded = leads["stage"].ne(LOST_STAGE)
+        if "disqualification_reason" in self.mapping.columns:
+            recorded = recorded | (leads["stage"].eq(LOST_STAGE) & leads["disqualification_reason"].ne(MISSING))
+        recorded = recorded.to_numpy(dtype=bool)
+        ranks = set(np.flatnonzero(np.bincount(rank[recorded], minlength=len(STAGE_ORDER))).tolist())
+        if "first_contact_at" in self.mapping.columns or "contacted" in self.mapping.columns:
+            ranks.add(STAGE_ORDER["contacted"])
+        for stage, flag in STAGE_FLAG.items():
+            if flag in self.mapping.columns:
+                ranks.add(STAGE_ORDER[stage])
+        told = tuple(stage for stage in STAGE_FLAG if STAGE_ORDER[stage] in ranks)
+        object.__setattr__(self, "told", told)  # computed once per dataset (a pass over every lead)
+        return told
+
+    def still_open(self, stage: str) -> pd.Series:
+        """Young leads whose outcome for ``stage`` is not known yet (the complement of :meth:`mature`)."""
+        return ~self.mature(stage)
+
+    def known_by(self, stage: str, rows: pd.Series) -> pd.Timestamp | None:
+        """The day by which every still-open lead among ``rows`` will be old enough for ``stage``
+        (None when none is open): the date to rerun a report on a fresh export."""
+        open_rows = rows & self.still_open(stage)
+        if not open_rows.any() or "created_at" not in self.leads:
+            return None
+        latest = self.leads.loc[open_rows, "created_at"].max()
+        return (latest + pd.Timedelta(days=self.mapping.settings.maturity_days.get(stage, 0))).normalize() \
+            + pd.Timedelta(days=1)
 
     @property
     def has_dates(self) -> bool:
@@ -100,7 +152,7 @@ class Dataset:
         if not rows.index.equals(self.leads.index):
             rows = rows.reindex(self.leads.index, fill_value=False)
         # by position: a boolean .loc took twice as long (a column of text, three times)
-        return replace(self, leads=self.leads.take(np.flatnonzero(rows.to_numpy(dtype=bool))))
+        return replace(self, leads=self.leads.take(np.flatnonzero(rows.to_numpy(dtype=bool))), told=self.funnel_stages)
 
     def period(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """First and last ``created_at`` of the leads (None without dates)."""
@@ -560,6 +612,8 @@ def _shown(value: Any) -> str:
 def _read(path: Path, mapping: Mapping | None, sheet: str | None, required: tuple[str, ...]) -> tuple[RawTable, Mapping]:
     """Read a table; find its header row with the mapping (or every built-in one)."""
     candidates = [mapping] if mapping is not None else list(builtin_mappings().values())
+    if mapping is None and required == REQUIRED_LEAD_COLUMNS:
+        required = DETECTED_LEAD_COLUMNS
 
     def header_finder(rows: list[list[str]]) -> int:
         for index, row in enumerate(rows):
@@ -766,6 +820,8 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
         out["created_at"] = _on(created, index)
     for column in LABEL_COLUMNS:
         out[column] = _on(cleaner.labels(column, keep_codes=True), index)
+    if cleaner.column_index("arm") is not None:  # an experiment's arm column (--arm-column)
+        out["arm"] = _on(cleaner.labels("arm", keep_codes=True), index)
     utm = cleaner.cells("utm_source")
     if utm is not None:
         out["utm_source"] = _plain(_on(text_cells(utm), index)).replace("", UNKNOWN)
@@ -929,8 +985,9 @@ def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
         counts = label_counts(raw_text[unmapped])
         cleaner.note("unmapped_reasons", int(unmapped.sum()), column=cleaner.header("disqualification_reason"),
                      values={str(k): int(v) for k, v in counts.head(20).items()})
-    cleaner.note("missing_reasons", int((lost & (raw_text == "")).sum()),
-                 column=cleaner.header("disqualification_reason"))
+    if cells is not None:  # without a reason column no lost lead was given one: nothing to warn about
+        cleaner.note("missing_reasons", int((lost & (raw_text == "")).sum()),
+                     column=cleaner.header("disqualification_reason"))
 
 
 def _funnel_flags(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
@@ -1090,9 +1147,25 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     return out.reset_index(drop=True), cleaner.issues
 
 
+def with_arm_column(mapping: Mapping, headers: list[str], arm_column: str | None, file: str) -> Mapping:
+    """The mapping with the experiment's ``--arm-column`` as the canonical ``arm`` column when it
+    names a header of the file rather than a mapped canonical column; an error listing the
+    closest headers when it names neither."""
+    if not arm_column or arm_column in mapping.columns:
+        return mapping
+    if resolve_header(headers, (arm_column,)) is not None:
+        return replace(mapping, columns={**mapping.columns, "arm": (arm_column,)})
+    close = difflib.get_close_matches(arm_column, headers, n=3, cutoff=0.4) or \
+        [h for h in headers if normalize_label(arm_column) in normalize_label(h)][:3]
+    listed = ", ".join(f"«{header}»" for header in (close or headers[:8]))
+    raise ColumnError(f"--arm-column «{arm_column}» is neither a header of the file nor a mapped column",
+                      file=file, column=arm_column,
+                      hint=("closest headers: " if close else "the file's headers include: ") + listed)
+
+
 def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str | None = None,
                working_hours: str | None = None, query: str | None = None,
-               categorical: bool = False) -> tuple[pd.DataFrame, Mapping, Lineage]:
+               categorical: bool = False, arm_column: str | None = None) -> tuple[pd.DataFrame, Mapping, Lineage]:
     """Read and clean a lead export or a database query's rows (see :func:`load_dataset`)."""
     if is_database_url(path):
         if sheet is not None:
@@ -1100,7 +1173,7 @@ def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str |
         raw, digest = read_query(str(path), query)
         name, statement = redact_url(str(path)), select_of(query)
         if mapping is None:
-            mapping = detect_mapping(raw.headers, required=REQUIRED_LEAD_COLUMNS, file=name)
+            mapping = detect_mapping(raw.headers, required=DETECTED_LEAD_COLUMNS, file=name)
     else:
         if query:
             raise ParameterError("--query is for a database URL (postgresql://…), not a file",
@@ -1110,6 +1183,7 @@ def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str |
         name, statement, digest = str(path), None, raw.extra.get("sha256") or sha256_of(path)
     # the CLI's --working-hours overrides the mapping, the given or the detected one, before cleaning
     mapping = mapping.with_settings(working_hours=working_hours)
+    mapping = with_arm_column(mapping, raw.headers, arm_column, name)
     frame, issues = clean_leads(raw, mapping, name, categorical=categorical, consume=True)
     record = InputRecord("leads", name, digest, len(raw.frame), len(frame),
                          raw.file_format, raw.encoding, raw.separator, raw.sheet, mapping.name, statement)
@@ -1156,6 +1230,7 @@ def load_dataset(
     snapshot: str | Path | None = None,
     query: str | None = None,
     categorical: bool = False,
+    arm_column: str | None = None,
 ) -> Dataset:
     """Load a lead export (and optionally spend) into a :class:`Dataset`.
 
@@ -1185,6 +1260,9 @@ def load_dataset(
         :func:`save_snapshot` as dictionaries and comes back categorical to the kernel.
         The reports give the same figures on either (:func:`~analysis.readers.label_counts`
         counts a categorical as its text).
+    arm_column
+        An experiment's ``--arm-column``: a header of the file that is not a mapped canonical
+        column is read as the label column ``arm``.
 
     Returns
     -------
@@ -1200,7 +1278,7 @@ def load_dataset(
     if isinstance(mapping, (str, Path)):
         mapping = load_mapping(mapping)
     frame, mapping, lineage = load_leads(leads, mapping, sheet=sheet, working_hours=working_hours, query=query,
-                                         categorical=categorical)
+                                         categorical=categorical, arm_column=arm_column)
     spend_frame = None
     if spend:
         spend_frame, spend_lineage = load_spend(spend, mapping)

@@ -19,6 +19,7 @@ import yaml
 from .config import CANONICAL_STAGES, MAPPINGS_DIR, STAGES
 from .errors import InputFileError, MappingError
 from .reasons import OWNERS, REASONS, Reason
+from .worktime import country_of_timezone
 
 #: Canonical columns of the lead table (SPEC 2.1) and of the spend table (SPEC 2.2).
 LEAD_COLUMNS = (
@@ -26,10 +27,13 @@ LEAD_COLUMNS = (
     "first_response_at", "response_minutes", "first_contact_at", "lead_type",
     "call_attempts", "stage", "disqualification_reason", "deal_amount",
     "phone", "email", "name", "budget", "purchase_horizon",
-    "contacted", "qualified", "visited", "won", "utm_source",
+    "contacted", "qualified", "visited", "won", "utm_source", "arm",
 )
 SPEND_COLUMNS = ("date", "channel", "campaign", "spend", "impressions", "clicks")
-REQUIRED_LEAD_COLUMNS = ("lead_id", "channel", "stage")
+REQUIRED_LEAD_COLUMNS = ("lead_id", "stage")
+#: what a built-in mapping must find to be picked from the headers (a user-level A/B file with
+#: no channel column is read with a mapping file of its own)
+DETECTED_LEAD_COLUMNS = ("lead_id", "channel", "stage")
 REQUIRED_SPEND_COLUMNS = ("date", "channel", "spend")
 #: Columns where every matching header is used (first non-empty wins): exports carry
 #: several phone and e-mail fields, and any of them links a repeat lead to its person.
@@ -59,7 +63,8 @@ class Settings:
 
     working_hours: str = "09:00-21:00"
     holidays_closed: bool = False
-    holiday_country: str = "RU"
+    #: ISO code of the public-holiday calendar; "" until parsed (then the timezone's country), "none" for none
+    holiday_country: str = ""
     first_response_is_contact: bool = False
     maturity_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_MATURITY))
     repeat_window_days: int = 30
@@ -356,12 +361,15 @@ def parse_mapping(data: Any, *, name: str, source: str, lines: dict[str, int] | 
     placeholders.update(normalize_label(item) for item in extra)
 
     settings = _parse_settings(data.get("settings") or {}, source, at)
+    timezone = str(data.get("timezone") or "Europe/Moscow")
+    if not settings.holiday_country:  # the dealership's calendar is its timezone's country's (none for UTC)
+        settings = replace(settings, holiday_country=country_of_timezone(timezone) or "none")
     criteria = _parse_criteria(data.get("criteria"), source, at)
     sheet = data.get("sheet")
     return Mapping(
         name=str(data.get("name") or name), source=source, columns=columns, values=values,
         placeholders=frozenset(placeholders), dayfirst=bool(data.get("dayfirst", True)),
-        timezone=str(data.get("timezone") or "Europe/Moscow"), currency=str(data.get("currency") or "RUB"),
+        timezone=timezone, currency=str(data.get("currency") or "RUB"),
         sheet=None if sheet is None else str(sheet), settings=settings, criteria=criteria,
         reasons=reasons, detect=tuple(str(h) for h in (data.get("detect") or [])), lines=lines,
     )
@@ -409,7 +417,7 @@ def _parse_settings(raw: Any, source: str, at: Any) -> Settings:
     settings = Settings(
         working_hours=str(raw.get("working_hours", defaults.working_hours)),
         holidays_closed=bool(raw.get("holidays_closed", defaults.holidays_closed)),
-        holiday_country=str(raw.get("holiday_country", defaults.holiday_country)),
+        holiday_country=_holiday_country(raw.get("holiday_country")),
         first_response_is_contact=bool(raw.get("first_response_is_contact", defaults.first_response_is_contact)),
         maturity_days=maturity,
         repeat_window_days=integer("repeat_window_days", 0),
@@ -421,6 +429,14 @@ def _parse_settings(raw: Any, source: str, at: Any) -> Settings:
         raise MappingError(f"settings/working_hours{at('settings/working_hours')}: {error.message}",
                            file=source, hint=error.hint) from None
     return settings
+
+
+def _holiday_country(value: Any) -> str:
+    """``settings.holiday_country``: an ISO code, ``none`` (no calendar), or unset ("": the timezone's)."""
+    if value is None or str(value).strip() == "":
+        return ""
+    text = str(value).strip()
+    return "none" if value is False or text.casefold() in ("none", "no", "false", "-") else text.upper()
 
 
 def _parse_criteria(raw: Any, source: str, at: Any) -> Criteria | None:
@@ -498,7 +514,7 @@ def score_mapping(mapping: Mapping, headers: list[str], required: tuple[str, ...
     return 100 * len(mapping.detect) + resolved
 
 
-def detect_mapping(headers: list[str], *, required: tuple[str, ...] = REQUIRED_LEAD_COLUMNS,
+def detect_mapping(headers: list[str], *, required: tuple[str, ...] = DETECTED_LEAD_COLUMNS,
                    file: str | None = None) -> Mapping:
     """Pick the built-in mapping that fits the headers best.
 

@@ -22,7 +22,7 @@ from .quarterly_report import funnel_section as quarter_funnel_section
 from .quarterly_report import processing_section as quarter_processing_section
 from .quarterly_report import reasons_section as quarter_reasons_section
 from .quarterly_report import trends_section as quarter_trends_section
-from .jobs import diagnose_parameters, experiment_parameters, quarterly_parameters
+from .jobs import arm_column_of, diagnose_parameters, experiment_parameters, quarterly_parameters
 from .loading import Dataset, load_dataset
 from .overview import appendix_section, overview_figures, overview_section, pending_section
 from .summary import emit_summary
@@ -44,7 +44,7 @@ def load_report_data(params: dict[str, Any]) -> Dataset:
     """Load the data a report's validated parameters point at (the CLI's snapshot when given)."""
     return load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
                         as_of=params["as_of"], working_hours=params.get("working_hours"),
-                        snapshot=params["snapshot"], query=params.get("query"))
+                        snapshot=params["snapshot"], query=params.get("query"), arm_column=arm_column_of(params))
 
 
 def pending_warnings(lang: str) -> list[dict[str, str]]:

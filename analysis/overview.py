@@ -118,6 +118,15 @@ def _example_text(example: str, lang: str) -> str:
     return example[:-len(": empty")] + ": пусто" if example.endswith(": empty") else example
 
 
+def _methods_key(job: str, parameters: dict[str, Any], dataset: Dataset) -> str:
+    """An experiment whose rows are units (no spend; arms by column, or no dates) is analysed as
+    shares of units, not as Poisson counts: its methods say so."""
+    if job == "experiment" and not (dataset.spend is not None or parameters.get("spend_control")) \
+            and (parameters.get("arms_by") == "column" or not dataset.has_dates):
+        return "experiment.units"
+    return job
+
+
 def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, job: str | None = None) -> Section:
     """Appendix: parameters, input files with sha256, rows dropped and flagged, methods, version."""
     params = pd.DataFrame(
@@ -147,7 +156,8 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, jo
                          for stage, days in settings.maturity_days.items())
     methods = t("appendix.methods.text", lang, mapping=dataset.mapping.name, window=settings.repeat_window_days,
                 hours=settings.working_hours,
-                holidays=t("appendix.holidays_closed", lang) if settings.holidays_closed else "",
+                holidays=t("appendix.holidays_closed", lang, country=settings.holiday_country)
+                if settings.holidays_closed and settings.holiday_country != "none" else "",
                 maturity=maturity)
     return section(
         heading("section.appendix", lang),
@@ -156,6 +166,6 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, jo
         heading("appendix.issues", lang, level=3),
         table(issues, lang) if len(issues) else paragraph(t("appendix.no_issues", lang)),
         heading("appendix.methods", lang, level=3), paragraph(methods),
-        paragraph(t(f"methods.{job}", lang)) if job else None,
+        paragraph(t(f"methods.{_methods_key(job, parameters, dataset)}", lang)) if job else None,
         paragraph(t("appendix.version", lang, version=__version__), "la-note"),
     )

@@ -19,7 +19,7 @@ from . import stats
 from .aggregate import contact_durations, in_parallel, period_mask, week_starts
 from .config import UNKNOWN
 from .jobs import parse_quarter
-from .loading import Dataset
+from .loading import STAGE_FLAG, Dataset
 from .readers import label_counts
 from .stats._common import clean
 
@@ -203,9 +203,10 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
     if mask is not None:
         in_period &= mask
     first = in_period & ~leads["is_repeat"]
-    maturity = dataset.mapping.settings.maturity_days
-    immature = tuple(stage for stage in ("qualified", "deal")
-                     if period.end + pd.Timedelta(days=maturity.get(stage, 0)) > dataset.as_of)
+    # a stage is not mature while some lead of the quarter is still open for it (SPEC 2.5): young,
+    # and neither there yet nor lost
+    immature = tuple(stage for stage in ("qualified", "deal") if (first & dataset.still_open(stage)).any())
+    told = dataset.funnel_stages  # a stage the export cannot tell apart has no rate (not "100%" by construction)
     paid = set(dataset.spend["channel"]) if dataset.spend is not None else set()
     revenue = None
     if amounts:
@@ -219,10 +220,14 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
             sla[minutes] = (int((attempted & (leads["response_minutes"] <= minutes)).sum()), int(attempted.sum()))
     paid_first = first & leads["channel"].isin(paid)
     spend = _spend_in(dataset, period, None if mask is None else set(leads.loc[first, "channel"].unique()) & paid)
-    return Kpis(period, int(first.sum()), int((in_period & leads["is_repeat"]).sum()),
-                int((first & leads["qualified"]).sum()), int(first.sum()),
-                int((first & leads["contacted"]).sum()), int(first.sum()), int((first & leads["won"]).sum()),
-                int(first.sum()), revenue, spend, int(paid_first.sum()), int((paid_first & leads["qualified"]).sum()),
+    leads_n = int(first.sum())
+    return Kpis(period, leads_n, int((in_period & leads["is_repeat"]).sum()),
+                int((first & leads["qualified"]).sum()) if "qualified" in told else 0,
+                leads_n if "qualified" in told else 0,
+                int((first & leads["contacted"]).sum()) if "contacted" in told else 0,
+                leads_n if "contacted" in told else 0,
+                int((first & leads["won"]).sum()), leads_n, revenue, spend, int(paid_first.sum()),
+                int((paid_first & leads["qualified"]).sum()) if "qualified" in told else 0,
                 int((paid_first & leads["won"]).sum()), sla, immature, period.end > dataset.as_of)
 
 
@@ -290,9 +295,9 @@ def _funnel(dataset: Dataset, kpis: Kpis, period: Period) -> pd.DataFrame:
         for unit in ("impressions", "clicks"):
             if unit in spend and spend[unit].notna().any():
                 rows.append((unit, float(spend[unit].sum())))
-    rows += [("leads", float(first.sum())), ("contacted", float((first & leads["contacted"]).sum())),
-             ("qualified", float((first & leads["qualified"]).sum())), ("visited", float((first & leads["visited"]).sum())),
-             ("won", float((first & leads["won"]).sum()))]
+    rows.append(("leads", float(first.sum())))
+    told = dataset.funnel_stages  # only the stages the export tells apart: no "contacted 100%" by construction
+    rows += [(flag, float((first & leads[flag]).sum())) for stage, flag in STAGE_FLAG.items() if stage in told]
     frame = pd.DataFrame(rows, columns=["stage", "count"])
     frame["conversion"] = frame["count"] / frame["count"].shift(1)
     if "clicks" in set(frame["stage"]) and kpis.spend_leads:
@@ -441,7 +446,8 @@ def _reasons(dataset: Dataset, current: Period, previous: Period | None, alpha: 
     if previous is not None:
         before_first = period_mask(leads, previous.start, previous.end) & ~leads["is_repeat"]
         before = label_counts(leads.loc[lost & before_first, "disqualification_reason"])
-        frame["per_lead_previous"] = frame["reason"].map(before).fillna(0) / max(1, int(before_first.sum()))
+        # an empty frame's reason column is text: map it to numbers explicitly (a quarter without losses)
+        frame["per_lead_previous"] = frame["reason"].map(before).astype(float).fillna(0.0) / max(1, int(before_first.sum()))
         raw = [stats.compare_rates(int(row.lost), int(now_first.sum()), int(before.get(row.reason, 0)),
                                    int(before_first.sum()), alpha).p_value for row in frame.itertuples()]
         valid = [p if p is not None else 1.0 for p in raw]

@@ -68,7 +68,8 @@ def quarterly_warnings(report: Quarterly, lang: str) -> list[dict[str, str]]:
 def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
     """First screen: KPIs with previous quarter and a year earlier, each change tested."""
     now, previous, year_ago = report.current, report.previous, report.year_ago
-    keys = ["leads", "qualified_rate", "contact_rate", "deals"]
+    # a rate the export cannot tell (a yes/no export's contact rate) is left out, not shown as 100%
+    keys = ["leads", *[k for k in ("qualified_rate", "contact_rate") if getattr(now, k) is not None], "deals"]
     if report.has_spend:
         keys += ["spend", "cpl", "cpql", "cac"]
     keys += [k for k in ("sla_15", "sla_30") if now.sla_share(int(k[4:])) is not None]

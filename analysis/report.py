@@ -28,7 +28,7 @@ from .database import is_database_url, redact_url
 from .errors import ParameterError, ReportExecutionError
 from .i18n import t
 from .kernel import warm_kernel
-from .jobs import PARAMETERS, check_against_data, parameters_hash, scope_text, slugify
+from .jobs import PARAMETERS, arm_column_of, check_against_data, parameters_hash, scope_text, slugify
 from .loading import Dataset, load_dataset, save_snapshot
 from .summary import dumps, extract_summary
 
@@ -79,12 +79,13 @@ def _load_once(params: dict[str, Any]) -> Dataset:
     (``leadaudit demo`` renders three reports from one export: it is parsed once, not three times).
     A changed file (size or modification time) is read again."""
     key = (_file_key(params["leads"]), _file_key(params["spend"]), _file_key(params["mapping"]), params["sheet"],
-           params["as_of"], params.get("working_hours"), params.get("query"))
+           params["as_of"], params.get("working_hours"), params.get("query"), arm_column_of(params))
     if key not in _LOADED:
         _LOADED.clear()  # keep one dataset at most: exports can be large
         _LOADED[key] = load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
                                     as_of=params["as_of"], working_hours=params.get("working_hours"),
-                                    query=params.get("query"), categorical=True)
+                                    query=params.get("query"), categorical=True,
+                                    arm_column=arm_column_of(params))
     return _LOADED[key]
 
 
@@ -205,8 +206,9 @@ def _header(job: str, params: dict[str, Any], dataset: Dataset, notebook: Any, r
         "title": t(f"title.{job}", lang),
         "facts": [
             [t("fact.scope", lang), scope_text(job, params) or t("scope.all", lang)],
-            [t("fact.period", lang), period],
-            [t("fact.as_of", lang), f"{dataset.as_of:%d.%m.%Y %H:%M}"],
+            # without creation dates the data has no period and no export date of its own
+            *([[t("fact.period", lang), period], [t("fact.as_of", lang), f"{dataset.as_of:%d.%m.%Y %H:%M}"]]
+              if dataset.has_dates else [[t("fact.period", lang), t("fact.no_dates", lang)]]),
             [t("fact.run_date", lang), run_date.strftime("%d.%m.%Y")],
         ],
         "toc": toc,

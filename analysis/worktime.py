@@ -22,8 +22,33 @@ BLOCK_ROWS = 1 << 20  # rows per block of the minute arithmetic
 NANOSECONDS_PER_DAY = 86_400 * 10**9
 
 
+NO_CALENDAR = "none"
+
+
+def country_of_timezone(timezone: str) -> str | None:
+    """The ISO country of an IANA time zone (``Europe/Moscow`` → ``RU``), from the zone table the
+    ``tzdata`` package ships (the system's as a fallback); None for a zone of no one country (UTC)."""
+    from importlib import resources
+
+    try:
+        text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        try:
+            text = open("/usr/share/zoneinfo/zone.tab", encoding="utf-8").read()
+        except OSError:
+            return None
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not line.startswith("#") and parts[2] == timezone:
+            return parts[0]
+    return None
+
+
 def holiday_dates(country: str, years: range) -> dict[date, str]:
-    """Public holidays (with transferred days off) from the ``holidays`` library."""
+    """Public holidays (with transferred days off) from the ``holidays`` library; none for
+    the country ``none`` (the mapping's ``settings.holiday_country: none``)."""
+    if country == NO_CALENDAR:
+        return {}
     import holidays
 
     try:
@@ -68,7 +93,7 @@ class WorkingCalendar:
         """The calendar a mapping's settings describe (``holidays_closed`` may be overridden)."""
         start, close = settings.opening_minutes()
         closed = settings.holidays_closed if holidays_closed is None else holidays_closed
-        return cls(start, close, closed, settings.holiday_country)
+        return cls(start, close, closed, settings.holiday_country or "RU")
 
     def minutes_between(self, start: pd.Series, end: pd.Series) -> pd.Series:
         """Working minutes from ``start`` to ``end`` (NaN where either is missing).

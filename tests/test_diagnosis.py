@@ -67,14 +67,38 @@ def test_tiny_channel_is_insufficient(sample):
     assert dx.verdict.weeks_needed is not None and dx.verdict.weeks_needed > 52
 
 
-def test_recent_scope_leaves_immature_leads_out(sample):
-    # the last ten days: every lead is younger than the 14-day qualification window
+def test_recent_scope_counts_known_outcomes_and_bounds_the_open_ones(sample):
+    # the last ten days: every lead is younger than the 14-day qualification window; those already
+    # qualified or lost count (SPEC 2.5), the still-open ones are left out and bound the verdict
     dx = run(sample, channel=["Авито"], claim="not_target", period="2026-10-22:2026-10-31")
-    assert dx.counts.scope_total == 0 and dx.immature_scope > 0  # left out, not counted as failures
-    assert dx.verdict.verdict == "insufficient_data"
+    leads = sample.leads
+    scope = leads["channel"].eq("Авито") & (leads["created_at"] >= "2026-10-22") & ~leads["is_repeat"] \
+        & leads["contacted"]
+    final = scope & (leads["qualified"] | leads["stage"].eq("disqualified"))
+    assert dx.counts.scope_total == int(final.sum()) > 0
+    assert dx.still_open.scope == int((scope & ~final).sum()) > 0
+    assert dx.counts.scope_total + dx.still_open.scope == int(scope.sum())
+    # with this many open leads the verdict is not final: it differs at one of the bounds, and the
+    # rerun date is when the youngest open lead is 14 days old
+    assert not dx.still_open.stands
+    assert {dx.still_open.verdict_all, dx.still_open.verdict_none} != {dx.verdict.verdict}
+    youngest = leads.loc[scope & ~final, "created_at"].max()
+    assert dx.still_open.known_by == (youngest + pd.Timedelta(days=14)).normalize() + pd.Timedelta(days=1)
+    figures = dx.figures()["still_open"]
+    assert figures["verdict_stands"] is False and figures["scope"] == dx.still_open.scope
     contact = run(sample, channel=["Авито"], claim="no_contact", period="2026-10-22:2026-10-31")
-    assert contact.counts.scope_total > 0  # contact needs 2 days only: most of these leads count
-    assert contact.immature_scope < dx.immature_scope
+    assert contact.counts.scope_total > dx.counts.scope_total  # contact needs 2 days only: most of these leads count
+
+
+def test_nothing_known_yet_is_one_message(sample):
+    # the last day alone: no lead of the scope is qualified or lost yet
+    dx = run(sample, channel=["Авито"], claim="not_target", period="2026-10-31:2026-10-31")
+    assert dx.counts.scope_total == 0 and dx.still_open.scope > 0
+    from analysis.diagnosis_report import verdict_section
+    html = verdict_section(dx, "en").html()
+    assert dx.verdict.verdict == "insufficient_data"
+    assert "No scope lead has a known outcome" in html and "Rerun on an export taken after" in html
+    assert "The outcome is not known yet" not in html
 
 
 def test_strict_manager_shows_as_label_noise(sample):

@@ -1,0 +1,145 @@
+"""Exports of every shape a user may bring, cut from the bundled sample (issue 23).
+
+:func:`write_shape` writes a cut of the sample's own export (cp1251, ``;``) with some of its
+optional columns dropped, its rows filtered or its columns rewritten, and the mapping that
+names just the columns left. :func:`run_jobs` runs each job the way its notebook does —
+parameters, the checks against the data, the computation, every section and the JSON
+summary — and says for each job whether it gave a report or refused with a clear error.
+A crash is neither: it propagates, and the test fails.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+import yaml
+
+import analysis.notebook as la
+from analysis.config import MAPPINGS_DIR, SAMPLE_LEADS
+from analysis.errors import LeadAuditError
+from analysis.jobs import check_against_data
+from analysis.loading import load_dataset
+from analysis.summary import build_summary, dumps
+
+#: SPEC 2.1's optional lead columns, as the sample's mapping names them
+OPTIONAL = ("created_at", "campaign", "model", "manager", "lead_type", "first_response_at", "first_contact_at",
+            "call_attempts", "disqualification_reason", "deal_amount", "phone", "email", "name", "budget",
+            "purchase_horizon")
+PROCESSING = ("first_response_at", "first_contact_at", "call_attempts", "lead_type", "manager")
+STATUS = "Статус"
+
+DIAGNOSE = {"channel": ["Авито"], "claim": "not_target", "period": "2026-08-01:2026-10-31"}
+EXPERIMENT = {"arms_by": "campaign", "control": "Creta без цены", "variant": "Creta с ценой"}
+QUARTERLY = {"quarter": "2026Q3"}
+
+
+@lru_cache(maxsize=1)
+def _sample() -> pd.DataFrame:
+    return pd.read_csv(SAMPLE_LEADS, sep=";", encoding="cp1251", dtype=str, keep_default_na=False)
+
+
+def sample_frame(stride: int = 4) -> pd.DataFrame:
+    """Every ``stride``-th lead of the sample (a quarter of it by default: the same shape, faster)."""
+    return _sample().iloc[::stride].reset_index(drop=True)
+
+
+def sample_mapping() -> dict[str, Any]:
+    """The sample's mapping as plain data, without its detection headers and spend columns."""
+    data = yaml.safe_load((MAPPINGS_DIR / "sample.yaml").read_text(encoding="utf-8"))
+    data.pop("detect", None)
+    data["name"] = "shape"
+    data["columns"] = {key: value for key, value in data["columns"].items()
+                       if key not in ("date", "spend", "impressions", "clicks")}
+    return data
+
+
+def write_shape(folder: Path, name: str, drop: tuple[str, ...] = (),
+                transform: Callable[[pd.DataFrame, dict], tuple[pd.DataFrame, dict]] | None = None,
+                stride: int = 4) -> tuple[Path, Path]:
+    """A cut of the sample without the ``drop`` columns (headers removed from file and mapping),
+    then ``transform`` applied to (frame, mapping); the CSV and its mapping file."""
+    frame, mapping = sample_frame(stride), sample_mapping()
+    for canonical in drop:
+        frame = frame.drop(columns=[mapping["columns"].pop(canonical)])
+    if transform is not None:
+        frame, mapping = transform(frame, mapping)
+    leads, mapping_file = folder / f"{name}.csv", folder / f"{name}.yaml"
+    frame.to_csv(leads, sep=";", index=False, encoding="cp1251")
+    mapping_file.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    return leads, mapping_file
+
+
+def keep_rows(predicate: Callable[[pd.DataFrame], pd.Series]):
+    def transform(frame: pd.DataFrame, mapping: dict) -> tuple[pd.DataFrame, dict]:
+        return frame.loc[predicate(frame)], mapping
+    return transform
+
+
+def yes_no_outcome(yes: str = "qualified", no: str = "disqualified", keep: tuple[str, ...] = ()):
+    """The export as a yes/no export: one 1/0 column instead of status and reason (1 = the lead
+    qualified, as in the sample's statuses), and only the ``keep`` columns besides ID, date and source."""
+    def transform(frame: pd.DataFrame, mapping: dict) -> tuple[pd.DataFrame, dict]:
+        reached = frame[STATUS].isin(["Квалифицирован", "Визит в салон", "Продажа"])
+        wanted = {"lead_id", "created_at", "channel", *keep}
+        columns = {key: value for key, value in mapping["columns"].items() if key in wanted}
+        out = frame[list(columns.values())].copy()
+        out["Целевой"] = reached.map({True: "1", False: "0"})
+        columns["stage"] = "Целевой"
+        return out, {"name": "yes-no", "columns": columns, "values": {"stage": {"1": yes, "0": no}},
+                     "dayfirst": True}
+    return transform
+
+
+def load(leads: Path, mapping: Path, **options: Any):
+    return load_dataset(leads, None, mapping, **options)
+
+
+def _sections(job: str, result: Any, data: Any, lang: str) -> str:
+    if job == "diagnose":
+        parts = (la.verdict_section(result, lang), la.scope_section(result, lang, data.lineage),
+                 la.funnel_section(result, lang), la.channels_section(result, lang),
+                 la.processing_section(result, lang), la.reasons_section(result, lang), la.trend_section(result, lang),
+                 la.label_noise_section(result, lang), la.actions_section(result, lang))
+    elif job == "experiment":
+        parts = (la.decision_section(result, lang), la.arms_section(result, lang), la.metrics_section(result, lang),
+                 la.checks_section(result, lang), la.daily_section(result, lang))
+    else:
+        parts = (la.kpi_section(result, data, lang), la.findings_section(result, lang),
+                 la.quarter_funnel_section(result, lang), la.quarter_channels_section(result, lang),
+                 la.quarter_trends_section(result, data, lang), la.quarter_processing_section(result, lang),
+                 la.quarter_reasons_section(result, lang), la.budget_section(result, lang))
+    parts += (la.appendix_section(data, result.params, lang, job),)
+    return "".join(part.html() for part in parts)
+
+
+def run_job(job: str, data: Any, options: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """One job as its notebook runs it; ``{"refused": message}`` for a clear error (exit 2), else
+    ``{"summary": ..., "html": ...}``. Any other exception is a crash and propagates."""
+    make = {"diagnose": la.diagnose_parameters, "experiment": la.experiment_parameters,
+            "quarterly": la.quarterly_parameters}[job]
+    try:
+        params = make(leads="x", lang=lang, **options)
+        check_against_data(job, params, data)
+    except LeadAuditError as error:
+        return {"refused": str(error)}
+    if job == "diagnose":
+        result = la.diagnose(data, params)
+        extra = {"verdict": result.verdict.verdict, "problem_location": result.verdict.problem_location}
+        warnings = la.diagnosis_warnings(result, lang)
+    elif job == "experiment":
+        result = la.evaluate(data, params)
+        extra, warnings = {"decision": result.decision}, la.experiment_warnings(result, lang)
+    else:
+        result = la.quarterly(data, params)
+        extra, warnings = {}, la.quarterly_warnings(result, lang)
+    html = _sections(job, result, data, lang)
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)  # embedded plots are not text
+    shown = re.search(r".{80}\b(nan|NaN|None|inf|NaT)\b.{40}", text, re.S)
+    assert shown is None, f"{job}: a number the data cannot give is shown as {shown.group(1)}: …{shown.group(0)}…"
+    summary = json.loads(dumps(build_summary(job, data, params, result.figures(), warnings=warnings, **extra)))
+    return {"summary": summary, "html": html, "result": result}
