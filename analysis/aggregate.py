@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .jobs import parse_period
-from .loading import Dataset
+from .loading import Dataset, has_column
 from .worktime import NANOSECONDS_PER_DAY, WorkingCalendar
 
 #: Working-minute response buckets of METHODS 8; never-attempted leads form their own bucket.
@@ -34,7 +34,7 @@ def response_bucket(leads: pd.DataFrame) -> pd.Series:
     compared on them, where text labels cost half a second per comparison on 10M leads.
     """
     categories = pd.Index([*BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET], dtype=object)
-    if "response_minutes" not in leads:
+    if not has_column(leads, "response_minutes"):
         codes = np.full(len(leads), len(categories) - 1, dtype=np.int8)
     else:
         minutes = leads["response_minutes"]
@@ -43,7 +43,7 @@ def response_bucket(leads: pd.DataFrame) -> pd.Series:
         codes = np.zeros(len(values), dtype=np.int8)
         for edge in BUCKET_EDGES[1:]:
             codes += values >= edge
-        attempted = (leads["attempted"] if "attempted" in leads else minutes.notna()).to_numpy(dtype=bool)
+        attempted = (leads["attempted"] if has_column(leads, "attempted") else minutes.notna()).to_numpy(dtype=bool)
         codes[~attempted] = len(BUCKET_LABELS)
         codes[attempted & minutes.isna().to_numpy()] = len(BUCKET_LABELS) + 1
     return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=leads.index)
@@ -52,7 +52,7 @@ def response_bucket(leads: pd.DataFrame) -> pd.Series:
 def has_contact_times(leads: pd.DataFrame) -> bool:
     """Whether the leads carry what a time-to-contact curve needs: creation times and either
     the first contact's time or the first response's delay."""
-    return "created_at" in leads and ("first_contact_at" in leads or "response_minutes" in leads)
+    return has_column(leads, "created_at") and (has_column(leads, "first_contact_at") or has_column(leads, "response_minutes"))
 
 
 def contact_durations(dataset: Dataset, rows: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +64,7 @@ def contact_durations(dataset: Dataset, rows: pd.Series) -> tuple[np.ndarray, np
     needed = [c for c in ("created_at", "first_contact_at", "response_minutes", "contacted") if c in dataset.leads]
     leads = dataset.leads.loc[rows, needed]  # four columns, not a copy of every column of the chosen rows
     calendar = WorkingCalendar.from_settings(dataset.mapping.settings)
-    if "first_contact_at" in leads:  # both from the creation times' positions, found once
+    if has_column(leads, "first_contact_at"):  # both from the creation times' positions, found once
         to_contact, age = calendar.minutes_from(leads["created_at"], leads["first_contact_at"], dataset.as_of)
     else:
         to_contact = leads["response_minutes"].where(leads["contacted"])
@@ -85,7 +85,7 @@ def scope_mask(leads: pd.DataFrame, *, channel: Sequence[str] = (), campaign: Se
 
 
 def period_mask(leads: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.Series:
-    if start is None or "created_at" not in leads:
+    if start is None or not has_column(leads, "created_at"):
         return pd.Series(True, index=leads.index)
     return (leads["created_at"] >= start) & (leads["created_at"] <= end)
 

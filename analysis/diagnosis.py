@@ -20,7 +20,7 @@ from .aggregate import (
     response_bucket, scope_and_baseline, sums_by, weekly_counts,
 )
 from .config import UNKNOWN
-from .loading import Dataset
+from .loading import Dataset, has_column
 from .mapping import normalize_label
 from .readers import in_text_order, label_counts
 from .verdict import (
@@ -100,6 +100,7 @@ class Diagnosis:
     costs: pd.DataFrame | None
     funnel_rates: dict[str, dict[str, Any]] = field(default_factory=dict)
     still_open: "OpenBounds | None" = None
+    has_reasons: bool = True  # the export has a loss-reason column
 
     def figures(self) -> dict[str, Any]:
         """The ``figures`` of the JSON summary (SPEC 4.1)."""
@@ -121,6 +122,13 @@ class Diagnosis:
             "baseline": self.funnel_rates["baseline"],
             "immature_leads": {"scope": self.immature_scope, "baseline": self.immature_baseline},
             "still_open": None if self.still_open is None else self.still_open.to_json(),
+            # the funnel table's rows under the same names: each step out of the last stage shown before it
+            "funnel": {row.stage: {"scope": row.scope.rate, "scope_ci": list(row.scope.ci),
+                                   "scope_events": row.scope.count, "scope_total": row.scope.nobs,
+                                   "baseline": row.baseline.rate, "baseline_events": row.baseline.count,
+                                   "baseline_total": row.baseline.nobs, "difference": row.comparison.difference,
+                                   "difference_ci": list(row.comparison.difference_ci),
+                                   "p_value": row.comparison.p_value} for row in self.funnel},
             "processing_deficit": {check.name: check.flagged for check in self.deficit},
             "overrepresented_reasons": list(self.overrepresented),
             "period": [self.period[0].isoformat(), self.period[1].isoformat()],
@@ -156,7 +164,7 @@ def _rate(events: pd.Series, rows: pd.Series, alpha: float) -> stats.RateResult:
 def _strata(leads: pd.DataFrame, bucket: pd.Series, rows_scope: pd.Series, rows_base: pd.Series
             ) -> tuple[pd.Series | None, str]:
     """Stratum of each lead: response bucket × manager where managers overlap ≥ 80% (SPEC 3.1.1)."""
-    has_response = "response_minutes" in leads and leads["response_minutes"].notna().any()
+    has_response = has_column(leads, "response_minutes") and leads["response_minutes"].notna().any()
     has_manager = "manager" in leads and (leads["manager"] != UNKNOWN).any()
     bucket = bucket if has_response else None
     use_manager = False
@@ -239,11 +247,11 @@ def processing_deficit(dataset: Dataset, scope: pd.Series, baseline: pd.Series, 
                        alpha: float) -> tuple[DeficitCheck, ...]:
     """D of SPEC 3.1.1: slower first attempts, more leads never attempted, or unreached leads given up early."""
     leads = dataset.leads
-    if "attempted" not in leads:
+    if not has_column(leads, "attempted"):
         return ()
     mature = dataset.mature("contacted") & ~leads["is_repeat"]
     checks = []
-    minutes = leads["response_minutes"] if "response_minutes" in leads else pd.Series(np.nan, index=leads.index)
+    minutes = leads["response_minutes"] if has_column(leads, "response_minutes") else pd.Series(np.nan, index=leads.index)
     attempted = leads["attempted"] & minutes.notna()
     on_time = attempted & (minutes <= sla_minutes)
 
@@ -261,7 +269,7 @@ def processing_deficit(dataset: Dataset, scope: pd.Series, baseline: pd.Series, 
         check("sla_share", on_time, attempted, "smaller")
     all_rows = pd.Series(True, index=leads.index)
     check("never_attempted", ~leads["attempted"], all_rows, "larger")
-    if "call_attempts" in leads:
+    if has_column(leads, "call_attempts"):
         min_attempts = dataset.mapping.settings.min_attempts
         unreached = leads["attempted"] & ~leads["contacted"] & leads["stage"].eq("disqualified")
         early = unreached & (leads["call_attempts"].fillna(0) < min_attempts)
@@ -345,10 +353,10 @@ def criteria_check(dataset: Dataset, scope: pd.Series, baseline: pd.Series, alph
         return None
     answered = pd.Series(False, index=leads.index)
     meets = pd.Series(True, index=leads.index)
-    if criteria.budget_min is not None and "budget" in leads:
+    if criteria.budget_min is not None and has_column(leads, "budget"):
         answered |= leads["budget"].notna()
         meets &= leads["budget"].fillna(-1) >= criteria.budget_min
-    if criteria.purchase_horizon and "purchase_horizon" in leads:
+    if criteria.purchase_horizon and has_column(leads, "purchase_horizon"):
         answered |= leads["purchase_horizon"].notna()
         meets &= leads["purchase_horizon"].isin(list(criteria.purchase_horizon))
     if criteria.models and "model" in leads:
@@ -371,7 +379,7 @@ def _summary_rates(dataset: Dataset, rows: pd.Series, alpha: float, sla_minutes:
     contact_rows = first & dataset.mature("contacted")
     deal_rows = first & dataset.mature("deal")
     median, sla = None, None
-    if "response_minutes" in leads:
+    if has_column(leads, "response_minutes") and has_column(leads, "attempted"):
         minutes = leads.loc[first & leads["attempted"], "response_minutes"].dropna()
         if len(minutes):
             median = float(minutes.median())
@@ -432,7 +440,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
         "label_noise": (_label_noise, dataset, period, alpha),
         "trend": (_trend, dataset, rows, events, scope, params["baseline"], period, alpha),
         "buckets": (_bucket_table, dataset, bucket, scope, baseline, alpha),
-        "mh_bucket": (_mh, bucket_key, events, rows_scope, rows_base, alpha) if "response_minutes" in leads else None,
+        "mh_bucket": (_mh, bucket_key, events, rows_scope, rows_base, alpha) if has_column(leads, "response_minutes") else None,
         "mh_manager": (_mh, _text_key(leads["manager"]), events, rows_scope, rows_base, alpha) if has_manager else None,
         "scan": (_channel_scan, dataset, rows, events, period, alpha, higher_is_worse),
         "deficit": (processing_deficit, dataset, scope, baseline, sla_minutes, alpha),
@@ -496,6 +504,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
         unmapped_reasons={} if unmapped is None else dict(unmapped.values), overrepresented=over,
         criteria=criteria, trend=done["trend"], label_noise=done["label_noise"], costs=done["costs"],
         funnel_rates={"scope": summary_scope, "baseline": summary_base}, still_open=still_open,
+        has_reasons="disqualification_reason" in dataset.mapping.columns,
     )
 
 
@@ -589,7 +598,7 @@ def _channel_scan(dataset: Dataset, rows: pd.Series, events: pd.Series, period: 
 def _bucket_table(dataset: Dataset, bucket: pd.Series, scope: pd.Series, baseline: pd.Series,
                   alpha: float) -> pd.DataFrame:
     leads = dataset.leads
-    if "response_minutes" not in leads:
+    if not has_column(leads, "response_minutes"):
         return pd.DataFrame()
     rows = ~leads["is_repeat"] & dataset.mature("contacted")
     labels = [*BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET]
@@ -615,7 +624,7 @@ def _bucket_table(dataset: Dataset, bucket: pd.Series, scope: pd.Series, baselin
 
 def _glm(leads: pd.DataFrame, bucket: pd.Series, events: pd.Series, rows_scope: pd.Series, rows_base: pd.Series,
          alpha: float) -> stats.GLMResult | None:
-    if "response_minutes" not in leads:
+    if not has_column(leads, "response_minutes"):
         return None
     # the bucket's categories in text order: groups come out as its text would group them
     counts = sums_by({"group": rows_scope, "bucket": in_text_order(bucket)}, events, rows_scope | rows_base).reset_index()
@@ -634,7 +643,7 @@ ATTEMPT_BINS = ("1", "2", "3", "4–5", "6+")
 
 
 def _attempts(leads: pd.DataFrame, scope: pd.Series, baseline: pd.Series, dataset: Dataset) -> pd.DataFrame | None:
-    if "call_attempts" not in leads:
+    if not has_column(leads, "call_attempts"):
         return None
     rows = (~leads["is_repeat"] & leads["call_attempts"].notna() & dataset.mature("contacted")).to_numpy()
     # each count's bin as pd.cut's intervals (-0.5, 1.5], (1.5, 2.5] … (5.5, inf] put it, and
@@ -700,7 +709,7 @@ def _trend(dataset: Dataset, rows: pd.Series, events: pd.Series, scope: pd.Serie
            period: tuple, alpha: float) -> pd.DataFrame:
     """Weekly primary metric of the scope's dimensions over the last months (and of the rest)."""
     leads = dataset.leads
-    if "created_at" not in leads:
+    if not has_column(leads, "created_at"):
         return pd.DataFrame()
     window = period_mask(leads, period[1] - pd.Timedelta(weeks=TREND_WEEKS), period[1])
     dims = _dims_of(scope, leads)

@@ -230,6 +230,9 @@ def channels_section(dx: Diagnosis, lang: str) -> Section:
 def processing_section(dx: Diagnosis, lang: str) -> Section:
     """Section 5: speed to lead, SLA, stratified comparisons, attempts, missed calls, manager mix."""
     parts: list[Any] = [heading("dx.section.processing", lang)]
+    if not dx.deficit and dx.buckets.empty and not dx.time_to_contact and dx.attempts is None \
+            and dx.missed_calls is None and dx.manager_mix is None:
+        return section(*parts, paragraph(t("dx.processing.none", lang)))
     attempts = dx.min_attempts
     if dx.deficit:
         rows = []
@@ -307,6 +310,8 @@ def processing_section(dx: Diagnosis, lang: str) -> Section:
 def reasons_section(dx: Diagnosis, lang: str) -> Section:
     """Section 6: reasons in scope vs baseline, over-represented ones, owners, coding quality, criteria."""
     parts: list[Any] = [heading("dx.section.reasons", lang)]
+    if not dx.has_reasons:
+        return section(*parts, paragraph(t("dx.reasons.none", lang)))
     if len(dx.reasons):
         frame = dx.reasons.sort_values("scope_lost", ascending=False)
         shown = pd.DataFrame({
@@ -327,8 +332,11 @@ def reasons_section(dx: Diagnosis, lang: str) -> Section:
                                t("col.baseline_share", lang): dx.owners["baseline_share"].map(lambda v: format_share(v, lang))})
         parts += [subheading(t("dx.owners.title", lang)), table(owners, lang)]
     coding = dx.coding_quality
-    parts.append(paragraph(t("dx.coding", lang, scope=format_share(coding["scope"].rate, lang),
-                             base=format_share(coding["baseline"].rate, lang))))
+    if coding["scope"].nobs or coding["baseline"].nobs:  # no loss at all: nothing to say about its coding
+        parts.append(paragraph(t("dx.coding", lang, scope=format_share(coding["scope"].rate, lang),
+                                 base=format_share(coding["baseline"].rate, lang))))
+    else:
+        parts.append(paragraph(t("dx.reasons.no_losses", lang)))
     if dx.unmapped_reasons:
         texts = ", ".join(f"«{k}» ({v})" for k, v in dx.unmapped_reasons.items())
         parts.append(paragraph(t("dx.unmapped", lang, texts=texts), "la-note"))
@@ -399,7 +407,7 @@ def actions(dx: Diagnosis, lang: str) -> list[str]:
     if dx.adjusted is not None and v.processing_share is not None and v.processing_share >= 0.5 and v.gap.gap and v.gap.gap > 0:
         out.append(t("act.routing", lang, q=_pts(dx.adjusted.gap, lang), g=_pts(v.gap.gap, lang)))
     coding = dx.coding_quality["scope"]
-    if coding.rate is not None and coding.rate > 0.2 and coding.nobs >= 20:
+    if dx.has_reasons and coding.rate is not None and coding.rate > 0.2 and coding.nobs >= 20:
         out.append(t("act.coding", lang, share=format_share(coding.rate, lang)))
     noisy = dx.label_noise.loc[dx.label_noise["p_value"].fillna(1) < alpha] if not dx.label_noise.empty else dx.label_noise
     for row in noisy.itertuples() if len(noisy) else []:

@@ -21,7 +21,7 @@ from . import stats
 from .aggregate import period_mask
 from .errors import ScopeError
 from .jobs import arm_data_column, parse_period
-from .loading import Dataset
+from .loading import Dataset, has_column
 
 #: SPEC 3.2.1
 WORKLOAD_CUT = 0.8
@@ -192,7 +192,7 @@ def _arm(dataset: Dataset, params: dict[str, Any], name: str, mask: pd.Series) -
     known — old enough leads, and young ones already qualified or lost — and the still-open
     young leads are counted apart (``open``) so the decision can be checked at both bounds."""
     leads = dataset.leads
-    dated = "created_at" in leads
+    dated = has_column(leads, "created_at")
     first = last = None
     if params["arms_by"] == "period":
         first, last = parse_period(params[name], name)

@@ -334,10 +334,24 @@ TEXTS.update({
     "dx.stage.qualification": {"ru": "Квалификация", "en": "Qualification"},
     "dx.stage.visit": {"ru": "Визит", "en": "Visit"},
     "dx.stage.deal": {"ru": "Сделка", "en": "Deal"},
-    "dx.funnel.note": {"ru": "Каждый этап — доля от предыдущего, только по лидам, которые успели его достичь. Причина "
-                             "отказа — текущий статус: лид, потерянный после визита, выглядит потерянным после квалификации.",
-                       "en": "Each stage is a share of the previous one, among leads old enough to reach it. The export "
-                             "holds the current status only: a lead lost after a visit looks lost after qualification."},
+    "dx.funnel.note": {"ru": "Каждый этап — доля от предыдущего показанного, только по лидам с известным исходом (достаточно "
+                             "«взрослым» или уже дошедшим до этапа либо закрытым). Показаны этапы, которые выгрузка "
+                             "различает. Причина отказа — текущий статус: лид, потерянный после визита, выглядит "
+                             "потерянным после квалификации.",
+                       "en": "Each stage is a share of the previous one shown, among leads whose outcome is known (old "
+                             "enough, or already there or closed). Only the stages the export tells apart are shown. The "
+                             "export holds the current status only: a lead lost after a visit looks lost after "
+                             "qualification."},
+    "dx.processing.none": {"ru": "В выгрузке нет времени первой попытки или контакта, попыток дозвона и ответственных: "
+                                 "скорость обработки оценить нельзя. Чтобы она появилась, добавьте в файл сопоставления "
+                                 "first_response_at (или first_contact_at) и manager.",
+                           "en": "The export has no first-attempt or first-contact times, call attempts or managers: "
+                                 "processing cannot be judged. Map first_response_at (or first_contact_at) and manager to "
+                                 "see it."},
+    "dx.reasons.none": {"ru": "В выгрузке нет причин отказа: разбор причин пропущен. Добавьте в сопоставление "
+                              "disqualification_reason.",
+                        "en": "The export has no loss-reason column: the reason analysis is skipped. Map "
+                              "disqualification_reason to see it."},
     "col.stage_name": {"ru": "Этап", "en": "Stage"},
     "col.scope_rate": {"ru": "Предмет жалобы", "en": "Scope"},
     "col.baseline_rate": {"ru": "База", "en": "Baseline"},
@@ -444,6 +458,8 @@ TEXTS.update({
     "owner.unknown": {"ru": "не определено", "en": "unknown"},
     "dx.coding": {"ru": "Качество кодирования причин: «другое» или без причины — {scope} отказов предмета жалобы и {base} в базе.",
                   "en": "Reason coding quality: «other» or no reason — {scope} of the scope's losses and {base} of the baseline's."},
+    "dx.reasons.no_losses": {"ru": "Ни предмет жалобы, ни база не потеряли ни одного лида: причин отказа нет.",
+                             "en": "Neither the scope nor the baseline lost a lead: there are no loss reasons."},
     "dx.unmapped": {"ru": "Тексты причин не из справочника (учтены как «другое»): {texts}.",
                     "en": "Reason texts not in the mapping (counted as «other»): {texts}."},
     "dx.criteria": {"ru": "Проверка по анкете (без оценки продавцов): критериям соответствуют {scope} лидов предмета жалобы "
@@ -738,6 +754,10 @@ TEXTS.update({
     "q.finding.immature": {"ru": "Этапы «{stages}» для лидов конца квартала ещё не завершились.",
                            "en": "Stages «{stages}» are not yet complete for the quarter's late leads."},
     "q.finding.partial": {"ru": "Квартал неполный.", "en": "The quarter is partial."},
+    "q.reasons.none": {"ru": "Причин отказа показать нельзя: в квартале нет потерянных лидов или в выгрузке нет "
+                             "столбца причин (добавьте disqualification_reason в сопоставление).",
+                       "en": "No loss reasons to show: the quarter has no lost leads, or the export has no reason column "
+                             "(map disqualification_reason)."},
     "q.funnel.stage.impressions": {"ru": "Показы", "en": "Impressions"},
     "q.funnel.stage.clicks": {"ru": "Клики", "en": "Clicks"},
     "q.funnel.stage.leads": {"ru": "Лиды", "en": "Leads"},

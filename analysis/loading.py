@@ -59,6 +59,18 @@ FALSE_WORDS = {"нет", "no", "false", "0", "n", "н", "нецелевой", "n
 DATE_COLUMNS = ("created_at", "first_response_at", "first_contact_at")
 NUMBER_COLUMNS = ("response_minutes", "call_attempts", "deal_amount", "budget")
 LABEL_COLUMNS = ("channel", "campaign", "model", "manager")
+#: canonical columns a dataset has only when the export has what they come from: code that reads
+#: one asks :func:`has_column` first (a test checks every job module for it)
+OPTIONAL_COLUMNS = ("created_at", "age_days", "first_response_at", "response_minutes", "attempted", "first_contact_at",
+                    "call_attempts", "deal_amount", "budget", "purchase_horizon", "utm_source")
+
+
+def has_column(leads: pd.DataFrame, column: str) -> bool:
+    """Whether the leads carry an optional column (:data:`OPTIONAL_COLUMNS`): the one check every
+    analysis makes before reading such a column, so a missing one skips a section, never crashes."""
+    return column in leads
+
+
 #: the flag column that says a lead reached a stage
 STAGE_FLAG = {"contacted": "contacted", "qualified": "qualified", "visit": "visited", "deal": "won"}
 FLAG_COLUMNS = ("contacted", "qualified", "visited", "won")

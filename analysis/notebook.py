@@ -24,7 +24,7 @@ from .quarterly_report import reasons_section as quarter_reasons_section
 from .quarterly_report import trends_section as quarter_trends_section
 from .jobs import arm_column_of, diagnose_parameters, experiment_parameters, quarterly_parameters
 from .loading import Dataset, load_dataset
-from .overview import appendix_section, overview_figures, overview_section, pending_section
+from .overview import appendix_section
 from .summary import emit_summary
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
     "actions_section", "channels_section", "diagnose", "diagnosis_warnings", "funnel_section", "label_noise_section",
     "processing_section", "reasons_section", "scope_section", "trend_section", "verdict_section",
     "appendix_section", "diagnose_parameters", "emit_summary", "experiment_parameters", "load_report_data",
-    "overview_figures", "overview_section", "pending_section", "quarterly_parameters", "pending_warnings",
+    "quarterly_parameters",
 ]
 
 
@@ -45,10 +45,3 @@ def load_report_data(params: dict[str, Any]) -> Dataset:
     return load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
                         as_of=params["as_of"], working_hours=params.get("working_hours"),
                         snapshot=params["snapshot"], query=params.get("query"), arm_column=arm_column_of(params))
-
-
-def pending_warnings(lang: str) -> list[dict[str, str]]:
-    """The warning every report carries until its statistical analysis lands."""
-    from .i18n import t
-
-    return [{"code": "pending_analysis", "text": t("warning.pending_analysis", lang)}]

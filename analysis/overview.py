@@ -1,4 +1,4 @@
-"""The data overview every report shows, and the appendix (parameters, inputs, lineage, methods)."""
+"""The appendix every report ends with: parameters, inputs, lineage, methods."""
 
 from __future__ import annotations
 
@@ -7,96 +7,9 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .config import UNKNOWN
-from .display import Section, figure, format_number, heading, paragraph, section, table
+from .display import Section, heading, paragraph, section, table
 from .i18n import t
 from .loading import Dataset
-from .plots import channel_funnel_plot, monthly_leads_plot
-
-FUNNEL_FLAGS = ("contacted", "qualified", "visited", "won")
-
-
-def channel_funnel_counts(dataset: Dataset) -> pd.DataFrame:
-    """Per channel: first leads and how many reached each stage; repeats counted apart.
-
-    Returns a frame with ``channel, leads, repeats, contacted, qualified, visited, won``,
-    sorted by leads, with the "unknown" channel last.
-    """
-    leads = dataset.leads
-    first = leads.loc[~leads["is_repeat"]]
-    counts = first.groupby("channel", sort=False).agg(
-        leads=("lead_id", "size"), **{flag: (flag, "sum") for flag in FUNNEL_FLAGS})
-    counts["repeats"] = leads.loc[leads["is_repeat"]].groupby("channel").size()
-    counts = counts.fillna(0).astype("int64").reset_index()
-    counts["_unknown"] = counts["channel"] == UNKNOWN
-    counts = counts.sort_values(["_unknown", "leads"], ascending=[True, False]).drop(columns="_unknown")
-    return counts[["channel", "leads", "repeats", *FUNNEL_FLAGS]].reset_index(drop=True)
-
-
-def monthly_counts(dataset: Dataset) -> pd.DataFrame | None:
-    """First leads per calendar month and channel (None without dates)."""
-    if not dataset.has_dates:
-        return None
-    first = dataset.leads.loc[~dataset.leads["is_repeat"]]
-    month = first["created_at"].dt.to_period("M").dt.to_timestamp()
-    return (first.assign(month=month).groupby(["month", "channel"]).size()
-            .rename("leads").reset_index())
-
-
-def _label(value: str, lang: str) -> str:
-    return t("unknown", lang) if value == UNKNOWN else value
-
-
-def overview_figures(dataset: Dataset) -> dict[str, Any]:
-    """Numbers of the overview for the JSON summary."""
-    counts = channel_funnel_counts(dataset)
-    start, end = dataset.period()
-    return {
-        "leads": int(len(dataset.leads)),
-        "first_leads": int(counts["leads"].sum()),
-        "repeat_leads": int(counts["repeats"].sum()),
-        "period": [None if start is None else start.isoformat(), None if end is None else end.isoformat()],
-        "channels": {row.channel: {"leads": int(row.leads), "repeats": int(row.repeats),
-                                   **{flag: int(getattr(row, flag)) for flag in FUNNEL_FLAGS}}
-                     for row in counts.itertuples(index=False)},
-    }
-
-
-def overview_section(dataset: Dataset, lang: str) -> Section:
-    """Section "Data": what was loaded, the funnel by channel, leads by month."""
-    counts = channel_funnel_counts(dataset)
-    start, end = dataset.period()
-    if start is not None:
-        lead = t("overview.lead", lang, leads=format_number(len(dataset.leads), lang),
-                 start=start.strftime("%d.%m.%Y"), end=end.strftime("%d.%m.%Y"),
-                 channels=len(counts), repeats=format_number(int(counts["repeats"].sum()), lang),
-                 as_of=dataset.as_of.strftime("%d.%m.%Y %H:%M"))
-    else:
-        lead = t("overview.no_dates", lang)
-    shown = counts.assign(channel=counts["channel"].map(lambda c: _label(c, lang)))
-    total = shown.drop(columns="channel").sum().to_frame().T.assign(channel=t("col.total", lang))
-    shown = pd.concat([shown, total[shown.columns]], ignore_index=True)
-    shown.columns = [t(f"col.{c}", lang) for c in ("channel", "leads", "repeats", *FUNNEL_FLAGS)]
-    plot_counts = counts.assign(channel=counts["channel"].map(lambda c: _label(c, lang)))
-    monthly = monthly_counts(dataset)
-    if monthly is not None:
-        monthly["channel"] = monthly["channel"].map(lambda c: _label(c, lang))
-    return section(
-        heading("section.overview", lang),
-        paragraph(lead, "la-lead"),
-        heading("section.channels", lang, level=3),
-        table(shown, lang),
-        figure(channel_funnel_plot(plot_counts, lang), t("plot.channels.title", lang)),
-        None if monthly is None else figure(monthly_leads_plot(monthly, lang), t("plot.monthly.title", lang)),
-    )
-
-
-def pending_section(lang: str) -> Section:
-    """Placeholder for an analysis that a later issue builds: says so plainly."""
-    from .display import callout
-
-    return section(heading("section.pending", lang), callout(t("pending.text", lang), warn=True))
-
 
 def _issue_text(issue, lang: str) -> str:
     key = f"issue.{issue.code}"

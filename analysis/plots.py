@@ -45,35 +45,6 @@ def _log_x(axes, lang: str) -> None:
     axes.xaxis.set_minor_formatter(_PlainLogFormatter(lang, labelOnlyBase=False))
 
 
-def channel_funnel_plot(counts: pd.DataFrame, lang: str) -> Figure:
-    """Horizontal bars: leads and each stage reached, per channel (first leads only)."""
-    stages = ["leads", "contacted", "qualified", "visited", "won"]
-    long = counts.melt(id_vars="channel", value_vars=stages, var_name="stage", value_name="count")
-    long["stage"] = long["stage"].map(lambda s: t(f"stage.{s}", lang))
-    height = max(3.0, 0.55 * len(counts) + 1.6)
-    figure = _figure(9.0, height)
-    axes = figure.subplots()
-    sns.barplot(data=long, y="channel", x="count", hue="stage", ax=axes, palette=PALETTE, orient="h")
-    axes.set_title(t("plot.channels.title", lang), loc="left", fontsize=12)
-    axes.set_xlabel(t("plot.channels.x", lang))
-    axes.set_ylabel(t("plot.channels.y", lang))
-    axes.legend(title=None, fontsize=9, loc="lower right")
-    return figure
-
-
-def monthly_leads_plot(monthly: pd.DataFrame, lang: str) -> Figure:
-    """Leads per month (first leads), one line per channel."""
-    figure = _figure(9.0, 4.0)
-    axes = figure.subplots()
-    sns.lineplot(data=monthly, x="month", y="leads", hue="channel", marker="o", ax=axes)
-    axes.set_title(t("plot.monthly.title", lang), loc="left", fontsize=12)
-    axes.set_xlabel(t("plot.monthly.x", lang))
-    axes.set_ylabel(t("plot.monthly.y", lang))
-    axes.legend(title=None, fontsize=8, ncols=2)
-    figure.autofmt_xdate()
-    return figure
-
-
 def stage_comparison_plot(frame: pd.DataFrame, lang: str, labels: tuple[str, str]) -> Figure:
     """Conversion at each funnel stage, scope vs baseline, with intervals.
 

@@ -19,7 +19,7 @@ from . import stats
 from .aggregate import contact_durations, in_parallel, period_mask, week_starts
 from .config import UNKNOWN
 from .jobs import parse_quarter
-from .loading import STAGE_FLAG, Dataset
+from .loading import STAGE_FLAG, Dataset, has_column
 from .readers import label_counts
 from .stats._common import clean
 
@@ -153,6 +153,7 @@ class Quarterly:
         def kpis(value: Kpis | None) -> dict[str, Any] | None:
             return None if value is None else {key: value.to_json()[key] for key in KPI_KEYS} | {
                 "roas": value.roas, "contact_rate": value.contact_rate, "sla_share_15": value.sla_share(15),
+                "sla_share_30": value.sla_share(30),
                 "immature": list(value.immature)}
         channels = {}
         for row in self.channels.itertuples():
@@ -198,7 +199,7 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
     """
     leads = dataset.leads
     if amounts is None:
-        amounts = "deal_amount" in leads and leads["deal_amount"].notna().any()
+        amounts = has_column(leads, "deal_amount") and leads["deal_amount"].notna().any()
     in_period = period_mask(leads, period.start, period.end)
     if mask is not None:
         in_period &= mask
@@ -214,7 +215,7 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
         won = first & leads["won"] & (leads["channel"].isin(paid) if paid else True)
         revenue = float(leads.loc[won, "deal_amount"].fillna(0).sum())
     sla = {}
-    if "response_minutes" in leads:
+    if has_column(leads, "response_minutes") and has_column(leads, "attempted"):
         attempted = first & leads["attempted"] & leads["response_minutes"].notna()
         for minutes in (15, 30):
             sla[minutes] = (int((attempted & (leads["response_minutes"] <= minutes)).sum()), int(attempted.sum()))
@@ -309,7 +310,7 @@ def _funnel(dataset: Dataset, kpis: Kpis, period: Period) -> pd.DataFrame:
 def _channels(dataset: Dataset, current: Period, previous: Period | None, alpha: float
               ) -> tuple[pd.DataFrame, stats.Shrinkage | None, stats.FunnelLimits | None]:
     leads = dataset.leads
-    amounts = "deal_amount" in leads and leads["deal_amount"].notna().any()
+    amounts = has_column(leads, "deal_amount") and leads["deal_amount"].notna().any()
     window = period_mask(leads, current.start, current.end)
     if previous is not None:
         window |= period_mask(leads, previous.start, previous.end)
@@ -381,10 +382,10 @@ def _processing(dataset: Dataset, period: Period, alpha: float) -> tuple[pd.Data
                                                                          stats.TimeToEvent | None, tuple | None]:
     leads = dataset.leads
     first = period_mask(leads, period.start, period.end) & ~leads["is_repeat"]
-    has_response = "response_minutes" in leads and leads["response_minutes"].notna().any()
+    has_response = has_column(leads, "response_minutes") and leads["response_minutes"].notna().any()
 
     def km(data: Dataset, mask: pd.Series) -> stats.TimeToEvent | None:
-        if "created_at" not in leads or not mask.any() or not has_response:
+        if not has_column(leads, "created_at") or not mask.any() or not has_response:
             return None
         return stats.kaplan_meier(*contact_durations(data, mask), alpha=alpha)
 
@@ -397,7 +398,7 @@ def _processing(dataset: Dataset, period: Period, alpha: float) -> tuple[pd.Data
             part = dataset.restricted(first & leads[column].eq(name))
             mask = pd.Series(True, index=part.leads.index)
             result = km(part, mask)
-            attempted = part.leads["attempted"] if "attempted" in leads else mask
+            attempted = part.leads["attempted"] if has_column(leads, "attempted") else mask
             minutes = part.leads.loc[attempted, "response_minutes"] if has_response else pd.Series(dtype=float)
             out.append({column: name, "leads": len(part.leads), "contacted": int(part.leads["contacted"].sum()),
                         "within_15": float((minutes <= 15).mean()) if len(minutes) else None,
@@ -434,6 +435,9 @@ def _processing(dataset: Dataset, period: Period, alpha: float) -> tuple[pd.Data
 
 def _reasons(dataset: Dataset, current: Period, previous: Period | None, alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     leads = dataset.leads
+    if "disqualification_reason" not in dataset.mapping.columns:  # no reason was recorded: none is "the top one"
+        return (pd.DataFrame(columns=["reason", "lost", "share", "cumulative", "per_lead", "owner"]),
+                pd.DataFrame(columns=["owner", "share"]))
     lost = leads["disqualification_reason"].notna() & ~leads["is_repeat"]
     now_first = period_mask(leads, current.start, current.end) & ~leads["is_repeat"]
     now = label_counts(leads.loc[lost & now_first, "disqualification_reason"])

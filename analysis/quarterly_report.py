@@ -258,7 +258,7 @@ def reasons_section(report: Quarterly, lang: str) -> Section:
     frame = report.reasons
     parts: list[Any] = [heading("q.section.reasons", lang)]
     if frame.empty:
-        return section(*parts)
+        return section(*parts, paragraph(t("q.reasons.none", lang)))
     columns = {t("col.reason", lang): frame["reason"].map(lambda r: reason_label(r, lang)), t("col.owner", lang): frame["owner"].map(lambda o: t(f"owner.{o}", lang)),
                t("col.lost_count", lang): frame["lost"].astype("int64"),
                t("col.share_of_losses", lang): frame["share"].map(lambda v: format_share(v, lang)),

@@ -20,6 +20,7 @@ from analysis.jobs import diagnose_parameters, slugify
 from analysis.report import render_report, report_name
 
 from .browser import open_page, require_browser
+from .consistency import check_report
 
 pytestmark = pytest.mark.slow
 IMAGES = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
@@ -45,6 +46,13 @@ def sample_personal_data():
             if " " in row["Имя клиента"].strip():
                 names.add(row["Имя клиента"].strip())
     return phones, emails, names
+
+
+def test_json_and_html_give_the_same_figures(demo_reports):
+    # issue 23: every figure both show, under the same name (the demo renders in Russian)
+    for files in demo_reports[1]:
+        compared = check_report(files.summary_data, files.html.read_text(encoding="utf-8"), "ru")
+        assert compared >= 10, files.html.name
 
 
 def test_personal_data_never_leaves(demo_reports):

@@ -1,0 +1,131 @@
+"""The JSON summary and the HTML report give the same figure under the same name (issue 23).
+
+:func:`check_report` reads the HTML's tables and text and, for every figure both show, checks
+that the HTML shows the JSON's value as the report formats it: the diagnosis's gap, interval,
+p-value and funnel rows; the experiment's metric table; the quarterly KPI and channel tables.
+It returns how many figures it compared, so a test can insist that it compared something.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from typing import Any
+
+from analysis.diagnosis_report import _pts
+from analysis.display import format_number, format_share
+from analysis.experiment_report import _value
+from analysis.i18n import t
+from analysis.quarterly_report import SHARE_KEYS
+from analysis.stats._common import format_p
+
+
+def tables(page: str) -> list[list[list[str]]]:
+    """Every table of the page as rows of cell texts (tags stripped, entities decoded)."""
+    out = []
+    for body in re.findall(r"<table[^>]*>(.*?)</table>", page, re.S):
+        rows = []
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
+            cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            rows.append([html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells])
+        out.append(rows)
+    return out
+
+
+def table_with(page: str, header: str) -> dict[str, dict[str, str]]:
+    """The table whose header row has ``header``: first cell → {column: cell}."""
+    for rows in tables(page):
+        if rows and header in rows[0]:
+            head = rows[0]
+            return {row[0]: dict(zip(head, row)) for row in rows[1:] if row}
+    raise AssertionError(f"no table with the column «{header}»")
+
+
+def text_of(page: str) -> str:
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"data:image/[^\"']+", "", page)))
+
+
+def check_report(summary: dict[str, Any], page: str, lang: str) -> int:
+    return {"diagnose": _diagnose, "experiment": _experiment, "quarterly": _quarterly}[summary["job"]](
+        summary["figures"], page, lang)
+
+
+def _diagnose(figures: dict[str, Any], page: str, lang: str) -> int:
+    text = text_of(page)
+    compared = 0
+    for value in (figures["gap"], *figures["gap_ci"]):
+        assert _pts(value, lang) in text, f"gap figure {value} not shown as {_pts(value, lang)}"
+        compared += 1
+    assert format_p(figures["p_value"], lang) in text
+    compared += 1
+    if figures["adjusted_gap"] is not None:
+        assert _pts(figures["adjusted_gap"], lang) in text
+        compared += 1
+    funnel = table_with(page, t("col.stage_name", lang))
+    assert set(funnel) == {t(f"dx.stage.{step}", lang) for step in figures["funnel"]}, "funnel rows differ"
+    for step, row in figures["funnel"].items():
+        shown = funnel[t(f"dx.stage.{step}", lang)]
+        for group in ("scope", "baseline"):
+            cell = shown[t(f"col.{group}_rate", lang)]
+            expected = format_share(row[group], lang)
+            events = f"{format_number(row[f'{group}_events'], lang)}/{format_number(row[f'{group}_total'], lang)}"
+            assert cell.startswith(expected) and events in cell, f"{step} {group}: JSON {expected} {events}, HTML {cell}"
+            compared += 1
+        assert shown[t("col.p_value", lang)] == format_p(row["p_value"], lang)
+        compared += 1
+    # the JSON's contact rate is the funnel's contact step (both over leads whose contact outcome is known)
+    if "contact" in figures["funnel"]:
+        assert figures["scope"]["contact_rate"] == figures["funnel"]["contact"]["scope"]
+        assert figures["baseline"]["contact_rate"] == figures["funnel"]["contact"]["baseline"]
+    assert format_number(figures["scope"]["leads"], lang) in text
+    return compared + 1
+
+
+def _experiment(figures: dict[str, Any], page: str, lang: str) -> int:
+    shown = table_with(page, t("col.metric", lang))
+    compared = 0
+    for name, metric in figures["metrics"].items():
+        if name in figures["skipped_metrics"]:
+            assert t(f"ex.metric.{name}", lang) not in shown, f"{name} is null in the JSON but shown"
+            continue
+        row = shown[t(f"ex.metric.{name}", lang)]
+        for arm in ("control", "variant"):
+            assert row[t(f"col.{arm}", lang)] == _value(name, metric[arm], lang), f"{name} {arm}"
+            compared += 1
+        assert row[t("col.p_value", lang)] == format_p(metric["p_value"], lang), name
+        compared += 1
+    for name in shown:
+        assert any(t(f"ex.metric.{key}", lang) == name for key in figures["metrics"]), f"{name}: not in the JSON"
+    for arm in ("control", "variant"):
+        assert format_number(figures["arms"][arm]["leads"], lang) in text_of(page)
+        compared += 1
+    return compared
+
+
+def _quarterly(figures: dict[str, Any], page: str, lang: str) -> int:
+    kpis = table_with(page, t("col.kpi", lang))
+    compared = 0
+    columns = {"kpis": t("col.now", lang), "kpis_previous": t("col.previous", lang),
+               "kpis_year_ago": t("col.year_ago", lang)}
+    keys = {"leads": "leads", "qualified_rate": "qualified_rate", "contact_rate": "contact_rate", "deals": "deals",
+            "spend": "spend", "cpl": "cpl", "cpql": "cpql", "cac": "cac", "sla_15": "sla_share_15",
+            "sla_30": "sla_share_30"}
+    for key, json_key in keys.items():
+        label = t(f"q.kpi.{key}", lang)
+        if label not in kpis:
+            assert figures["kpis"].get(json_key) is None or key.startswith("sla"), f"{key} in the JSON, not shown"
+            continue
+        for block, column in columns.items():
+            value = None if figures[block] is None else figures[block].get(json_key)
+            expected = "—" if value is None else (format_share(value, lang) if key in SHARE_KEYS
+                                                  else format_number(value, lang))
+            assert kpis[label][column] == expected, f"{block}.{json_key}: JSON {expected}, HTML {kpis[label][column]}"
+            compared += 1
+    channels = table_with(page, t("col.channel", lang))
+    for channel, entry in figures["channels"].items():
+        name = t("unknown", lang) if channel == "unknown" else channel
+        row = channels[name]
+        assert row[t("col.leads", lang)] == format_number(entry["leads"], lang), name
+        assert row[t("col.won", lang)] == format_number(entry["deals"], lang), name
+        compared += 2
+    return compared
