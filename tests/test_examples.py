@@ -44,3 +44,24 @@ def test_readme_command_runs_and_its_json_matches_its_html(command, lang, tmp_pa
         assert rates["contact_rate"] is None and rates["qualified_rate"] is not None
     if "ab-users" in command:
         assert summary["figures"]["exposure"] == "rows" and summary["figures"]["arms"]["control"]["days"] == 0.0
+
+
+@pytest.mark.parametrize("shape, job, options", [
+    ("no-losses", "quarterly", ["--quarter", "2026Q3"]),
+    ("no-dates", "diagnose", ["--channel", "Авито", "--claim", "not_target"]),
+    ("no-dates", "experiment", ["--arms-by", "campaign", "--control", "Creta без цены", "--variant", "Creta с ценой"]),
+    ("no-processing", "diagnose", ["--channel", "Авито", "--claim", "no_contact", "--period", "2026-08-01:2026-10-31"]),
+])
+def test_shapes_that_once_crashed_render_through_the_notebooks(shape, job, options, tmp_path, capsys):
+    from .shapes import PROCESSING, STATUS, keep_rows, write_shape
+
+    cuts = {"no-losses": {"transform": keep_rows(lambda f: f[STATUS] != "Отказ")},
+            "no-dates": {"drop": ("created_at", "first_response_at", "first_contact_at")},
+            "no-processing": {"drop": PROCESSING}}
+    leads, mapping = write_shape(tmp_path, shape, **cuts[shape])
+    code = main([job, "--leads", str(leads), "--mapping", str(mapping), *options, "--out", str(tmp_path / "out"),
+                 "--quiet", "--lang", "en"])
+    assert code == 0, capsys.readouterr().err
+    html = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    summary = json.loads(html.with_suffix(".json").read_text(encoding="utf-8"))
+    assert check_report(summary, html.read_text(encoding="utf-8"), "en") >= 4
