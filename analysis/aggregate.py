@@ -22,22 +22,35 @@ BUCKET_EDGES = (0, 5, 15, 60, 240)
 BUCKET_LABELS = ("0–5", "5–15", "15–60", "60–240", "240+")
 NEVER_ATTEMPTED = "never"
 UNKNOWN_BUCKET = "n/a"
+#: a rate whose still-open young leads exceed this share of its leads is not shown as a number:
+#: the leads whose outcome is known then lean to the outcome that comes first (docs/methods.md)
+OPEN_SHARE_SHOWN = 0.1
 #: funnel steps: (name, flag column, stage)
 FUNNEL_STEPS = (("contact", "contacted", "contacted"), ("qualification", "qualified", "qualified"),
                 ("visit", "visited", "visit"), ("deal", "won", "deal"))
 
 
-def response_bucket(leads: pd.DataFrame) -> pd.Series:
-    """Bucket of each lead's first-attempt delay in working minutes ("never" if not attempted).
+def clock_minutes(leads: pd.DataFrame) -> pd.Series | None:
+    """Minutes from creation to the first attempt on the clock (closed hours included), or None
+    when the export gives no attempt time (a ``response_minutes`` column is one axis only)."""
+    if not (has_column(leads, "created_at") and has_column(leads, "first_response_at")):
+        return None
+    minutes = (leads["first_response_at"] - leads["created_at"]).dt.total_seconds() / 60.0
+    return minutes.clip(lower=0.0)
+
+
+def response_bucket(leads: pd.DataFrame, minutes: pd.Series | None = None) -> pd.Series:
+    """Bucket of each lead's first-attempt delay in working minutes ("never" if not attempted);
+    ``minutes`` gives another axis of the same delays (:func:`clock_minutes`).
 
     A categorical (labels in bucket order, then "never" and "n/a"): built from integer codes and
     compared on them, where text labels cost half a second per comparison on 10M leads.
     """
     categories = pd.Index([*BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET], dtype=object)
-    if not has_column(leads, "response_minutes"):
+    if minutes is None and not has_column(leads, "response_minutes"):
         codes = np.full(len(leads), len(categories) - 1, dtype=np.int8)
     else:
-        minutes = leads["response_minutes"]
+        minutes = leads["response_minutes"] if minutes is None else minutes
         values = minutes.to_numpy(dtype=np.float64, na_value=np.nan)
         # edges passed, one comparison each (a binary search per lead took 0.3 s at 10M); NaN passes none
         codes = np.zeros(len(values), dtype=np.int8)
@@ -90,8 +103,9 @@ def period_mask(leads: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timesta
     return (leads["created_at"] >= start) & (leads["created_at"] <= end)
 
 
-def funnel_counts(leads: pd.DataFrame, mask: pd.Series, dataset: Dataset) -> dict[str, tuple[int, int]]:
-    """Stage-by-stage conversions among first leads with a known outcome: step → (events, denominator).
+def funnel_counts(leads: pd.DataFrame, mask: pd.Series, dataset: Dataset) -> dict[str, tuple[int, int, int]]:
+    """Stage-by-stage conversions among first leads with a known outcome: step → (events,
+    denominator, still open: the step's young leads whose outcome is not known yet).
 
     contact = contacted / leads; qualification = qualified / contacted; visit = visited /
     qualified; deal = won / visited — over the stages the export tells apart
@@ -106,12 +120,16 @@ def funnel_counts(leads: pd.DataFrame, mask: pd.Series, dataset: Dataset) -> dic
     for name, event, stage in FUNNEL_STEPS:
         if stage not in shown:
             continue
-        rows = first & dataset.mature(stage)
-        if base is not None:
-            rows &= leads[base]
-        counts[name] = (int((rows & leads[event]).sum()), int(rows.sum()))
+        rows = first if base is None else first & leads[base]
+        known = rows & dataset.mature(stage)
+        counts[name] = (int((known & leads[event]).sum()), int(known.sum()), int((rows & ~known).sum()))
         base = event
     return counts
+
+
+def settled(known: int, still_open: int) -> bool:
+    """Whether a rate over ``known`` leads can be shown, ``still_open`` more being undecided."""
+    return still_open <= OPEN_SHARE_SHOWN * (known + still_open)
 
 
 def counts_by(leads: pd.DataFrame, mask: pd.Series, by: str | list[str], event: str) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 from . import stats
 from .aggregate import (
     BUCKET_LABELS, NEVER_ATTEMPTED, UNKNOWN_BUCKET, contact_durations, funnel_counts, has_contact_times, in_parallel, period_mask,
-    response_bucket, scope_and_baseline, sums_by, weekly_counts,
+    clock_minutes, response_bucket, scope_and_baseline, settled, sums_by, weekly_counts,
 )
 from .config import UNKNOWN
 from .loading import Dataset, has_column
@@ -38,6 +38,14 @@ class StageRow:
     scope: stats.RateResult
     baseline: stats.RateResult
     comparison: stats.RateComparison
+    #: young leads of the step whose outcome is not known yet, per group
+    scope_open: int = 0
+    baseline_open: int = 0
+
+    @property
+    def settled(self) -> bool:
+        """Few enough open leads in both groups for the step's rates to be shown (not "not mature")."""
+        return settled(self.scope.nobs, self.scope_open) and settled(self.baseline.nobs, self.baseline_open)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class Diagnosis:
     verdict: VerdictResult
     adjusted: stats.AdjustedGap | None
     strata: str
+    adjusted_clock: stats.AdjustedGap | None
     funnel: tuple[StageRow, ...]
     channel_scan: stats.GroupScan | None
     funnel_limits: stats.FunnelLimits | None
@@ -101,6 +110,7 @@ class Diagnosis:
     funnel_rates: dict[str, dict[str, Any]] = field(default_factory=dict)
     still_open: "OpenBounds | None" = None
     has_reasons: bool = True  # the export has a loss-reason column
+    evidence: Evidence | None = None
 
     def figures(self) -> dict[str, Any]:
         """The ``figures`` of the JSON summary (SPEC 4.1)."""
@@ -115,6 +125,8 @@ class Diagnosis:
             "adjusted_gap": None if self.adjusted is None else self.adjusted.gap,
             "adjusted_gap_ci": [None, None] if self.adjusted is None else list(self.adjusted.ci),
             "adjusted_coverage": None if self.adjusted is None else self.adjusted.coverage,
+            "adjusted_gap_clock": None if self.adjusted_clock is None else self.adjusted_clock.gap,
+            "adjusted_gap_clock_ci": [None, None] if self.adjusted_clock is None else list(self.adjusted_clock.ci),
             "processing_share": self.verdict.processing_share,
             "weeks_needed": self.verdict.weeks_needed,
             "rule": self.verdict.rule,
@@ -123,7 +135,9 @@ class Diagnosis:
             "immature_leads": {"scope": self.immature_scope, "baseline": self.immature_baseline},
             "still_open": None if self.still_open is None else self.still_open.to_json(),
             # the funnel table's rows under the same names: each step out of the last stage shown before it
-            "funnel": {row.stage: {"scope": row.scope.rate, "scope_ci": list(row.scope.ci),
+            "funnel": {row.stage: {"settled": row.settled, "scope_open": row.scope_open,
+                                   "baseline_open": row.baseline_open, "scope": row.scope.rate,
+                                   "scope_ci": list(row.scope.ci),
                                    "scope_events": row.scope.count, "scope_total": row.scope.nobs,
                                    "baseline": row.baseline.rate, "baseline_events": row.baseline.count,
                                    "baseline_total": row.baseline.nobs, "difference": row.comparison.difference,
@@ -384,17 +398,21 @@ def _summary_rates(dataset: Dataset, rows: pd.Series, alpha: float, sla_minutes:
         if len(minutes):
             median = float(minutes.median())
             sla = float((minutes <= sla_minutes).mean())
-    told = dataset.funnel_stages  # a stage the export cannot tell apart has no rate (null, not 100%)
+    # a stage the export cannot tell apart has no rate (null, not 100%), nor one whose young leads
+    # are mostly still open (the known ones lean to the outcome that comes first)
+    told = dataset.funnel_stages
+    shown = {stage: stage in told and settled(int(known.sum()), int((first & ~known).sum()))
+             for stage, known in (("qualified", qualified_rows), ("contacted", contact_rows), ("deal", deal_rows))}
     return {
         "leads": int(rows.sum()),
         "first_leads": int(first.sum()),
         "mature_leads": int(qualified_rows.sum()),
-        "qualified_rate": qualified.rate if "qualified" in told else None,
-        "qualified_rate_ci": list(qualified.ci) if "qualified" in told else [None, None],
+        "qualified_rate": qualified.rate if shown["qualified"] else None,
+        "qualified_rate_ci": list(qualified.ci) if shown["qualified"] else [None, None],
         "contact_rate": stats.rate_interval(int((contact_rows & leads["contacted"]).sum()),
-                                            int(contact_rows.sum())).rate if "contacted" in told else None,
+                                            int(contact_rows.sum())).rate if shown["contacted"] else None,
         "deal_rate": stats.rate_interval(int((deal_rows & leads["won"]).sum()),
-                                         int(deal_rows.sum())).rate if "deal" in told else None,
+                                         int(deal_rows.sum())).rate if shown["deal"] else None,
         "median_response_minutes": median,
         "sla_share": sla,
     }
@@ -416,16 +434,17 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
     immature_baseline = int((baseline & first & ~mature_stage).sum())
     counts = MetricCounts(int((rows_scope & events).sum()), int(rows_scope.sum()), int((rows_base & events).sum()),
                           int(rows_base.sum()), int((scope & first & mature_stage).sum()))
-    if metric == "repeat_rate":
-        duplicates = dataset.lineage.issue("duplicate_rows")
-        if duplicates is not None and params["channel"] and not any(params[k] for k in ("campaign", "model", "manager")):
-            in_scope = sum(v for k, v in duplicates.values.items() if k in params["channel"])
-            in_base = sum(v for k, v in duplicates.values.items() if k not in params["channel"])
-            counts = MetricCounts(counts.scope_events + in_scope, counts.scope_total + in_scope,
-                                  counts.baseline_events + in_base, counts.baseline_total + in_base,
-                                  counts.scope_mature_leads)
+    if metric == "repeat_rate" and "duplicate_copies" in leads:
+        # removed exact copies count as rows read and as repeats — each on its kept row's own
+        # channel and date, so only the copies of the compared period's rows enter (SPEC 3.1.1)
+        copies = leads["duplicate_copies"]
+        in_scope, in_base = int(copies[rows_scope].sum()), int(copies[rows_base].sum())
+        counts = MetricCounts(counts.scope_events + in_scope, counts.scope_total + in_scope,
+                              counts.baseline_events + in_base, counts.baseline_total + in_base,
+                              counts.scope_mature_leads)
 
     bucket = response_bucket(leads)  # once: the strata, the bucket table, Mantel–Haenszel and the GLM share it
+    clock = clock_minutes(leads)
     bucket_key = in_text_order(bucket)
     has_manager = bool((leads["manager"] != UNKNOWN).any())
     with_contact = has_contact_times(leads)
@@ -437,6 +456,9 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
         "time_scope": (_time_to_contact, dataset, scope & first, alpha, sla_minutes) if with_contact else None,
         "time_baseline": (_time_to_contact, dataset, baseline & first, alpha, sla_minutes) if with_contact else None,
         "adjusted": (adjusted_gap, dataset, bucket, rows_scope, rows_base, events, higher_is_worse, alpha),
+        # METHODS 8: the same standardisation with the delays on the clock (closed hours count)
+        "adjusted_clock": (adjusted_gap, dataset, response_bucket(leads, clock), rows_scope, rows_base, events,
+                           higher_is_worse, alpha) if clock is not None else None,
         "label_noise": (_label_noise, dataset, period, alpha),
         "trend": (_trend, dataset, rows, events, scope, params["baseline"], period, alpha),
         "buckets": (_bucket_table, dataset, bucket, scope, baseline, alpha),
@@ -457,6 +479,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
         "costs": (_costs, dataset, params, scope, baseline, period, alpha),
     })
     adjusted, strata = done["adjusted"]
+    adjusted_clock = None if done["adjusted_clock"] is None else done["adjusted_clock"][0]
     processing_columns = adjusted is not None and adjusted.gap is not None
     deficit = done["deficit"]
     reasons, association, over, marketing_over = done["reasons"]
@@ -467,8 +490,11 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
     else:  # without processing columns Q = G (SPEC 3.1.1): it proves nothing about location by itself
         plain = gap_test(counts, higher_is_worse, alpha, params["min_gap"])
         q, q_ci = plain.gap, plain.ci
+    clock_holds = processing_columns and adjusted_clock is not None and adjusted_clock.gap is not None
     evidence = Evidence(
         adjusted_gap=q, adjusted_gap_ci=q_ci,
+        adjusted_gap_clock=adjusted_clock.gap if clock_holds else None,
+        adjusted_gap_clock_ci=adjusted_clock.ci if clock_holds else (None, None),
         processing_columns=processing_columns, marketing_reason_overrepresented=marketing_over,
         criteria_lower=criteria_lower, processing_deficit=any(check.flagged for check in deficit),
     )
@@ -479,8 +505,10 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
 
     funnel_scope, funnel_base = done["funnel_scope"], done["funnel_base"]
     funnel = tuple(
-        StageRow(name, stats.rate_interval(*funnel_scope[name], alpha), stats.rate_interval(*funnel_base[name], alpha),
-                 stats.compare_rates(*funnel_scope[name], *funnel_base[name], alpha=alpha))
+        StageRow(name, stats.rate_interval(*funnel_scope[name][:2], alpha),
+                 stats.rate_interval(*funnel_base[name][:2], alpha),
+                 stats.compare_rates(*funnel_scope[name][:2], *funnel_base[name][:2], alpha=alpha),
+                 funnel_scope[name][2], funnel_base[name][2])
         for name in funnel_scope)
     scan, limits, dispersion = done["scan"]
     durations = {name: done[f"time_{name}"] for name in ("scope", "baseline") if done.get(f"time_{name}") is not None}
@@ -493,7 +521,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
         scope_rows=int(scope.sum()), baseline_rows=int(baseline.sum()),
         scope_repeats=int((scope & leads["is_repeat"]).sum()), counts=counts, immature_scope=immature_scope,
         immature_baseline=immature_baseline, verdict=verdict, adjusted=adjusted if processing_columns else None,
-        strata=strata, funnel=funnel, channel_scan=scan, funnel_limits=limits, overdispersion=dispersion,
+        strata=strata, adjusted_clock=adjusted_clock if clock_holds else None, funnel=funnel, channel_scan=scan, funnel_limits=limits, overdispersion=dispersion,
         buckets=done["buckets"], deficit=deficit, sla_minutes=sla_minutes,
         min_attempts=dataset.mapping.settings.min_attempts, time_to_contact=durations,
         response_median={"scope": summary_scope["median_response_minutes"],
@@ -504,7 +532,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
         unmapped_reasons={} if unmapped is None else dict(unmapped.values), overrepresented=over,
         criteria=criteria, trend=done["trend"], label_noise=done["label_noise"], costs=done["costs"],
         funnel_rates={"scope": summary_scope, "baseline": summary_base}, still_open=still_open,
-        has_reasons="disqualification_reason" in dataset.mapping.columns,
+        has_reasons="disqualification_reason" in dataset.mapping.columns, evidence=evidence,
     )
 
 

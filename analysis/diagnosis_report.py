@@ -139,6 +139,15 @@ def verdict_section(dx: Diagnosis, lang: str) -> Section:
                                  high=_pts(dx.adjusted.ci[1], lang), coverage=format_share(dx.adjusted.coverage, lang, 0),
                                  manager=t("dx.numbers.manager", lang) if dx.strata == "bucket_manager" else "",
                                  share=share)))
+        clock = dx.adjusted_clock
+        if clock is not None:
+            parts.append(paragraph(t("dx.numbers.clock", lang, q=_pts(clock.gap, lang), low=_pts(clock.ci[0], lang),
+                                     high=_pts(clock.ci[1], lang))))
+            evidence = dx.evidence
+            if evidence is not None and evidence.axes_disagree(v.gap.min_gap):
+                working = evidence.adjusted_gap_ci[0] is not None and evidence.adjusted_gap_ci[0] > 0
+                parts.append(callout(t("dx.numbers.clock_disagrees" if working else "dx.numbers.clock_only", lang),
+                                     warn=True))
     else:
         parts.append(paragraph(t("dx.numbers.no_processing", lang)))
     weeks = _weeks_text(dx, lang)
@@ -172,6 +181,13 @@ def funnel_section(dx: Diagnosis, lang: str) -> Section:
     for row in dx.funnel:
         name = t(f"dx.stage.{row.stage}", lang)
         comparison = row.comparison
+        if not row.settled:  # mostly young leads still open: no rate that leans to the early outcome
+            note = t("dx.funnel.open", lang, scope=format_number(row.scope_open, lang),
+                     baseline=format_number(row.baseline_open, lang))
+            rows.append({t("col.stage_name", lang): name, t("col.scope_rate", lang): note,
+                         t("col.baseline_rate", lang): "—", t("col.scope_minus_base", lang): "—",
+                         t("col.p_value", lang): "—"})
+            continue
         rows.append({t("col.stage_name", lang): name, t("col.scope_rate", lang): _rate_cell(row.scope, lang),
                      t("col.baseline_rate", lang): _rate_cell(row.baseline, lang),
                      t("col.scope_minus_base", lang): "—" if comparison.difference is None else

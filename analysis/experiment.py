@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import stats
-from .aggregate import period_mask
+from .aggregate import period_mask, settled
 from .errors import ScopeError
 from .jobs import arm_data_column, parse_period
 from .loading import Dataset, has_column
@@ -29,6 +29,8 @@ DETECT_CHANGE = 1.2
 POSTERIOR_DRAWS = 100_000
 POSTERIOR_SEED = 20261122
 SRM_THRESHOLD = 0.001
+#: φ from which the report says the intervals were widened (they are whenever φ > 1)
+NOTICEABLE_DISPERSION = 1.1
 #: deals decide only when each arm's leads still open for a deal are at most this share of its deals
 DEAL_OPEN_SHARE = 0.1
 
@@ -225,7 +227,10 @@ def _arm(dataset: Dataset, params: dict[str, Any], name: str, mask: pd.Series) -
     if dated and mask.any():
         day = leads.loc[mask, "created_at"].dt.normalize()
         daily = pd.DataFrame({"day": day, "qualified": (known & leads["qualified"]).loc[mask].astype(int)}) \
-            .groupby("day").agg(leads=("qualified", "size"), qualified=("qualified", "sum")).reset_index()
+            .groupby("day").agg(leads=("qualified", "size"), qualified=("qualified", "sum"))
+        # every day the arm ran, days without a lead included (METHODS 4: leaving them out makes φ too small)
+        days_run = pd.date_range(first.normalize(), last.normalize(), freq="D", name="day")
+        daily = daily.reindex(days_run, fill_value=0).reset_index()
         if spend_rows is not None and explicit is None:
             per_day = spend_rows.groupby("date")["spend"].sum()
             daily["spend"] = daily["day"].map(per_day).fillna(0.0)
@@ -295,12 +300,22 @@ def p_variant_better(q_control: float, exposure_control: float, q_variant: float
 
 
 def _dispersion(daily: pd.DataFrame | None, column: str, exposure: str) -> tuple[float, bool]:
+    """φ of the arms' daily counts (METHODS 4): a Poisson GLM with an arm effect over every day
+    each arm ran (zero days included; with spend, the days that had spend, offset log spend).
+    φ widens the intervals whenever it is above 1 — not only when a test of it is significant;
+    the second value says whether it widens them noticeably (φ ≥ 1.1), for the warning."""
     if daily is None or len(daily) < 6:
         return 1.0, False
-    offset = daily["spend"] if exposure == "spend" and "spend" in daily and (daily["spend"] > 0).all() else None
-    result = stats.count_dispersion(daily[column].to_numpy(), None if offset is None else offset.to_numpy(),
-                                    groups=daily["arm"].tolist())
-    return (max(1.0, result.phi) if result.overdispersed else 1.0), result.overdispersed
+    if exposure == "spend" and "spend" in daily:
+        daily = daily.loc[daily["spend"] > 0]  # a day without spend bought no exposure
+        if len(daily) < 6:
+            return 1.0, False
+        offset = daily["spend"].to_numpy()
+    else:
+        offset = None
+    result = stats.count_dispersion(daily[column].to_numpy(), offset, groups=daily["arm"].tolist())
+    phi = max(1.0, result.phi)
+    return phi, phi >= NOTICEABLE_DISPERSION
 
 
 def _did(dataset: Dataset, params: dict[str, Any], alpha: float) -> dict[str, Any] | None:
@@ -478,7 +493,8 @@ def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
     elif not units:
         metrics.append(_ratio_metric("qualified_per_day", control.qualified, known_c, variant.qualified, known_v,
                                      alpha, phi_q))
-    if control.deal_total and variant.deal_total and "deal" in told:
+    deals_settled = all(settled(arm.deal_total, arm.deal_open) for arm in (control, variant))
+    if control.deal_total and variant.deal_total and "deal" in told and deals_settled:
         metrics.append(_rate_metric("deal_rate", control.deals, control.deal_total, variant.deals, variant.deal_total,
                                     alpha))
         if has_spend and deals_mature:  # deals counted among known outcomes, over the spend that bought those

@@ -278,6 +278,18 @@ TEXTS.update({
         "en": "With processing held equal (the same mix of first-response times{manager}) the shortfall is {q} points "
               "(interval {low} to {high}); the comparison covers {coverage} of the baseline's leads.{share}"},
     "dx.numbers.manager": {"ru": " и менеджеров", "en": " and managers"},
+    "dx.numbers.clock": {"ru": "По часам (с учётом нерабочего времени) отставание {q} п.п. (интервал {low}…{high}).",
+                         "en": "With response times on the clock (closed hours included) the shortfall is {q} points "
+                               "(interval {low} to {high})."},
+    "dx.numbers.clock_disagrees": {
+        "ru": "Это согласуется с медленной обработкой: разница в качестве лидов исчезает, если время ответа считать по "
+              "часам, а не в рабочих минутах. Поэтому она не считается доказательством плохих лидов.",
+        "en": "This is consistent with slow processing: the quality difference disappears when response time is "
+              "measured in clock time rather than working minutes, so it is not taken as evidence of worse leads."},
+    "dx.numbers.clock_only": {
+        "ru": "По часам разница в качестве держится, а в рабочих минутах — нет: вывод о качестве лидов неустойчив.",
+        "en": "The quality difference holds on the clock but not in working minutes: the lead-quality finding is not "
+              "robust."},
     "dx.numbers.share": {"ru": " Обработкой объясняется {share} исходного разрыва.",
                          "en": " Processing accounts for {share} of the crude gap."},
     "dx.numbers.no_processing": {"ru": "В выгрузке нет времени ответа и менеджеров: учесть обработку нельзя.",
@@ -342,6 +354,8 @@ TEXTS.update({
                              "enough, or already there or closed). Only the stages the export tells apart are shown. The "
                              "export holds the current status only: a lead lost after a visit looks lost after "
                              "qualification."},
+    "dx.funnel.open": {"ru": "ещё рано: исход не известен у {scope} лидов предмета и {baseline} лидов базы",
+                       "en": "too early: the outcome is not known yet for {scope} scope and {baseline} baseline leads"},
     "dx.processing.none": {"ru": "В выгрузке нет времени первой попытки или контакта, попыток дозвона и ответственных: "
                                  "скорость обработки оценить нельзя. Чтобы она появилась, добавьте в файл сопоставления "
                                  "first_response_at (или first_contact_at) и manager.",
@@ -754,6 +768,8 @@ TEXTS.update({
     "q.finding.immature": {"ru": "Этапы «{stages}» для лидов конца квартала ещё не завершились.",
                            "en": "Stages «{stages}» are not yet complete for the quarter's late leads."},
     "q.finding.partial": {"ru": "Квартал неполный.", "en": "The quarter is partial."},
+    "q.change.interval": {"ru": "[интервал {interval}]", "en": "[interval {interval}]"},
+    "q.change.p_holm": {"ru": "{p} с поправкой Холма", "en": "{p}, Holm-adjusted"},
     "q.reasons.none": {"ru": "Причин отказа показать нельзя: в квартале нет потерянных лидов или в выгрузке нет "
                              "столбца причин (добавьте disqualification_reason в сопоставление).",
                        "en": "No loss reasons to show: the quarter has no lost leads, or the export has no reason column "

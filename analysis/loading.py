@@ -659,15 +659,8 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     # and numpy, mostly without the GIL, on the core this thread leaves free)
     identifiers = _Background(_identifiers, cleaner, _identifier_columns(cleaner))
     id_codes = _value_codes(cleaner.cells("lead_id"))  # every raw row's ID as an integer, found once
-    duplicated = _duplicated_rows(cleaner, id_codes)
+    duplicated, copies = _duplicated_rows(cleaner, id_codes)
     cleaner.drop(duplicated, "duplicate_rows")
-    if duplicated.any() and cleaner.column_index("channel") is not None:
-        # by channel, so a "duplicates" complaint can count removed rows against its channel
-        channel = cleaner._blank_placeholders(raw.frame.loc[duplicated[duplicated].index, cleaner.column_index("channel")])
-        by_channel = label_counts(_plain(channel).replace("", UNKNOWN))
-        issue = cleaner.issues[-1]
-        cleaner.issues[-1] = Issue(issue.code, issue.count, issue.kind, issue.dropped, issue.column,
-                                   issue.examples, {str(k): int(v) for k, v in by_channel.items()})
 
     lead_id = cleaner.cells("lead_id")
     cleaner.drop(lead_id == "", "no_id", column=cleaner.header("lead_id"))
@@ -732,6 +725,10 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     out = _clean_columns(cleaner, index, lead_id, created, stage, line)
     del lead_id, created, line
     out["person_id"], repeats = linked.result()
+    # exact copies each kept row had in the file: a "duplicates" complaint counts them on the row's
+    # own channel and date, so a one-period comparison counts only its period's copies
+    out["duplicate_copies"] = np.zeros(len(out), dtype=np.int32) if copies is None else \
+        _on(copies, index).to_numpy(dtype=np.int32)
     if consume:
         for column in list(raw.frame.columns):
             del raw.frame[column]
@@ -941,16 +938,27 @@ def _later_repeats(codes: np.ndarray) -> np.ndarray:
     return later
 
 
-def _duplicated_rows(cleaner: _Cleaner, id_codes: np.ndarray) -> pd.Series:
-    """Rows repeating an earlier row cell for cell. Only rows whose ID repeats can (IDs are
-    mostly unique, and comparing every column of a million rows costs a second); ``id_codes``
-    are the IDs as trimmed cells, which raw cells that are equal have equal too."""
+def _duplicated_rows(cleaner: _Cleaner, id_codes: np.ndarray) -> tuple[pd.Series, pd.Series | None]:
+    """Rows repeating an earlier row cell for cell, and how many such copies each first row has
+    (None when there are none). Only rows whose ID repeats can (IDs are mostly unique, and
+    comparing every column of a million rows costs a second); ``id_codes`` are the IDs as
+    trimmed cells, which raw cells that are equal have equal too."""
     frame = cleaner.frame
     repeated_id = np.bincount(id_codes)[id_codes] > 1 if len(id_codes) else np.zeros(0, dtype=bool)
     duplicated = pd.Series(False, index=frame.index)
-    if repeated_id.any():
-        duplicated[repeated_id] = frame.loc[repeated_id].duplicated(keep="first")
-    return duplicated
+    if not repeated_id.any():
+        return duplicated, None
+    candidates = frame.loc[repeated_id]
+    duplicated[repeated_id] = candidates.duplicated(keep="first")
+    if not duplicated.any():
+        return duplicated, None
+    # each row's group of identical rows, numbered in order of first appearance
+    group = candidates.groupby(list(candidates.columns), sort=False, dropna=False).ngroup()
+    first_of_group = group[~duplicated[repeated_id]]
+    extra = group[duplicated[repeated_id]].value_counts()
+    copies = pd.Series(0, index=frame.index, dtype=np.int32)
+    copies[first_of_group.index] = first_of_group.map(extra).fillna(0).astype(np.int32).to_numpy()
+    return duplicated, copies
 
 
 def _lead_types(cleaner: _Cleaner, index: pd.Index) -> pd.Series:

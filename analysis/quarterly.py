@@ -9,7 +9,7 @@ silently compared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -117,6 +117,12 @@ class Change:
     direction: str
     beyond_noise: bool
     immature: bool
+    #: now/then for counts and costs, now − then for rates, with its (1 − alpha) interval
+    effect: float | None = None
+    effect_ci: tuple[float | None, float | None] = (None, None)
+    effect_type: str = "ratio"
+    #: Holm-adjusted across every change the report shows together (both comparisons)
+    p_adjusted: float | None = None
 
 
 @dataclass(frozen=True)
@@ -166,10 +172,8 @@ class Quarterly:
             "kpis": kpis(self.current),
             "kpis_previous": kpis(self.previous),
             "kpis_year_ago": kpis(self.year_ago),
-            "changes_previous": {c.key: {"p_value": c.p_value, "direction": c.direction, "beyond_noise": c.beyond_noise}
-                                 for c in self.changes_previous},
-            "changes_year_ago": {c.key: {"p_value": c.p_value, "direction": c.direction, "beyond_noise": c.beyond_noise}
-                                 for c in self.changes_year_ago},
+            "changes_previous": {c.key: _change_json(c) for c in self.changes_previous},
+            "changes_year_ago": {c.key: _change_json(c) for c in self.changes_year_ago},
             "channels": channels,
             "romi": None if self.margin is None or not self.current.spend or self.current.revenue is None
             else (self.current.revenue * self.margin - self.current.spend) / self.current.spend,
@@ -232,6 +236,12 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
                 int((paid_first & leads["won"]).sum()), sla, immature, period.end > dataset.as_of)
 
 
+def _change_json(change: "Change") -> dict[str, Any]:
+    return {"p_value": change.p_value, "p_adjusted": change.p_adjusted, "direction": change.direction,
+            "beyond_noise": change.beyond_noise, "effect": change.effect, "effect_ci": list(change.effect_ci),
+            "effect_type": change.effect_type}
+
+
 def _direction(now: float | None, then: float | None, p_value: float | None, alpha: float) -> tuple[str, bool]:
     if now is None or then is None:
         return "flat", False
@@ -241,42 +251,96 @@ def _direction(now: float | None, then: float | None, p_value: float | None, alp
     return ("up" if now > then else "down"), True
 
 
-def compare_kpis(now: Kpis, then: Kpis | None, alpha: float) -> tuple[Change, ...]:
-    """Each KPI's change with a test: rates by the score test, counts as Poisson per day, costs per ₽."""
+def compare_kpis(now: Kpis, then: Kpis | None, alpha: float, dispersion: dict[str, float] | None = None
+                 ) -> tuple[Change, ...]:
+    """Each KPI's change with its interval and raw p-value (METHODS 7): rates by the score test
+    and the Newcombe interval of the difference; counts as Poisson per day and costs as counts
+    per ₽ (the spend is chosen, the counts are random), both widened by the quasi-Poisson φ of
+    the daily counts (``dispersion``: leads, qualified, deals). Which changes are real is
+    decided later, on Holm-adjusted p-values across the whole family (:func:`adjust_changes`)."""
     if then is None:
         return ()
+    phi = dispersion or {}
     out = []
 
-    def add(key: str, a: float | None, b: float | None, p: float | None, immature: bool = False) -> None:
-        if immature:  # a stage still completing is not compared: no test, no arrow
-            p = None
-        direction, beyond = _direction(a, b, p, alpha)
-        out.append(Change(key, a, b, p, direction, beyond, immature))
+    def ratio(key: str, a: float | None, b: float | None, count_now: float, exposure_now: float, count_then: float,
+              exposure_then: float, phi_key: str, immature: bool = False, inverse: bool = False) -> None:
+        test = stats.compare_poisson(count_now, exposure_now, count_then, exposure_then, alpha,
+                                     dispersion=phi.get(phi_key, 1.0))
+        effect, ci = test.ratio, test.ratio_ci
+        if inverse:  # a cost is exposure per event: its ratio is the inverse
+            effect = None if not effect else 1 / effect
+            ci = (None if not ci[1] else 1 / ci[1], None if not ci[0] else 1 / ci[0])
+        out.append(Change(key, a, b, None if immature else test.p_value, "flat", False, immature,
+                          None if immature else effect, (None, None) if immature else ci, "ratio"))
 
-    add("leads", now.leads, then.leads, stats.compare_poisson(now.leads, now.period.days, then.leads, then.period.days,
-                                                               alpha).p_value)
-    add("qualified_rate", now.qualified_rate, then.qualified_rate,
-        stats.compare_rates(now.qualified, now.qualified_total, then.qualified, then.qualified_total, alpha).p_value,
-        "qualified" in now.immature)
-    add("contact_rate", now.contact_rate, then.contact_rate,
-        stats.compare_rates(now.contacted, now.contact_total, then.contacted, then.contact_total, alpha).p_value)
-    add("deals", now.deals, then.deals, stats.compare_poisson(now.deals, now.period.days, then.deals, then.period.days,
-                                                               alpha).p_value, "deal" in now.immature)
-    add("spend", now.spend, then.spend, None)
+    def difference(key: str, a: float | None, b: float | None, k1: int, n1: int, k0: int, n0: int,
+                   immature: bool = False) -> None:
+        test = stats.compare_rates(k1, n1, k0, n0, alpha)
+        out.append(Change(key, a, b, None if immature else test.p_value, "flat", False, immature,
+                          None if immature else test.difference,
+                          (None, None) if immature else test.difference_ci, "difference"))
+
+    ratio("leads", now.leads, then.leads, now.leads, now.period.days, then.leads, then.period.days, "leads")
+    if now.qualified_total and then.qualified_total:
+        difference("qualified_rate", now.qualified_rate, then.qualified_rate, now.qualified, now.qualified_total,
+                   then.qualified, then.qualified_total, "qualified" in now.immature)
+    if now.contact_total and then.contact_total:
+        difference("contact_rate", now.contact_rate, then.contact_rate, now.contacted, now.contact_total,
+                   then.contacted, then.contact_total)
+    ratio("deals", now.deals, then.deals, now.deals, now.period.days, then.deals, then.period.days, "deals",
+          "deal" in now.immature)
+    out.append(Change("spend", now.spend, then.spend, None, "flat", False, False,
+                      now.spend / then.spend if now.spend and then.spend else None))
     if now.spend and then.spend:
-        # a cost per X changes beyond noise when X per ₽ does (the spend is chosen, the counts are random)
-        add("cpl", now.cpl, then.cpl, stats.compare_poisson(now.spend_leads, now.spend, then.spend_leads, then.spend,
-                                                             alpha).p_value)
-        add("cpql", now.cpql, then.cpql, stats.compare_poisson(now.spend_qualified, now.spend, then.spend_qualified,
-                                                                then.spend, alpha).p_value, "qualified" in now.immature)
-        add("cac", now.cac, then.cac, stats.compare_poisson(now.spend_deals, now.spend, then.spend_deals, then.spend,
-                                                             alpha).p_value, "deal" in now.immature)
+        ratio("cpl", now.cpl, then.cpl, now.spend_leads, now.spend, then.spend_leads, then.spend, "leads",
+              inverse=True)
+        ratio("cpql", now.cpql, then.cpql, now.spend_qualified, now.spend, then.spend_qualified, then.spend,
+              "qualified", "qualified" in now.immature, inverse=True)
+        ratio("cac", now.cac, then.cac, now.spend_deals, now.spend, then.spend_deals, then.spend, "deals",
+              "deal" in now.immature, inverse=True)
     for minutes in (15, 30):
         hit, total = now.sla_within.get(minutes, (0, 0))
         hit0, total0 = then.sla_within.get(minutes, (0, 0))
         if total and total0:
-            add(f"sla_{minutes}", hit / total, hit0 / total0, stats.compare_rates(hit, total, hit0, total0, alpha).p_value)
+            difference(f"sla_{minutes}", hit / total, hit0 / total0, hit, total, hit0, total0)
     return tuple(out)
+
+
+def adjust_changes(families: list[tuple[Change, ...]], alpha: float) -> list[tuple[Change, ...]]:
+    """Holm across every tested change shown together (the KPIs against the previous quarter and
+    against a year earlier): a change is called real — an arrow — only when its adjusted p < alpha."""
+    tested = [(i, j) for i, family in enumerate(families) for j, change in enumerate(family)
+              if change.p_value is not None]
+    adjusted = stats.adjust_pvalues([families[i][j].p_value for i, j in tested], alpha, "holm")[1] if tested else []
+    out = [list(family) for family in families]
+    for (i, j), p in zip(tested, adjusted):
+        change = families[i][j]
+        direction, beyond = _direction(change.now, change.then, float(p), alpha)
+        out[i][j] = replace(change, p_adjusted=float(p), direction=direction, beyond_noise=beyond)
+    return [tuple(family) for family in out]
+
+
+def _daily_dispersion(dataset: Dataset, now: Period, then: Period | None) -> dict[str, float]:
+    """φ of the daily first-lead, qualified and deal counts of two periods (a Poisson GLM with a
+    period effect, every day included): the count KPIs' quasi-Poisson factor (METHODS 7)."""
+    if then is None:
+        return {}
+    leads = dataset.leads
+    first = ~leads["is_repeat"]
+    out = {}
+    frames = []
+    for name, period in (("now", now), ("then", then)):
+        rows = first & period_mask(leads, period.start, min(period.end, dataset.as_of))
+        day = leads.loc[rows, "created_at"].dt.normalize()
+        counts = pd.DataFrame({"day": day, "leads": 1, "qualified": leads.loc[rows, "qualified"].astype(int),
+                               "deals": leads.loc[rows, "won"].astype(int)}).groupby("day").sum()
+        days = pd.date_range(period.start.normalize(), min(period.end, dataset.as_of).normalize(), freq="D", name="day")
+        frames.append(counts.reindex(days, fill_value=0).assign(period=name))
+    daily = pd.concat(frames)
+    for column in ("leads", "qualified", "deals"):
+        out[column] = max(1.0, stats.count_dispersion(daily[column].to_numpy(), groups=daily["period"].tolist()).phi)
+    return out
 
 
 def _has_data(dataset: Dataset, period: Period) -> bool:
@@ -340,6 +404,10 @@ def _channels(dataset: Dataset, current: Period, previous: Period | None, alpha:
             stats.compare_rates(now.qualified, now.qualified_total, before.qualified, before.qualified_total, alpha).p_value,
         })
     frame = pd.DataFrame(rows)
+    if len(frame) and frame["qoq_p"].notna().any():  # every channel's change is scanned: Holm across them
+        tested = frame["qoq_p"].notna()
+        frame["qoq_p"] = frame["qoq_p"].astype(float)
+        frame.loc[tested, "qoq_p"] = stats.adjust_pvalues(frame.loc[tested, "qoq_p"].tolist(), alpha, "holm")[1]
     shrinkage, limits = None, None
     known = frame.loc[(frame["channel"] != UNKNOWN) & (frame["leads"] > 0)]
     if len(known) >= 1:
@@ -554,8 +622,12 @@ def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
         warnings.append("no_spend")
     if now.immature:
         warnings.append("immature_stages")
+    changes_previous, changes_year_ago = adjust_changes([
+        compare_kpis(now, previous, alpha, _daily_dispersion(dataset, current, previous_period if previous else None)),
+        compare_kpis(now, year_ago, alpha, _daily_dispersion(dataset, current, year_period if year_ago else None))],
+        alpha)
     report = Quarterly(
-        params, now, previous, year_ago, compare_kpis(now, previous, alpha), compare_kpis(now, year_ago, alpha),
+        params, now, previous, year_ago, changes_previous, changes_year_ago,
         _funnel(dataset, now, current), channels, shrinkage, limits, monthly, weekly, seasonality,
         processing_channels, processing_managers, km, missed, reasons, owners,
         _flag_slow_channels(_budget(channels, alpha), processing_channels, now.sla_share(15)),

@@ -54,8 +54,16 @@ def _change_text(change: Change | None, lang: str) -> str:
     if change.key == "spend":
         return delta + t("q.change.untested", lang)
     text = delta + t(f"q.change.{change.direction}", lang)
-    if change.p_value is not None:
-        text += f" ({format_p(change.p_value, lang)})"
+    low, high = change.effect_ci
+    if low is not None and high is not None:
+        if change.effect_type == "ratio":
+            interval = f"{(low - 1) * 100:+.0f}…{(high - 1) * 100:+.0f}%"
+        else:
+            interval = f"{low * 100:+.1f}…{high * 100:+.1f}"
+            interval = (interval.replace(".", ",") + " п.п.") if lang == "ru" else interval + " pts"
+        text += " " + t("q.change.interval", lang, interval=interval)
+    if change.p_adjusted is not None:
+        text += f" ({t('q.change.p_holm', lang, p=format_p(change.p_adjusted, lang))})"
     return text
 
 

@@ -75,6 +75,11 @@ def gap_test(counts: MetricCounts, higher_is_worse: bool, alpha: float, min_gap:
     return GapTest(gap, ci, comparison.p_value, delta, comparison.rate1, comparison.rate2)
 
 
+def _holds(gap: float | None, ci: tuple[float | None, float | None], min_gap: float) -> bool:
+    """An adjusted gap that counts: lower bound above 0 and at least half of δ (SPEC 3.1.1)."""
+    return gap is not None and ci[0] is not None and ci[0] > 0 and gap >= min_gap / 2
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What points at lead quality and what at processing (SPEC 3.1.1 "Location")."""
@@ -85,10 +90,27 @@ class Evidence:
     marketing_reason_overrepresented: bool
     criteria_lower: bool
     processing_deficit: bool
+    #: Q with the response delays on the clock (closed hours included); None when the export
+    #: has one axis only (METHODS 8)
+    adjusted_gap_clock: float | None = None
+    adjusted_gap_clock_ci: tuple[float | None, float | None] = (None, None)
+
+    def adjusted_holds(self, min_gap: float) -> bool:
+        """Q's lower bound > 0 and Q ≥ δ/2 — on the working-time axis and, where the export has
+        it, on the clock axis too: contact that decays in clock time must not pass a slow team's
+        channel off as a lead-quality problem (docs/methods.md)."""
+        clock = self.adjusted_gap_clock is None or _holds(self.adjusted_gap_clock, self.adjusted_gap_clock_ci, min_gap)
+        return _holds(self.adjusted_gap, self.adjusted_gap_ci, min_gap) and clock
+
+    def axes_disagree(self, min_gap: float) -> bool:
+        """Q holds in working time but not on the clock (or the other way round)."""
+        if self.adjusted_gap_clock is None:
+            return False
+        return _holds(self.adjusted_gap, self.adjusted_gap_ci, min_gap) != _holds(
+            self.adjusted_gap_clock, self.adjusted_gap_clock_ci, min_gap)
 
     def quality(self, min_gap: float) -> bool:
-        adjusted = (self.processing_columns and self.adjusted_gap is not None and self.adjusted_gap_ci[0] is not None
-                    and self.adjusted_gap_ci[0] > 0 and self.adjusted_gap >= min_gap / 2)
+        adjusted = self.processing_columns and self.adjusted_holds(min_gap)
         return bool(adjusted or self.marketing_reason_overrepresented or self.criteria_lower)
 
     def processing(self, processing_share: float | None) -> bool:
@@ -149,9 +171,7 @@ def decide(counts: MetricCounts, higher_is_worse: bool, evidence: Evidence, alph
     if low <= 0:
         return VerdictResult("insufficient_data", "unknown", 3, test, share,
                              weeks_for_power(counts, test, higher_is_worse, scope_weeks, alpha), quality, processing)
-    adjusted_low = evidence.adjusted_gap_ci[0]
-    if (test.gap >= test.min_gap and evidence.adjusted_gap is not None and adjusted_low is not None
-            and adjusted_low > 0 and evidence.adjusted_gap >= test.min_gap / 2):
+    if test.gap >= test.min_gap and evidence.adjusted_holds(test.min_gap):
         verdict, rule = "supported", 4
     else:
         verdict, rule = "partly_supported", 5

@@ -14,7 +14,7 @@ from analysis.errors import ScopeError
 from analysis.jobs import diagnose_parameters
 from analysis.loading import load_dataset
 
-from .conftest import SAMPLE_HEADERS, write_csv
+from .conftest import SAMPLE_HEADERS, sample_row, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +224,24 @@ def test_attempt_shares_are_pd_cut_value_counts():
                 shares = bins[chosen].value_counts(normalize=True).reindex(bins.cat.categories, fill_value=0.0)
                 expected.append({"group": name, "reached": reached, "leads": int(chosen.sum()), **shares.to_dict()})
         pd.testing.assert_frame_equal(got, pd.DataFrame(expected))
+
+
+def test_duplicates_claim_counts_only_the_compared_periods_copies(tmp_path):
+    # issue 24: exact copies removed from the whole file were added, by channel, to a one-period
+    # comparison. A: 40 leads in September and 40 in October; 10 copies of September rows, 2 of October
+    # rows. B: 40 leads a month, no copies. The October comparison sees A's 2 copies only.
+    rows = []
+    for month in ("09", "10"):
+        for i in range(40):
+            for channel in ("A", "B"):
+                rows.append(sample_row(f"{channel}{month}{i}", created=f"{1 + i % 28:02d}.{month}.2026 10:00",
+                                       channel=channel, status="В работе", phone=f"+7 900 {month}{i:02d} {ord(channel)}"))
+    copies = [row for row in rows if row[2] == "A" and row[1][3:5] == "09"][:10] + \
+        [row for row in rows if row[2] == "A" and row[1][3:5] == "10"][:2]
+    data = load_dataset(write_csv(tmp_path / "dups.csv", SAMPLE_HEADERS, rows + copies), as_of="2026-12-31")
+    assert data.lineage.count("duplicate_rows") == 12 and int(data.leads["duplicate_copies"].sum()) == 12
+    dx = run(data, channel=["A"], claim="duplicates", period="2026-10-01:2026-10-31")
+    assert (dx.counts.scope_events, dx.counts.scope_total) == (2, 42)
+    assert (dx.counts.baseline_events, dx.counts.baseline_total) == (0, 40)
+    whole = run(data, channel=["A"], claim="duplicates", period="2026-09-01:2026-10-31")
+    assert (whole.counts.scope_events, whole.counts.scope_total) == (12, 92)

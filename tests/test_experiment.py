@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis import stats
@@ -122,3 +123,40 @@ def test_an_arm_without_leads_is_bad_input(sample):
                                    scope_channel="Авито")
     with pytest.raises(ScopeError, match="has no leads in channel «Авито»"):
         check_arms(sample, params)
+
+
+def test_dispersion_widens_whenever_phi_exceeds_one_and_counts_days_without_leads():
+    # issue 24 / METHODS 4. 12 days per arm; the counts' Pearson X²/df by hand: each arm's mean, then
+    # Σ (y − μ)²/μ over both arms divided by 24 − 2
+    from analysis.experiment import _dispersion
+
+    control = [3, 5, 4, 6, 2, 5, 4, 3, 7, 4, 5, 2]
+    variant = [4, 6, 3, 5, 5, 7, 2, 4, 6, 3, 5, 4]
+    daily = pd.DataFrame({"leads": control + variant, "arm": ["control"] * 12 + ["variant"] * 12})
+
+    def phi_by_hand(counts):
+        x2 = 0.0
+        for arm in (counts[:12], counts[12:]):
+            mu = sum(arm) / len(arm)
+            x2 += sum((y - mu) ** 2 / mu for y in arm)
+        return x2 / (len(counts) - 2)
+
+    expected = phi_by_hand(control + variant)
+    phi, noticeable = _dispersion(daily, "leads", "days")
+    assert phi == pytest.approx(max(1.0, expected), rel=1e-9)
+    # mildly overdispersed, far from significant: still applied (it was 1.0 before)
+    lumpy = [1, 8, 2, 9, 1, 8, 2, 7, 3, 9, 1, 8]
+    daily = pd.DataFrame({"leads": lumpy + lumpy[::-1], "arm": ["control"] * 12 + ["variant"] * 12})
+    phi, noticeable = _dispersion(daily, "leads", "days")
+    assert phi == pytest.approx(phi_by_hand(lumpy + lumpy[::-1]), rel=1e-9) and phi > 1.1 and noticeable
+
+
+def test_daily_counts_include_the_days_an_arm_had_no_lead(tmp_path):
+    from analysis.experiment import evaluate
+
+    rows = [sample_row(i, created=f"{day:02d}.09.2026 10:00", channel="A", campaign=arm, status="Квалифицирован")
+            for i, (day, arm) in enumerate([(1, "c1"), (1, "c2"), (5, "c1"), (10, "c2"), (10, "c1")])]
+    data = load_dataset(write_csv(tmp_path / "days.csv", SAMPLE_HEADERS, rows), as_of="2026-12-31")
+    ev = evaluate(data, experiment_parameters(leads="x", arms_by="campaign", control="c1", variant="c2"))
+    control = ev.daily.loc[ev.daily["arm"] == "control"]
+    assert len(control) == 10 and control["leads"].sum() == 3 and (control["leads"] == 0).sum() == 7

@@ -20,6 +20,7 @@ MODULES = ("aggregate", "diagnosis", "experiment", "quarterly", "diagnosis_repor
 # (module, function, column): why it is safe without its own check
 GUARDED_ELSEWHERE = {
     ("quarterly", "_trends", "created_at"): "the quarterly job is refused without dates (check_against_data)",
+    ("quarterly", "_daily_dispersion", "created_at"): "the quarterly job is refused without dates (check_against_data)",
     ("experiment", "_did", "created_at"): "only for --arms-by period, refused without dates",
     ("experiment", "_weekday_mix", "created_at"): "only for --arms-by period, refused without dates",
     ("experiment", "_arm", "created_at"): "reads it under `dated`, which is has_column(leads, 'created_at')",

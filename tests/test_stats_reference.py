@@ -236,9 +236,17 @@ def test_adjusted_gap_by_hand():
     assert result.scope_rate == pytest.approx(2 / 3 * 0.8 + 1 / 3 * 0.4)
     assert result.baseline_rate == pytest.approx(2 / 3 * 0.9 + 1 / 3 * 0.3)
     assert result.gap == pytest.approx(0.7 - 2 / 3 * 0.8 - 1 / 3 * 0.4)
-    # variance with each stratum's pooled rate: fast 220/250 = 0.88, slow 50/150 = 1/3
-    variance = (4 / 9) * 0.88 * 0.12 * (1 / 50 + 1 / 200) + (1 / 9) * (1 / 3) * (2 / 3) * (1 / 50 + 1 / 100)
-    assert result.standard_error == pytest.approx(math.sqrt(variance))
+    # METHODS 8 / SPEC 3.1.1: the sum of both groups' delta-method variances, each from its own
+    # stratum rates, with the plug-in (k + 1/2)/(n + 1): scope fast 40.5/51, slow 20.5/51;
+    # baseline fast 180.5/201, slow 30.5/101 (weights 2/3, 1/3)
+    def part(k, n):
+        p = (k + 0.5) / (n + 1)
+        return p * (1 - p) / n
+    variance = (4 / 9) * (part(40, 50) + part(180, 200)) + (1 / 9) * (part(20, 50) + part(30, 100))
+    assert result.standard_error == pytest.approx(math.sqrt(variance), rel=1e-12)
+    # the pooled form p̄(1 − p̄)(1/n_s + 1/n_b) the code once used is not it (it undercovers)
+    pooled = (4 / 9) * 0.88 * 0.12 * (1 / 50 + 1 / 200) + (1 / 9) * (1 / 3) * (2 / 3) * (1 / 50 + 1 / 100)
+    assert abs(result.standard_error - math.sqrt(pooled)) > 0.001
     assert result.coverage == pytest.approx(300 / 310)
     assert result.strata_used == 2 and result.warnings == ()
     low = stats.standardised_gap([5, 1], [10, 2], [50, 500], [100, 1000])
@@ -353,7 +361,7 @@ def test_group_scan_corrects_for_the_number_of_groups():
 
 
 def test_thin_strata_keep_a_positive_variance():
-    # every scope stratum at 0% or 100%: the plug-in variance would be zero; the pooled one is not
+    # every scope stratum at 0% or 100%: the raw plug-in variance would be zero; (k + 1/2)/(n + 1) is not
     result = stats.standardised_gap([2, 0], [2, 2], [40, 10], [50, 50])
     assert result.standard_error > 0.1 and result.ci[0] < result.gap < result.ci[1]
 

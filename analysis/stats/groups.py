@@ -185,9 +185,11 @@ def funnel_overdispersion(counts: Sequence[int], nobs: Sequence[int], p0: float 
     tau2 = 0.0
     if groups * phi > groups - 1:
         tau2 = float((groups * phi - (groups - 1)) / (weights.sum() - (weights ** 2).sum() / weights.sum()))
-    # Spiegelhalter's test: kφ ~ chi-square(k − 1) under no overdispersion
+    # τ² widens the limits whenever kφ > k − 1 (Spiegelhalter 2005, §3.3), not only when a test says so
+    # (waiting for significance makes it too small for a handful of channels, as φ for small arms);
+    # the test, kφ ~ chi-square(k − 1) under no overdispersion, only decides whether the report warns
     overdispersed = bool(sps.chi2.sf(groups * phi, groups - 1) < 0.05)
-    return Overdispersion(phi, tau2 if overdispersed else 0.0, groups, overdispersed)
+    return Overdispersion(phi, tau2, groups, overdispersed)
 
 
 @dataclass(frozen=True)
