@@ -17,7 +17,7 @@ from .jobs import parse_period
 from .loading import Dataset, has_column
 from .worktime import NANOSECONDS_PER_DAY, WorkingCalendar
 
-#: Working-minute response buckets of METHODS 8; never-attempted leads form their own bucket.
+#: Working-minute response buckets of docs/methods.md §8; never-attempted leads form their own bucket.
 BUCKET_EDGES = (0, 5, 15, 60, 240)
 BUCKET_LABELS = ("0–5", "5–15", "15–60", "60–240", "240+")
 NEVER_ATTEMPTED = "never"
@@ -71,7 +71,7 @@ def has_contact_times(leads: pd.DataFrame) -> bool:
 def contact_durations(dataset: Dataset, rows: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Working minutes to first contact for the chosen leads, and whether contact happened.
 
-    Never-contacted leads are censored at their age in working minutes on ``as_of`` (METHODS 8):
+    Never-contacted leads are censored at their age in working minutes on ``as_of`` (docs/methods.md §8):
     the input of a Kaplan–Meier curve. Only for leads with :func:`has_contact_times`.
     """
     needed = [c for c in ("created_at", "first_contact_at", "response_minutes", "contacted") if c in dataset.leads]

@@ -249,7 +249,7 @@ def adjusted_gap(dataset: Dataset, bucket: pd.Series, rows_scope: pd.Series, row
     result = stats.standardised_gap(table["scope_events"], table["scope_total"], table["base_events"],
                                     table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
     if strata == "bucket_manager" and result.coverage < stats.strata.MIN_COVERAGE:
-        # METHODS 8: drop the manager stratifier first when the overlap covers too little
+        # docs/methods.md §8: drop the manager stratifier first when the overlap covers too little
         table = _stratified_counts(in_text_order(bucket), events, rows_scope, rows_base)
         result = stats.standardised_gap(table["scope_events"], table["scope_total"], table["base_events"],
                                         table["base_total"], alpha=alpha, higher_is_better=not higher_is_worse)
@@ -456,7 +456,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
         "time_scope": (_time_to_contact, dataset, scope & first, alpha, sla_minutes) if with_contact else None,
         "time_baseline": (_time_to_contact, dataset, baseline & first, alpha, sla_minutes) if with_contact else None,
         "adjusted": (adjusted_gap, dataset, bucket, rows_scope, rows_base, events, higher_is_worse, alpha),
-        # METHODS 8: the same standardisation with the delays on the clock (closed hours count)
+        # docs/methods.md §8: the same standardisation with the delays on the clock (closed hours count)
         "adjusted_clock": (adjusted_gap, dataset, response_bucket(leads, clock), rows_scope, rows_base, events,
                            higher_is_worse, alpha) if clock is not None else None,
         "label_noise": (_label_noise, dataset, period, alpha),

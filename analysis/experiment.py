@@ -228,7 +228,7 @@ def _arm(dataset: Dataset, params: dict[str, Any], name: str, mask: pd.Series) -
         day = leads.loc[mask, "created_at"].dt.normalize()
         daily = pd.DataFrame({"day": day, "qualified": (known & leads["qualified"]).loc[mask].astype(int)}) \
             .groupby("day").agg(leads=("qualified", "size"), qualified=("qualified", "sum"))
-        # every day the arm ran, days without a lead included (METHODS 4: leaving them out makes φ too small)
+        # every day the arm ran, days without a lead included (docs/methods.md §4: leaving them out makes φ too small)
         days_run = pd.date_range(first.normalize(), last.normalize(), freq="D", name="day")
         daily = daily.reindex(days_run, fill_value=0).reset_index()
         if spend_rows is not None and explicit is None:
@@ -300,7 +300,7 @@ def p_variant_better(q_control: float, exposure_control: float, q_variant: float
 
 
 def _dispersion(daily: pd.DataFrame | None, column: str, exposure: str) -> tuple[float, bool]:
-    """φ of the arms' daily counts (METHODS 4): a Poisson GLM with an arm effect over every day
+    """φ of the arms' daily counts (docs/methods.md §4): a Poisson GLM with an arm effect over every day
     each arm ran (zero days included; with spend, the days that had spend, offset log spend).
     φ widens the intervals whenever it is above 1 — not only when a test of it is significant;
     the second value says whether it widens them noticeably (φ ≥ 1.1), for the warning."""
@@ -319,7 +319,7 @@ def _dispersion(daily: pd.DataFrame | None, column: str, exposure: str) -> tuple
 
 
 def _did(dataset: Dataset, params: dict[str, Any], alpha: float) -> dict[str, Any] | None:
-    """Difference-in-differences of qualified leads per day against the untouched channels (METHODS 6)."""
+    """Difference-in-differences of qualified leads per day against the untouched channels (docs/methods.md §6)."""
     if params["arms_by"] != "period" or not params["scope_channel"]:
         return None
     leads = dataset.leads
@@ -365,7 +365,7 @@ def _weekday_mix(dataset: Dataset, control: pd.Series, variant: pd.Series) -> pd
 
 def _unit_comparison(count1: int, units1: int, count2: int, units2: int, alpha: float) -> stats.PoissonComparison:
     """Share of units (group 1 / group 2) as a ratio with its score interval: rows are units (a
-    user-level file), so the binomial is the model and traffic swings do not widen it (METHODS 4)."""
+    user-level file), so the binomial is the model and traffic swings do not widen it (docs/methods.md §4)."""
     result = stats.compare_rates(count1, units1, count2, units2, alpha=alpha)
     return stats.PoissonComparison(float(count1), float(units1), float(count2), float(units2), result.rate1,
                                    result.rate2, result.ratio, result.ratio_ci, result.statistic, result.p_value, 1.0,

@@ -96,8 +96,10 @@ def decision_section(ev: Evaluation, lang: str) -> Section:
     metrics = {m.name: m for m in ev.metrics}
     share = metrics["qualified_rate"]
     if ev.exposure == "spend":
-        per = metrics["qualified_per_1000"]
-        numbers = t("ex.numbers", lang, c=_value("x", per.control, lang), v=_value("x", per.variant, lang),
+        # the decision metric's own rates (qualified or, when deals decide, deals per 1000 ₽ of known outcomes)
+        what = "deals" if ev.decision_metric == "deals_per_1000" else "qualified"
+        numbers = t("ex.numbers", lang, what=t(f"ex.numbers.what.{what}", lang), c=_value("x", ev.ratio.rate2, lang),
+                    v=_value("x", ev.ratio.rate1, lang),
                     r=_x(ev.ratio.ratio, lang), low=_x(low, lang), high=_x(high, lang), p=format_p(ev.ratio.p_value, lang),
                     w=_x(ev.workload.ratio, lang), wl=_x(wl, lang), wu=_x(wu, lang),
                     qc=format_share(share.control, lang), qv=format_share(share.variant, lang))

@@ -602,10 +602,12 @@ TEXTS.update({
         "en": "No spend: each row is a unit (a user). Conversion: control {qc} ({c} of {nc}), variant {qv} ({v} of "
               "{nv}); ratio {r} ({low} to {high}, {p})."},
     "ex.numbers": {
-        "ru": "Квалифицированных лидов на 1000 ₽: контроль {c}, вариант {v}; отношение {r} ({low}–{high}, {p}). "
+        "ru": "{what} на 1000 ₽: контроль {c}, вариант {v}; отношение {r} ({low}–{high}, {p}). "
               "Лидов на 1000 ₽ (работа продаж): отношение {w} ({wl}–{wu}). Доля квалифицированных: {qc} → {qv}.",
-        "en": "Qualified leads per 1000 ₽: control {c}, variant {v}; ratio {r} ({low} to {high}, {p}). "
+        "en": "{what} per 1000 ₽: control {c}, variant {v}; ratio {r} ({low} to {high}, {p}). "
               "Leads per 1000 ₽ (sales' workload): ratio {w} ({wl} to {wu}). Qualified share: {qc} → {qv}."},
+    "ex.numbers.what.qualified": {"ru": "Квалифицированных лидов", "en": "Qualified leads"},
+    "ex.numbers.what.deals": {"ru": "Сделок", "en": "Deals"},
     "ex.numbers.per_day": {
         "ru": "Расходов нет: сравнение на {unit}. Квалифицированных: контроль {c}, вариант {v}; отношение {r} ({low}–{high}, {p}). "
               "Лидов: отношение {w} ({wl}–{wu}).",

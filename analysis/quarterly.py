@@ -253,7 +253,7 @@ def _direction(now: float | None, then: float | None, p_value: float | None, alp
 
 def compare_kpis(now: Kpis, then: Kpis | None, alpha: float, dispersion: dict[str, float] | None = None
                  ) -> tuple[Change, ...]:
-    """Each KPI's change with its interval and raw p-value (METHODS 7): rates by the score test
+    """Each KPI's change with its interval and raw p-value (docs/methods.md §7): rates by the score test
     and the Newcombe interval of the difference; counts as Poisson per day and costs as counts
     per ₽ (the spend is chosen, the counts are random), both widened by the quasi-Poisson φ of
     the daily counts (``dispersion``: leads, qualified, deals). Which changes are real is
@@ -323,7 +323,7 @@ def adjust_changes(families: list[tuple[Change, ...]], alpha: float) -> list[tup
 
 def _daily_dispersion(dataset: Dataset, now: Period, then: Period | None) -> dict[str, float]:
     """φ of the daily first-lead, qualified and deal counts of two periods (a Poisson GLM with a
-    period effect, every day included): the count KPIs' quasi-Poisson factor (METHODS 7)."""
+    period effect, every day included): the count KPIs' quasi-Poisson factor (docs/methods.md §7)."""
     if then is None:
         return {}
     leads = dataset.leads

@@ -91,7 +91,7 @@ class Evidence:
     criteria_lower: bool
     processing_deficit: bool
     #: Q with the response delays on the clock (closed hours included); None when the export
-    #: has one axis only (METHODS 8)
+    #: has one axis only (docs/methods.md §8)
     adjusted_gap_clock: float | None = None
     adjusted_gap_clock_ci: tuple[float | None, float | None] = (None, None)
 

@@ -245,3 +245,28 @@ def test_duplicates_claim_counts_only_the_compared_periods_copies(tmp_path):
     assert (dx.counts.baseline_events, dx.counts.baseline_total) == (0, 40)
     whole = run(data, channel=["A"], claim="duplicates", period="2026-09-01:2026-10-31")
     assert (whole.counts.scope_events, whole.counts.scope_total) == (12, 92)
+
+
+def test_reasons_are_over_represented_per_lead_at_risk_beyond_the_bonferroni_cut(tmp_path):
+    # issue 24 / docs/methods.md: one rule — per lead at risk, one-sided (more in the scope), at alpha / k
+    # for the k reasons tested; not adjusted residuals of the lost leads' table. Scope A: 200 contacted
+    # leads, 40 lost for "Нет денег", 14 for "Спам"; baseline B: 200 contacted, 16 and 6.
+    from analysis.diagnosis import reason_tables
+    from analysis.stats import compare_rates
+
+    rows, lead = [], 0
+    for channel, budget, spam in (("A", 40, 14), ("B", 16, 6)):
+        for i in range(200):
+            lead += 1
+            reason = "Нет денег" if i < budget else "Спам" if i < budget + spam else ""
+            rows.append(sample_row(lead, created=f"{1 + i % 28:02d}.08.2026 10:00", channel=channel,
+                                   status="Отказ" if reason else "В работе", reason=reason, phone=f"+7 900 {lead:07d}"))
+    data = load_dataset(write_csv(tmp_path / "reasons.csv", SAMPLE_HEADERS, rows), as_of="2026-12-31")
+    scope, baseline = data.leads["channel"].eq("A"), data.leads["channel"].eq("B")
+    table, _, over, marketing = reason_tables(data, scope, baseline, 0.05)
+    assert set(table["reason"]) == {"no_budget", "spam_or_fake"}
+    p_budget = compare_rates(40, 200, 16, 200, alternative="larger").p_value
+    p_spam = compare_rates(14, 200, 6, 200, alternative="larger").p_value
+    assert p_budget < 0.05 / 2 < p_spam < 0.05  # spam would pass an uncorrected test, not the Bonferroni cut
+    assert over == ("no_budget",) and marketing
+    assert table.set_index("reason")["p_value"].to_dict() == pytest.approx({"no_budget": p_budget, "spam_or_fake": p_spam})

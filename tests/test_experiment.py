@@ -160,3 +160,35 @@ def test_daily_counts_include_the_days_an_arm_had_no_lead(tmp_path):
     ev = evaluate(data, experiment_parameters(leads="x", arms_by="campaign", control="c1", variant="c2"))
     control = ev.daily.loc[ev.daily["arm"] == "control"]
     assert len(control) == 10 and control["leads"].sum() == 3 and (control["leads"] == 0).sum() == 7
+
+
+def test_when_deals_decide_every_line_of_the_decision_speaks_of_deals():
+    # issue 24: P(variant better) is the decision metric's posterior, and said so; the numbers line gives
+    # the decision metric's rates, not qualified leads beside a deals ratio
+    import re
+
+    from analysis.experiment_report import decision_section
+
+    data = load_dataset(SAMPLE_LEADS, SAMPLE_SPEND, as_of="2027-06-30")  # every deal outcome known
+    ev = evaluate(data, experiment_parameters(leads="x", arms_by="campaign", control="Creta без цены",
+                                              variant="Creta с ценой", scope_channel="Яндекс Директ"))
+    assert ev.decision_metric == "deals_per_1000"
+    assert ev.p_variant_better == pytest.approx(p_variant_better(ev.control.deals, ev.ratio.exposure2,
+                                                                 ev.variant.deals, ev.ratio.exposure1))
+    text = re.sub(r"<[^>]+>", " ", decision_section(ev, "en").html())
+    assert "better on deals per rouble" in text and "Deals per 1000 ₽: control" in text
+    assert f"control {ev.ratio.rate2:.3f}" in text and f"variant {ev.ratio.rate1:.3f}" in text
+
+
+def test_cac_counts_deals_over_the_spend_that_bought_them_and_is_null_while_immature(sample):
+    # issue 24: deals among >= 90-day-old leads were divided into all the spend (2.8x too high)
+    params = experiment_parameters(leads="x", arms_by="campaign", control="Creta без цены", variant="Creta с ценой",
+                                   scope_channel="Яндекс Директ")
+    ev = evaluate(sample, params)  # as of 31.10: the Jul-Sep arms' deals are not mature
+    assert "immature_deals" in ev.warnings and ev.figures()["metrics"]["cac"]["control"] is None
+    mature = evaluate(load_dataset(SAMPLE_LEADS, SAMPLE_SPEND, as_of="2027-06-30"), params)
+    cac = {m.name: m for m in mature.metrics}["cac"]
+    # every deal outcome known: CAC is the cohort figure the quarterly report uses, spend / deals
+    assert mature.control.deal_total == mature.control.leads
+    assert cac.control == pytest.approx(mature.control.spend / mature.control.deals, rel=1e-12)
+    assert cac.variant == pytest.approx(mature.variant.spend / mature.variant.deals, rel=1e-12)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from analysis import stats
 from analysis.jobs import quarterly_parameters
 from analysis.loading import load_dataset
 from analysis.quarterly import cohort_kpis, quarter_period, quarterly
@@ -149,3 +150,32 @@ def test_missed_calls_sentence_groups_thousands():
     report = dataclasses.replace(report, missed_calls=(26338, 5827, 4540))
     assert "5\u202f827 из 26\u202f338" in processing_section(report, "ru").html()
     assert "5,827 of 26,338" in processing_section(report, "en").html()
+
+
+def test_kpi_changes_have_intervals_and_holm_adjusted_arrows_across_both_comparisons():
+    # issue 24 / docs/methods.md §7: ~10 KPIs x 2 comparisons are one family
+    from analysis.config import SAMPLE_LEADS, SAMPLE_SPEND
+
+    data = load_dataset(SAMPLE_LEADS, SAMPLE_SPEND)
+    report = quarterly(data, quarterly_parameters(leads="x", quarter="2026Q3"))
+    family = [c for c in (*report.changes_previous, *report.changes_year_ago) if c.p_value is not None]
+    assert len(family) >= 12
+    raw = sorted(c.p_value for c in family)
+    m = len(raw)
+    # Holm by hand: adjusted p_(i) = max_{j<=i} min(1, (m - j) p_(j))
+    expected, running = [], 0.0
+    for j, p in enumerate(raw):
+        running = max(running, min(1.0, (m - j) * p))
+        expected.append(running)
+    assert sorted(c.p_adjusted for c in family) == pytest.approx(expected, rel=1e-12)
+    for change in family:
+        assert change.beyond_noise == (change.p_adjusted < 0.05)
+        low, high = change.effect_ci
+        assert low is not None and high is not None and low <= change.effect <= high
+    leads = next(c for c in report.changes_previous if c.key == "leads")
+    assert leads.effect == pytest.approx(report.current.leads / report.current.period.days
+                                         / (report.previous.leads / report.previous.period.days))
+    # the daily leads are overdispersed (phi about 1.4 on the sample): the count's interval is wider than Poisson
+    plain = stats.compare_poisson(report.current.leads, report.current.period.days, report.previous.leads,
+                                  report.previous.period.days)
+    assert (leads.effect_ci[1] - leads.effect_ci[0]) > 1.1 * (plain.ratio_ci[1] - plain.ratio_ci[0])

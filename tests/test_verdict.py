@@ -98,3 +98,21 @@ def test_higher_is_worse_metrics_flip_the_sign():
 def test_processing_share_defined_only_for_a_positive_gap():
     assert processing_share(0.2, 0.05) == pytest.approx(0.75)
     assert processing_share(-0.1, 0.0) is None and processing_share(None, 0.1) is None
+
+
+def test_the_adjusted_gap_must_hold_on_both_time_axes():
+    # issue 24 / docs/methods.md §8: a slow team's channel whose contact decays in clock time shows a
+    # positive Q in working minutes; on the clock it vanishes, and then Q is no lead-quality evidence
+    counts = MetricCounts(60, 400, 900, 2000, 400)  # 15% vs 45%: G = 0.30, far beyond δ = 0.09
+    working_only = Evidence(0.25, (0.18, 0.32), True, False, False, False,
+                            adjusted_gap_clock=0.02, adjusted_gap_clock_ci=(-0.05, 0.09))
+    result = decide(counts, False, working_only)
+    assert result.rule == 5 and result.verdict == "partly_supported"
+    assert result.problem_location in ("processing", "unknown") and not result.quality_evidence
+    assert working_only.axes_disagree(result.gap.min_gap)
+    both = Evidence(0.25, (0.18, 0.32), True, False, False, False,
+                    adjusted_gap_clock=0.24, adjusted_gap_clock_ci=(0.17, 0.31))
+    assert decide(counts, False, both).verdict == "supported" and not both.axes_disagree(0.09)
+    # an export with one axis only (a minutes column) keeps the working-time rule
+    one_axis = Evidence(0.25, (0.18, 0.32), True, False, False, False)
+    assert decide(counts, False, one_axis).verdict == "supported"

@@ -1,5 +1,5 @@
 """The statistics every report uses, on counts (sufficient statistics), with the traps of
-METHODS.md avoided in one place. Results are frozen dataclasses with ``to_frame()`` and
+docs/methods.md avoided in one place. Results are frozen dataclasses with ``to_frame()`` and
 ``summary(lang)``; degenerate data gives a result carrying a warning code
 (:mod:`analysis.stats.messages`), malformed arguments raise
 :class:`~analysis.errors.StatisticsError`.

@@ -1,4 +1,4 @@
-"""Counts per exposure and ratio metrics (METHODS 4, 5): leads per day or per 1000 ₽,
+"""Counts per exposure and ratio metrics (docs/methods.md §4, 5): leads per day or per 1000 ₽,
 cost per qualified lead, qualified per spend with days as units.
 """
 
@@ -94,7 +94,7 @@ class PoissonComparison(ResultFrame):
 
 def compare_poisson(count1: float, exposure1: float, count2: float, exposure2: float, alpha: float = 0.05,
                     dispersion: float = 1.0) -> PoissonComparison:
-    """Compare two Poisson rates: score test and interval of the ratio (METHODS 4).
+    """Compare two Poisson rates: score test and interval of the ratio (docs/methods.md §4).
 
     ``test_poisson_2indep(method='score', compare='ratio')`` and
     ``confint_poisson_2indep(method='score')``. With quasi-Poisson ``dispersion`` φ > 1,
@@ -218,7 +218,7 @@ class CostPerEvent(ResultFrame):
 
 
 def cost_per_event(spend: float, count: float, alpha: float = 0.05) -> CostPerEvent:
-    """CPQL and friends (METHODS 5): ``spend / confint_poisson(count, method='exact-c')``, reversed.
+    """CPQL and friends (docs/methods.md §5): ``spend / confint_poisson(count, method='exact-c')``, reversed.
 
     With zero events the cost is undefined (None) but its lower bound is still
     spend / the upper count bound.
@@ -254,7 +254,7 @@ class RatioEstimate(ResultFrame):
 
 
 def ratio_delta(numerator: Sequence[float], denominator: Sequence[float], alpha: float = 0.05) -> RatioEstimate:
-    """Ratio of sums with units as the sampling unit (Deng et al. 2018, METHODS 5).
+    """Ratio of sums with units as the sampling unit (Deng et al. 2018, docs/methods.md §5).
 
     Var(R) ≈ (s_y² − 2R s_xy + R² s_x²) / (n x̄²). Falls back to a seeded bootstrap over
     units when there are fewer than 10 units or the delta variance is not positive.

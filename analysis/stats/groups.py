@@ -1,4 +1,4 @@
-"""Many groups at once (METHODS 2): homogeneity, each vs the pooled rest with Holm / BH,
+"""Many groups at once (docs/methods.md §2): homogeneity, each vs the pooled rest with Holm / BH,
 funnel-plot control limits (Spiegelhalter 2005) with an overdispersion adjustment, and
 empirical-Bayes beta-binomial shrinkage for small groups.
 """
@@ -26,7 +26,7 @@ Adjust = Literal["holm", "fdr_bh"]
 
 def adjust_pvalues(p_values: Sequence[float], alpha: float = 0.05, method: Adjust = "holm") -> tuple[np.ndarray, np.ndarray]:
     """Adjusted p-values and rejections (``multipletests`` with the method always named:
-    its default is Holm–Šidák, METHODS trap 4). Returns (rejected, adjusted).
+    its default is Holm–Šidák, docs/methods.md §0). Returns (rejected, adjusted).
     """
     alpha = check_alpha(alpha)
     if method not in ("holm", "fdr_bh"):
@@ -90,7 +90,7 @@ def compare_groups(labels: Sequence[str], counts: Sequence[int], nobs: Sequence[
     """Chi-square homogeneity on the k×2 table, then each group vs the pooled rest.
 
     Adjust with ``holm`` for claims or ``fdr_bh`` for screening (``multipletests`` defaults
-    to Holm–Šidák: the method is always passed, METHODS trap 4).
+    to Holm–Šidák: the method is always passed, docs/methods.md §0).
     """
     alpha = check_alpha(alpha)
     adjust_pvalues([], alpha, adjust)  # validates the method name
@@ -210,7 +210,7 @@ class FunnelLimits:
 
 def funnel_limits(p0: float, n: Sequence[int] | np.ndarray, method: Literal["exact", "normal"] = "exact",
                   levels: Sequence[float] = (0.95, 0.998), tau2: float = 0.0) -> FunnelLimits:
-    """Funnel-plot control limits (Spiegelhalter 2005, METHODS 2).
+    """Funnel-plot control limits (Spiegelhalter 2005, docs/methods.md §2).
 
     ``normal``: p0 ± z·sqrt(p0(1−p0)/n). ``exact``: the interpolated binomial limit.
     With ``tau2`` > 0 (overdispersion) the limits are widened on the arcsine scale:
@@ -218,7 +218,7 @@ def funnel_limits(p0: float, n: Sequence[int] | np.ndarray, method: Literal["exa
 
     Examples
     --------
-    >>> limits = funnel_limits(0.3, [50]).table.iloc[0]  # METHODS 9
+    >>> limits = funnel_limits(0.3, [50]).table.iloc[0]  # docs/methods.md §2
     >>> round(float(limits.low_95), 6), round(float(limits.high_95), 6)
     (0.166139, 0.420136)
     """
@@ -285,7 +285,7 @@ _MAX_LOG_STRENGTH = 14.0
 
 def shrink_rates(labels: Sequence[str], counts: Sequence[int], nobs: Sequence[int], alpha: float = 0.05) -> Shrinkage:
     """Fit Beta(a, b) by maximising Σ betabinom.logpmf(k_i, n_i, a, b) over log a, log b,
-    then report posterior means (k + a)/(n + a + b) with ``beta.ppf`` intervals (METHODS 2).
+    then report posterior means (k + a)/(n + a + b) with ``beta.ppf`` intervals (docs/methods.md §2).
     """
     alpha = check_alpha(alpha)
     groups = [g for g in _check_groups(labels, counts, nobs) if g[2] > 0]

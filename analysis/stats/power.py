@@ -1,4 +1,4 @@
-"""Power, minimum detectable effect and sample-ratio mismatch (METHODS 7).
+"""Power, minimum detectable effect and sample-ratio mismatch (docs/methods.md §7).
 
 Plans are expressed in weeks of the dealership's real lead flow, because "you need 1 092
 leads per arm" means nothing to a marketer and "about 9 more weeks" does.
@@ -50,7 +50,7 @@ def sample_size_two_rates(rate1: float, rate2: float, alpha: float = 0.05, power
 
     Examples
     --------
-    >>> round(sample_size_two_rates(0.25, 0.20), 4)  # METHODS 9
+    >>> round(sample_size_two_rates(0.25, 0.20), 4)  # docs/methods.md §7
     1091.8962
     """
     alpha, power = check_alpha(alpha), _check_power(power)
@@ -102,7 +102,7 @@ def mde_two_rates(base_rate: float, nobs1: float, nobs2: float | None = None, al
 
 
 def sample_size_poisson_ratio(rate_ratio: float, alpha: float = 0.05, power: float = 0.8) -> float:
-    """Events needed in the control arm to detect a rate ratio (METHODS 7):
+    """Events needed in the control arm to detect a rate ratio (docs/methods.md §7):
     (z_{α/2} + z_β)² (1/r + 1) / (ln r)² — 433 for r = 1.2.
     """
     alpha, power = check_alpha(alpha), _check_power(power)
@@ -159,11 +159,11 @@ class SampleRatioCheck(ResultFrame):
 def sample_ratio_check(observed: Sequence[float], planned_shares: Sequence[float] | None = None,
                        threshold: float = 0.001) -> SampleRatioCheck:
     """SRM test (``scipy.stats.chisquare``) on counts of the randomisation unit — never on
-    money or on leads when leads are the outcome (METHODS 7).
+    money or on leads when leads are the outcome (docs/methods.md §7).
 
     Examples
     --------
-    >>> round(sample_ratio_check([5210, 4790]).statistic, 2)  # METHODS 9
+    >>> round(sample_ratio_check([5210, 4790]).statistic, 2)  # docs/methods.md §7
     17.64
     """
     counts = np.asarray(observed, dtype=float)

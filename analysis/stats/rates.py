@@ -1,4 +1,4 @@
-"""One rate and two rates (METHODS 1): Wilson intervals, score test with Newcombe interval,
+"""One rate and two rates (docs/methods.md §1): Wilson intervals, score test with Newcombe interval,
 risk ratio with a score interval, exact tests for small counts, non-inferiority.
 
 All functions take counts (sufficient statistics), never rows.
@@ -70,7 +70,7 @@ def rate_interval(count: int, nobs: int, alpha: float = 0.05) -> RateResult:
 
     Examples
     --------
-    >>> rate_interval(20, 100).ci  # METHODS 9
+    >>> rate_interval(20, 100).ci  # docs/methods.md §1
     (0.1333669333310325, 0.2888291655931589)
     """
     alpha = check_alpha(alpha)
@@ -137,7 +137,7 @@ def _expected_min(count1: int, nobs1: int, count2: int, nobs2: int) -> float:
 def compare_rates(count1: int, nobs1: int, count2: int, nobs2: int, alpha: float = 0.05,
                   alternative: Alternative = "two-sided",
                   interval: Literal["newcomb", "score"] = "newcomb") -> RateComparison:
-    """Compare two independent rates (METHODS 1).
+    """Compare two independent rates (docs/methods.md §1).
 
     Score test (``test_proportions_2indep(method='score', correction=False)``, the pooled
     z test) with the Newcombe interval of the difference and the score interval of the
@@ -147,7 +147,7 @@ def compare_rates(count1: int, nobs1: int, count2: int, nobs2: int, alpha: float
 
     Examples
     --------
-    >>> result = compare_rates(20, 100, 30, 60)  # METHODS 9
+    >>> result = compare_rates(20, 100, 30, 60)  # docs/methods.md §1
     >>> round(result.statistic, 6), result.difference_ci[0] < -0.43
     (-3.96347, True)
     """
@@ -202,7 +202,7 @@ def ratio_interval_katz(count1: int, nobs1: int, count2: int, nobs2: int,
                         alpha: float = 0.05) -> tuple[float | None, tuple[float | None, float | None]]:
     """Risk ratio with the Katz log interval: exp(ln RR ± z·sqrt(1/k1 − 1/n1 + 1/k2 − 1/n2)).
 
-    The familiar cross-check of the score interval reports use (METHODS 1); undefined
+    The familiar cross-check of the score interval reports use (docs/methods.md §1); undefined
     (None) with a zero count.
     """
     alpha = check_alpha(alpha)
@@ -280,7 +280,7 @@ class NonInferiority(ResultFrame):
 
 def noninferiority_rates(count1: int, nobs1: int, count2: int, nobs2: int, margin: float, alpha: float = 0.05,
                          worse_is: Literal["lower", "higher"] = "lower") -> NonInferiority:
-    """Non-inferiority of rate1 against rate2 with an absolute margin (score test, METHODS 1).
+    """Non-inferiority of rate1 against rate2 with an absolute margin (score test, docs/methods.md §1).
 
     The one-sided test at level alpha is half of ``tost_proportions_2indep``; its interval
     is the Newcombe interval at level 1 − 2·alpha (the TOST convention).
@@ -329,7 +329,7 @@ def equivalence_rates(count1: int, nobs1: int, count2: int, nobs2: int, margin: 
                       alpha: float = 0.05) -> Equivalence:
     """Equivalence within ±margin by two one-sided score tests (``tost_proportions_2indep`` logic).
 
-    A non-significant difference is not evidence of equality (METHODS 1): this is.
+    A non-significant difference is not evidence of equality (docs/methods.md §1): this is.
     """
     lower = noninferiority_rates(count1, nobs1, count2, nobs2, margin, alpha, worse_is="lower")
     upper = noninferiority_rates(count1, nobs1, count2, nobs2, margin, alpha, worse_is="higher")

@@ -1,4 +1,4 @@
-"""Comparing like with like (METHODS 8, SPEC 3.1.1): direct standardisation of a rate to
+"""Comparing like with like (docs/methods.md §8, SPEC 3.1.1): direct standardisation of a rate to
 another group's stratum mix, Mantel–Haenszel over 2×2 strata, and a Binomial GLM on
 aggregated counts.
 
@@ -23,7 +23,7 @@ from ..i18n import t
 from . import messages
 from ._common import ResultFrame, check_alpha, clean, clean_pair, format_p, format_pct
 
-#: SPEC 3.1.1 / METHODS 8: a stratifier whose overlap covers less of the baseline is dropped.
+#: SPEC 3.1.1 / docs/methods.md §8: a stratifier whose overlap covers less of the baseline is dropped.
 MIN_COVERAGE = 0.8
 
 
@@ -131,13 +131,13 @@ class MantelHaenszel(ResultFrame):
 
 
 def mantel_haenszel(tables: Sequence[Sequence[Sequence[int]]] | np.ndarray, alpha: float = 0.05) -> MantelHaenszel:
-    """Mantel–Haenszel analysis (``StratifiedTable(tables, shift_zeros=False)``, METHODS 8).
+    """Mantel–Haenszel analysis (``StratifiedTable(tables, shift_zeros=False)``, docs/methods.md §8).
 
     Strata with an empty row or column carry no information and are dropped.
 
     Examples
     --------
-    >>> result = mantel_haenszel([[[81, 6], [234, 36]], [[192, 71], [55, 25]]])  # METHODS 8
+    >>> result = mantel_haenszel([[[81, 6], [234, 36]], [[192, 71], [55, 25]]])  # docs/methods.md §8
     >>> round(result.odds_ratio, 6), round(result.crude_odds_ratio, 3)
     (1.446847, 0.748)
     """

@@ -1,4 +1,4 @@
-"""Time to first contact as survival data (METHODS 8): never-contacted leads are censored,
+"""Time to first contact as survival data (docs/methods.md §8): never-contacted leads are censored,
 not dropped; quantiles the curve never reaches are "not reached", never NaN.
 """
 

@@ -1,7 +1,7 @@
-"""Contingency tables, e.g. groups × disqualification reasons (METHODS 3).
+"""Contingency tables, e.g. groups × disqualification reasons (docs/methods.md §3).
 
 Chi-square or G-test p-values from scipy (statsmodels' ``Table`` shifts zeros and
-underflows large statistics: METHODS trap 3), adjusted standardized residuals with a
+underflows large statistics: docs/methods.md §0), adjusted standardized residuals with a
 Bonferroni cut, Cramér's V (bias-corrected), and small expected counts handled
 automatically: rare columns merged into "other", or a Monte Carlo p-value.
 """
