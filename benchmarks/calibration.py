@@ -7,7 +7,7 @@ rows per lead) and runs them through the package's own statistics and rules:
   beside the two formulas it replaced (pooled variance, raw plug-in), computed here;
 - ``verdict.decide`` with ``Evidence`` on working-time and clock-time bucket tables: how often
   lead quality is blamed when only processing differs (delays in working time, delays that
-  cross closed hours — METHODS 8), and the power when quality truly differs;
+  cross closed hours — docs/methods.md §8), and the power when quality truly differs;
 - ``experiment.decide_experiment`` on ``compare_poisson`` with φ from ``experiment._dispersion``
   (A/A false decisions with and without φ, power at +50% qualified per ₽), and on
   ``experiment._unit_comparison`` for user-level files.
@@ -280,7 +280,7 @@ NEXT_MORNING = 0.5
 
 
 def clock_decay(sims: int, seed: int = 31) -> Result:
-    """3. Contact decays in CLOCK time, buckets also in working minutes (METHODS 8): half of the slow
+    """3. Contact decays in CLOCK time, buckets also in working minutes (docs/methods.md §8): half of the slow
     team's leads arrive before closing and are called next morning — working bucket 5–15 min, clock
     bucket 240+; the rest as the slow team. Same contact probability per clock bucket in both
     groups. The working-time Q alone would blame quality; with both axes required it must not."""

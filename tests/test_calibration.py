@@ -102,7 +102,7 @@ def test_processing_difference_is_not_blamed_on_lead_quality():
 
 
 def test_contact_decaying_in_clock_time_is_not_blamed_on_lead_quality():
-    """400 simulations (METHODS 8, delays that cross closed hours): contact decays in CLOCK time;
+    """400 simulations (docs/methods.md §8, delays that cross closed hours): contact decays in CLOCK time;
     half of the slow team's leads arrive before closing and are called next morning (working bucket
     5–15 min, clock bucket 240+). Same contact per clock bucket in both groups. On the working
     axis alone Q would blame lead quality (0.62 in 4000 simulations); with both axes required,
