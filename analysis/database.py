@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 from .errors import InputFileError, ParameterError
 from .readers import RawTable, read_csv_data
@@ -34,15 +34,49 @@ def is_database_url(value: object) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """The URL without its password (in the user part or as a ``password=`` parameter)."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        user, host = netloc.rsplit("@", 1)
-        netloc = f"{user.split(':', 1)[0]}@{host}"
-    query = urlencode([(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
-                       if key.lower() not in SECRET_PARAMETERS])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    """The URL without its password, whatever characters the password holds.
+
+    The user part is parsed by hand: URL splitting stops at ``#``, ``?`` or ``/``, which a
+    password may hold and the driver accepts, and then printed the password. Everything
+    between the user name's ``:`` and the URL's last ``@`` is dropped (a query parameter
+    holding ``@`` is over-redacted, never under); ``password=`` and the other secret
+    parameters are dropped from the query string.
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    if "@" in rest:
+        user_part, host_part = rest.rsplit("@", 1)
+        user = re.split(r"[:/?#]", user_part, maxsplit=1)[0]
+        rest = f"{user}@{host_part}" if user else host_part
+    address, question, query = rest.partition("?")
+    if question:
+        kept = [pair for pair in re.split(r"[&]", query)
+                if pair.split("=", 1)[0].strip().lower() not in SECRET_PARAMETERS]
+        address = address + ("?" + "&".join(kept) if kept else "")
+    return f"{scheme}://{address}"
+
+
+def _secrets(url: str) -> list[str]:
+    """The password as the URL holds it (raw and decoded), to scrub from a driver's message."""
+    found = []
+    scheme, separator, rest = url.partition("://")
+    if separator and "@" in rest:
+        user_part = rest.rsplit("@", 1)[0]
+        if ":" in user_part:
+            found.append(user_part.split(":", 1)[1])
+    for pair in rest.partition("?")[2].split("&"):
+        key, _, value = pair.partition("=")
+        if key.strip().lower() in SECRET_PARAMETERS and value:
+            found.append(value)
+    return [secret for raw in found for secret in {raw, unquote(raw)} if secret]
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` (a driver's message) with the URL's password replaced by ``***``."""
+    for secret in sorted(_secrets(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 def select_of(query: str | None) -> str:
@@ -77,9 +111,12 @@ def read_query(url: str, query: str | None) -> tuple[RawTable, str]:
     buffer = io.BytesIO()
     digest = hashlib.sha256()
     try:
-        with psycopg.connect(url, autocommit=False, connect_timeout=15,
-                             application_name="leadaudit") as connection:
+        # the whole session is read-only (default_transaction_read_only), not only one transaction:
+        # an injected COMMIT cannot open a writable one
+        with psycopg.connect(url, autocommit=False, connect_timeout=15, application_name="leadaudit",
+                             options="-c default_transaction_read_only=on") as connection:
             connection.read_only = True  # a query that writes fails: leadaudit only reads
+            _check_one_statement(connection, statement)
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL TimeZone TO 'UTC'")
                 cursor.execute("SET LOCAL DateStyle TO 'ISO, YMD'")
@@ -89,14 +126,19 @@ def read_query(url: str, query: str | None) -> tuple[RawTable, str]:
                         digest.update(chunk)
                         buffer.write(chunk)
             connection.rollback()
+    except _NotOneQuery as error:
+        short = statement if len(statement) <= 200 else statement[:200] + "…"
+        raise InputFileError(f"--query must be one SELECT (or a table name) and nothing else: {scrub(str(error), url)} "
+                             f"(query: {short})", file=shown,
+                             hint="give a single SELECT without ';' and further statements; leadaudit only reads")
     except psycopg.OperationalError as error:
         if getattr(error, "sqlstate", None):  # the server answered: a failing query, not a failed login
-            raise _query_error(error, shown, statement) from None
-        raise InputFileError(f"cannot connect to the database: {_first_line(error)}", file=shown,
+            raise _query_error(error, shown, statement, url) from None
+        raise InputFileError(f"cannot connect to the database: {scrub(_first_line(error), url)}", file=shown,
                              hint="check host, port, database and user; put the password in PGPASSWORD "
                                   "or ~/.pgpass, and see README «Reading from PostgreSQL»") from None
     except psycopg.Error as error:
-        raise _query_error(error, shown, statement) from None
+        raise _query_error(error, shown, statement, url) from None
     data = buffer.getbuffer()
     if data.nbytes == 0:
         raise InputFileError("the query returned no columns", file=shown, hint="check the query in psql")
@@ -105,15 +147,39 @@ def read_query(url: str, query: str | None) -> tuple[RawTable, str]:
     return raw, digest.hexdigest()
 
 
+class _NotOneQuery(Exception):
+    """The --query is not one statement that returns rows."""
+
+
+def _check_one_statement(connection, statement: str) -> None:
+    """Parse ``statement`` alone with the extended protocol before it is pasted into ``COPY (…)``:
+    the server refuses several statements in one prepared statement, so ``…) TO STDOUT;
+    COMMIT; INSERT …; COPY (SELECT …`` is refused here instead of running; a statement that
+    returns no columns (an INSERT, a SET) is refused too."""
+    import psycopg
+
+    pgconn = connection.pgconn
+    result = pgconn.prepare(b"leadaudit_query", statement.encode("utf-8"))
+    if result.status != psycopg.pq.ExecStatus.COMMAND_OK:
+        message = (result.error_field(psycopg.pq.DiagnosticField.MESSAGE_PRIMARY) or b"").decode("utf-8", "replace")
+        connection.rollback()
+        raise _NotOneQuery(message or "the query cannot be prepared")
+    described = pgconn.describe_prepared(b"leadaudit_query")
+    fields = described.nfields
+    pgconn.exec_(b"DEALLOCATE leadaudit_query")
+    if fields == 0:
+        raise _NotOneQuery("it returns no rows")
+
+
 def _first_line(error: Exception) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
 
 
-def _query_error(error, shown: str, statement: str) -> InputFileError:
+def _query_error(error, shown: str, statement: str, url: str) -> InputFileError:
     state = getattr(error, "sqlstate", None) or ""
     diag = getattr(error, "diag", None)
-    message = (getattr(diag, "message_primary", None) or _first_line(error)).strip()
+    message = scrub((getattr(diag, "message_primary", None) or _first_line(error)).strip(), url)
     if state == "25006":  # read_only_sql_transaction
         return InputFileError(f"the query tries to change data ({message}); leadaudit only reads",
                               file=shown, hint="give a SELECT query or a table name")

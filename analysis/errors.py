@@ -36,6 +36,13 @@ class LeadAuditError(ValueError):
     exit_code: int = field(default=2, repr=False)
 
     def __post_init__(self) -> None:
+        # a message quotes cells of the data (unknown statuses, unreadable dates): no phone or
+        # e-mail reaches stderr, whichever column a wrong mapping pointed at (SPEC 2.5)
+        from .masking import mask_personal
+
+        self.message = mask_personal(self.message)
+        self.hint = None if self.hint is None else mask_personal(self.hint)
+        self.value = mask_personal(self.value) if isinstance(self.value, str) else self.value
         super().__init__(self.message)
 
     def __str__(self) -> str:

@@ -772,6 +772,13 @@ TEXTS.update({
     "q.finding.partial": {"ru": "Квартал неполный.", "en": "The quarter is partial."},
     "q.change.interval": {"ru": "[интервал {interval}]", "en": "[interval {interval}]"},
     "q.change.p_holm": {"ru": "{p} с поправкой Холма", "en": "{p}, Holm-adjusted"},
+    "q.spend_without_leads": {
+        "ru": "В файле расходов есть каналы, которых нет среди лидов: {channels} ₽ (всего {total} ₽). Эти деньги "
+              "вошли в общий расход, но не в цену лида, квалифицированного лида и сделки. Проверьте названия каналов "
+              "(values: channel в сопоставлении) — возможно, лиды этих каналов записаны под другим именем.",
+        "en": "The spend file names channels the leads never name: {channels} ₽ ({total} ₽ in all). This money is in "
+              "the total spend but in no cost per lead, per qualified lead or per deal. Check the channel names "
+              "(values: channel in the mapping): their leads may be recorded under another name."},
     "q.reasons.none": {"ru": "Причин отказа показать нельзя: в квартале нет потерянных лидов или в выгрузке нет "
                              "столбца причин (добавьте disqualification_reason в сопоставление).",
                        "en": "No loss reasons to show: the quarter has no lost leads, or the export has no reason column "

@@ -28,6 +28,7 @@ from .dateparse import in_nanosecond_range, parse_formats
 from .database import is_database_url, read_query, redact_url, select_of
 from .errors import ColumnError, InputFileError, LeadAuditError, ParameterError, UnmappedValueError
 from .lineage import MAX_EXAMPLES, InputRecord, Issue, Lineage
+from .masking import mask_personal
 from .mapping import (
     DETECTED_LEAD_COLUMNS, LEAD_TYPES, REQUIRED_LEAD_COLUMNS, REQUIRED_SPEND_COLUMNS, Mapping, builtin_mappings, detect_mapping, load_mapping, mapping_from_dict,
     normalize_label, resolve_all_headers, resolve_header, score_mapping,
@@ -521,6 +522,7 @@ class _Cleaner:
 
         def label(values: pd.Series) -> pd.Series:
             text = text_cells(values).str.replace(r"\s+", " ", regex=True)
+            text = text.map(mask_personal, na_action="ignore")  # a campaign named after a client's phone
             if merges:
                 folded = text.str.casefold().str.replace("ё", "е", regex=False)
                 mapped = folded.map(merges)
@@ -872,7 +874,8 @@ def _clean_columns(cleaner: _Cleaner, index: pd.Index, lead_id: pd.Series, creat
     _funnel_flags(cleaner, out, index)
     horizon = cleaner.cells("purchase_horizon")
     if horizon is not None:
-        horizon = on_uniques(_on(text_cells(horizon), index), lambda v: v.map(normalize_label), keep_codes=True)
+        horizon = on_uniques(_on(text_cells(horizon), index),
+                             lambda v: v.map(lambda x: normalize_label(mask_personal(x))), keep_codes=True)
         out["purchase_horizon"] = horizon.where(horizon != "")
 
     if calendar_error is not None:
@@ -982,6 +985,8 @@ def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
     lost = out["stage"] == LOST_STAGE
     cells = cleaner.cells("disqualification_reason")
     raw_text = (_on(text_cells(cells), index) if cells is not None else pd.Series("", index=index))
+    if cells is not None:  # "просил звонить на 8-916-…": the reason's text stays, the phone goes
+        raw_text = on_uniques(raw_text, lambda values: values.map(mask_personal, na_action="ignore"), keep_codes=True)
     table = mapping.values.get("disqualification_reason", {})
     known = list(mapping.reasons)
 

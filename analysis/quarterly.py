@@ -69,6 +69,15 @@ class Kpis:
     sla_within: dict[int, tuple[int, int]]
     immature: tuple[str, ...]
     partial: bool
+    #: spend of channels the leads never name: in the total only (with a warning), never in a cost
+    spend_without_leads: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def spend_total(self) -> float | None:
+        """All spend of the period: the channels' that brought leads and the rest."""
+        if self.spend is None:
+            return None
+        return self.spend + sum(self.spend_without_leads.values())
 
     @property
     def qualified_rate(self) -> float | None:
@@ -99,7 +108,8 @@ class Kpis:
         return hit / total if total else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"leads": self.leads, "qualified_rate": self.qualified_rate, "deals": self.deals, "spend": self.spend,
+        return {"leads": self.leads, "qualified_rate": self.qualified_rate, "deals": self.deals,
+                "spend": self.spend_total, "spend_without_leads": dict(self.spend_without_leads),
                 "cpl": self.cpl, "cpql": self.cpql, "cac": self.cac, "roas": self.roas, "revenue": self.revenue,
                 "contact_rate": self.contact_rate, "sla_share_15": self.sla_share(15),
                 "sla_share_30": self.sla_share(30), "repeats": self.repeats, "immature": list(self.immature),
@@ -157,7 +167,7 @@ class Quarterly:
 
     def figures(self) -> dict[str, Any]:
         def kpis(value: Kpis | None) -> dict[str, Any] | None:
-            return None if value is None else {key: value.to_json()[key] for key in KPI_KEYS} | {
+            return None if value is None else {key: value.to_json()[key] for key in (*KPI_KEYS, "spend_without_leads")} | {
                 "roas": value.roas, "contact_rate": value.contact_rate, "sla_share_15": value.sla_share(15),
                 "sla_share_30": value.sla_share(30),
                 "immature": list(value.immature)}
@@ -224,7 +234,15 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
         for minutes in (15, 30):
             sla[minutes] = (int((attempted & (leads["response_minutes"] <= minutes)).sum()), int(attempted.sum()))
     paid_first = first & leads["channel"].isin(paid)
-    spend = _spend_in(dataset, period, None if mask is None else set(leads.loc[first, "channel"].unique()) & paid)
+    orphans: dict[str, float] = {}
+    if mask is None and dataset.spend is not None:
+        named = set(label_counts(leads["channel"]).index)
+        spend = _spend_in(dataset, period, paid & named)
+        rows = (dataset.spend["date"] >= period.start) & (dataset.spend["date"] <= period.end) \
+            & ~dataset.spend["channel"].isin(named)
+        orphans = {str(k): float(v) for k, v in dataset.spend.loc[rows].groupby("channel")["spend"].sum().items() if v}
+    else:
+        spend = _spend_in(dataset, period, None if mask is None else set(leads.loc[first, "channel"].unique()) & paid)
     leads_n = int(first.sum())
     return Kpis(period, leads_n, int((in_period & leads["is_repeat"]).sum()),
                 int((first & leads["qualified"]).sum()) if "qualified" in told else 0,
@@ -233,7 +251,7 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
                 leads_n if "contacted" in told else 0,
                 int((first & leads["won"]).sum()), leads_n, revenue, spend, int(paid_first.sum()),
                 int((paid_first & leads["qualified"]).sum()) if "qualified" in told else 0,
-                int((paid_first & leads["won"]).sum()), sla, immature, period.end > dataset.as_of)
+                int((paid_first & leads["won"]).sum()), sla, immature, period.end > dataset.as_of, orphans)
 
 
 def _change_json(change: "Change") -> dict[str, Any]:
@@ -290,8 +308,8 @@ def compare_kpis(now: Kpis, then: Kpis | None, alpha: float, dispersion: dict[st
                    then.contacted, then.contact_total)
     ratio("deals", now.deals, then.deals, now.deals, now.period.days, then.deals, then.period.days, "deals",
           "deal" in now.immature)
-    out.append(Change("spend", now.spend, then.spend, None, "flat", False, False,
-                      now.spend / then.spend if now.spend and then.spend else None))
+    out.append(Change("spend", now.spend_total, then.spend_total, None, "flat", False, False,
+                      now.spend_total / then.spend_total if now.spend_total and then.spend_total else None))
     if now.spend and then.spend:
         ratio("cpl", now.cpl, then.cpl, now.spend_leads, now.spend, then.spend_leads, then.spend, "leads",
               inverse=True)
@@ -622,6 +640,8 @@ def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
         warnings.append("no_spend")
     if now.immature:
         warnings.append("immature_stages")
+    if now.spend_without_leads:
+        warnings.append("spend_without_leads")
     changes_previous, changes_year_ago = adjust_changes([
         compare_kpis(now, previous, alpha, _daily_dispersion(dataset, current, previous_period if previous else None)),
         compare_kpis(now, year_ago, alpha, _daily_dispersion(dataset, current, year_period if year_ago else None))],

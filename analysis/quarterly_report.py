@@ -32,7 +32,7 @@ def _kpi_value(key: str, kpis: Kpis | None, lang: str) -> str:
     if kpis is None:
         return "—"
     value = {"leads": kpis.leads, "qualified_rate": kpis.qualified_rate, "contact_rate": kpis.contact_rate,
-             "deals": kpis.deals, "spend": kpis.spend, "cpl": kpis.cpl, "cpql": kpis.cpql, "cac": kpis.cac,
+             "deals": kpis.deals, "spend": kpis.spend_total, "cpl": kpis.cpl, "cpql": kpis.cpql, "cac": kpis.cac,
              "sla_15": kpis.sla_share(15), "sla_30": kpis.sla_share(30)}[key]
     if value is None:
         return "—"
@@ -69,8 +69,15 @@ def _change_text(change: Change | None, lang: str) -> str:
 
 def quarterly_warnings(report: Quarterly, lang: str) -> list[dict[str, str]]:
     texts = {"partial_quarter": t("q.partial", lang, as_of=""), "no_spend": t("q.no_spend", lang),
-             "immature_stages": t("q.immature", lang, stages=_stages(report.current.immature, lang))}
+             "immature_stages": t("q.immature", lang, stages=_stages(report.current.immature, lang)),
+             "spend_without_leads": _orphan_text(report, lang)}
     return [{"code": code, "text": texts[code]} for code in report.warnings]
+
+
+def _orphan_text(report: Quarterly, lang: str) -> str:
+    orphans = report.current.spend_without_leads
+    named = ", ".join(f"«{channel}» {format_number(amount, lang)}" for channel, amount in orphans.items())
+    return t("q.spend_without_leads", lang, channels=named, total=format_number(sum(orphans.values()), lang))
 
 
 def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
@@ -107,6 +114,8 @@ def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
         parts.append(callout(t("q.partial", lang, as_of=f"{data.as_of:%d.%m.%Y}"), warn=True))
     if now.immature:
         parts.append(callout(t("q.immature", lang, stages=_stages(now.immature, lang)), warn=True))
+    if now.spend_without_leads:
+        parts.append(callout(_orphan_text(report, lang), warn=True))
     if not report.has_spend:
         parts.append(callout(t("q.no_spend", lang), warn=True))
     if previous is None and year_ago is None:

@@ -178,3 +178,54 @@ def test_every_report_gives_the_same_figures_from_the_database(database, job, tm
     assert b["parameters"]["query"] == QUERY
     for path in (from_db.html, from_db.notebook, from_db.summary):
         assert PASSWORD not in Path(path).read_text(encoding="utf-8")
+
+
+ESCAPING = ('SELECT * FROM crm.leads) TO STDOUT; COMMIT; CREATE TABLE crm.pwned (x int); '
+            'INSERT INTO crm.leads ("ID") VALUES (1); COPY (SELECT 1')
+
+
+@pytest.mark.parametrize("query", [ESCAPING, "SELECT 1; SELECT 2", "SET TimeZone TO 'UTC'"])
+def test_a_query_is_one_statement_in_a_read_only_session(database, query):
+    # issue 25: the query was pasted into COPY (…) and sent where several statements run; the escaping one
+    # committed its CREATE TABLE and INSERT while the command said "the query failed"
+    import psycopg
+
+    with psycopg.connect(database.superuser_dsn("dealer"), autocommit=True) as connection:
+        connection.execute("GRANT CREATE ON SCHEMA crm TO reader")
+        connection.execute("GRANT INSERT ON crm.leads TO reader")  # the role could write: the session must not
+    try:
+        with pytest.raises(InputFileError, match="one SELECT") as caught:
+            load_dataset(database.url("reader", PASSWORD, "dealer"), query=query)
+        assert PASSWORD not in str(caught.value)
+        with psycopg.connect(database.superuser_dsn("dealer")) as connection:
+            assert connection.execute("SELECT count(*) FROM crm.leads").fetchone()[0] == 18835
+            assert connection.execute("SELECT to_regclass('crm.pwned')").fetchone()[0] is None
+    finally:
+        with psycopg.connect(database.superuser_dsn("dealer"), autocommit=True) as connection:
+            connection.execute("REVOKE CREATE ON SCHEMA crm FROM reader")
+            connection.execute("REVOKE INSERT ON crm.leads FROM reader")
+
+
+@pytest.mark.parametrize("password", ["pa#ss-1", "pa/ss?2", "p@ss:3"])
+def test_a_password_never_shows_whatever_it_holds(database, password, tmp_path):
+    # issue 25: URL splitting stops at '#', '/' or '?': the password reached the report, the JSON and stderr
+    import psycopg
+    from urllib.parse import quote
+
+    with psycopg.connect(database.superuser_dsn("dealer"), autocommit=True) as connection:
+        connection.execute(psycopg.sql.SQL("ALTER ROLE reader PASSWORD {}").format(psycopg.sql.Literal(password)))
+    try:
+        for url in (f"postgresql://reader:{quote(password, safe='')}@127.0.0.1:{database.port}/dealer",
+                    f"postgresql://127.0.0.1:{database.port}/dealer?user=reader&password={quote(password, safe='')}"):
+            shown = redact_url(url)
+            assert password not in shown and quote(password, safe="") not in shown and "reader" in shown
+            data = load_dataset(url, query=QUERY)
+            assert password not in data.lineage.inputs[0].path
+        wrong = f"postgresql://reader:{password}x@127.0.0.1:{database.port}/dealer"
+        result = subprocess.run([sys.executable, "-m", "analysis.cli", "quarterly", "--leads", wrong, "--query", QUERY,
+                                 "--quarter", "2026Q3", "--out", str(tmp_path / "out")],
+                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert result.returncode == 2 and password not in result.stderr + result.stdout, result.stderr
+    finally:
+        with psycopg.connect(database.superuser_dsn("dealer"), autocommit=True) as connection:
+            connection.execute(psycopg.sql.SQL("ALTER ROLE reader PASSWORD {}").format(psycopg.sql.Literal(PASSWORD)))

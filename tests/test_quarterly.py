@@ -179,3 +179,21 @@ def test_kpi_changes_have_intervals_and_holm_adjusted_arrows_across_both_compari
     plain = stats.compare_poisson(report.current.leads, report.current.period.days, report.previous.leads,
                                   report.previous.period.days)
     assert (leads.effect_ci[1] - leads.effect_ci[0]) > 1.1 * (plain.ratio_ci[1] - plain.ratio_ci[0])
+
+
+def test_spend_for_channels_without_leads_is_in_the_total_only_and_named(small, tmp_path):
+    # issue 25: spend rows for a channel the leads never name were added silently (896 100 instead of 396 100)
+    leads_path = small.lineage.inputs[0].path
+    spend = write_csv(tmp_path / "spend.csv", ["Дата", "Источник", "Кампания", "Расход"],
+                      [["01.07.2026", "A", "c", "1000,00"], ["15.09.2026", "A", "c", "2000,00"],
+                       ["03.08.2026", "Ghost", "g", "5000,00"], ["04.08.2026", "Ghost", "g", "500,00"]])
+    report = quarterly(load_dataset(leads_path, spend, as_of="2026-12-31"),
+                       quarterly_parameters(leads="x", quarter="2026Q3"))
+    kpis = report.figures()["kpis"]
+    assert kpis["spend"] == 8500.0 and kpis["spend_without_leads"] == {"Ghost": 5500.0}
+    assert kpis["cpl"] == pytest.approx(3000.0 / report.current.spend_leads)  # A's money over A's leads
+    assert "spend_without_leads" in report.warnings
+    from analysis.quarterly_report import kpi_section, quarterly_warnings
+    text = next(w["text"] for w in quarterly_warnings(report, "en") if w["code"] == "spend_without_leads")
+    assert "«Ghost» 5,500" in text
+    assert "«Ghost» 5,500" in kpi_section(report, load_dataset(leads_path, spend, as_of="2026-12-31"), "en").html()
