@@ -52,11 +52,16 @@ def _say(message: str, progress: bool) -> None:
         print(f"leadaudit: {message}", file=sys.stderr, flush=True)
 
 
-def prepare(job: str, **kwargs: Any) -> tuple[dict[str, Any], Dataset]:
-    """Validate parameters and load the data (everything that can fail on bad input)."""
+def prepare(job: str, out_dir: str | Path | None = None, run_date: dt.date | None = None,
+            **kwargs: Any) -> tuple[dict[str, Any], Dataset]:
+    """Validate parameters and load the data (everything that can fail on bad input); with
+    ``out_dir``, check that the report's three files can be written there before any loading."""
     if job not in PARAMETERS:
         raise ParameterError(f"unknown report «{job}»", hint=f"use one of: {', '.join(PARAMETERS)}")
     params = PARAMETERS[job](**kwargs)
+    if out_dir is not None:  # named as _render names it: a database URL without its password
+        shown = {**params, "leads": redact_url(params["leads"])} if is_database_url(params["leads"]) else params
+        check_out(Path(out_dir), report_name(job, shown, run_date))
     dataset = _load_once(params)
     check_against_data(job, params, dataset)
     return params, dataset
@@ -93,6 +98,87 @@ def report_name(job: str, params: dict[str, Any], run_date: dt.date | None = Non
     """``<run date>-<job>-<slug>-<hash>`` (SPEC 4)."""
     run_date = run_date or dt.date.today()
     return f"{run_date.isoformat()}-{job}-{slugify(scope_text(job, params))}-{parameters_hash(params)}"
+
+
+TEMPORARY_SUFFIX = ".leadaudit.tmp"
+#: a temporary file or folder of this package older than this is a killed run's, swept at start
+STALE_AFTER_SECONDS = 6 * 3600
+
+
+def check_out(out: Path, name: str) -> None:
+    """``--out`` is a folder this run can write its three files into (created if missing): a
+    file, a dangling link, a folder that cannot be written, or a folder where a report file
+    goes, is exit 2 before anything is loaded or written (SPEC 4)."""
+    if out.is_symlink() and not out.exists():
+        raise ParameterError(f"--out «{out}» is a link to «{os.readlink(out)}», which does not exist",
+                             hint="give an existing folder, or remove the broken link")
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"--out «{out}» is a file, not a folder", hint="give a folder for the reports")
+    # the folder itself is made only when the report is written (bad input writes nothing): probe
+    # the nearest folder that exists, which the report's folder would be made in
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(20, f"«{existing}» is a file")
+        handle, probe = tempfile.mkstemp(prefix=".probe.", suffix=TEMPORARY_SUFFIX, dir=existing)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise ParameterError(f"--out «{out}» cannot be written: {error.strerror or error}",
+                             hint="give a folder you can write to (and check the disk has room)") from None
+    for suffix in (".html", ".ipynb", ".json"):
+        target = out / f"{name}{suffix}"
+        if target.exists() and not target.is_file():
+            raise ParameterError(f"«{target}» is in the way: it is not a file",
+                                 hint="move it away; the report writes a file of that name")
+    if out.is_dir():
+        sweep_stale(out)
+
+
+def sweep_stale(out: Path) -> None:
+    """Remove what killed runs of this package left: temporary report files in ``out`` and
+    ``leadaudit-*`` work folders (data snapshots) in the temporary directory, once stale."""
+    import shutil
+    import time
+
+    now = time.time()
+    candidates = list(out.glob(f".*{TEMPORARY_SUFFIX}")) + list(Path(tempfile.gettempdir()).glob("leadaudit-*"))
+    for path in candidates:
+        try:
+            if now - path.lstat().st_mtime < STALE_AFTER_SECONDS:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def write_set(files: list[tuple[Path, bytes]]) -> None:
+    """Write a report's files as one set (SPEC 4): every file is written in full and synced as a
+    temporary file beside its target first; only when all are written are they renamed into
+    place, the HTML last. A full disk or an unwritable folder fails before any rename, leaving
+    the previous set whole and no temporary file; readers key on the HTML, which is never newer
+    than its notebook and JSON."""
+    written: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
+            written.append((temporary, path))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are ordinary files
+        for temporary, path in sorted(written, key=lambda pair: pair[1].suffix == ".html"):
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _ in written:
+            Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -260,12 +346,10 @@ def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, ke
     from papermill.exceptions import PapermillExecutionError
 
     _say("checking parameters and reading the data", progress)
-    params, dataset = prepare(job, **kwargs)
+    params, dataset = prepare(job, out_dir=out_dir, run_date=run_date, **kwargs)
     if is_database_url(params["leads"]):  # the kernel reads the snapshot: it never needs the password
         params = {**params, "leads": redact_url(params["leads"])}
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ParameterError(f"--out «{out}» is a file, not a folder", hint="give a folder for the reports")
     name = report_name(job, params, run_date)
     with tempfile.TemporaryDirectory(prefix="leadaudit-") as workdir:
         snapshot = save_snapshot(dataset, Path(workdir) / "snapshot")
@@ -296,12 +380,13 @@ def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, ke
     html = _export_html(notebook, params["lang"])
     out.mkdir(parents=True, exist_ok=True)
     files = ReportFiles(out / f"{name}.html", out / f"{name}.ipynb", out / f"{name}.json", summary)
-    payloads = [
-        (files.notebook, nbformat.writes(notebook).encode("utf-8")),
-        (files.summary, dumps(summary).encode("utf-8")),
-        (files.html, html.encode("utf-8")),
-    ]
-    for path, data in payloads:
-        atomic_write(path, data)
+    try:
+        write_set([(files.notebook, nbformat.writes(notebook).encode("utf-8")),
+                   (files.summary, dumps(summary).encode("utf-8")),
+                   (files.html, html.encode("utf-8"))])
+    except OSError as error:
+        raise ParameterError(f"the report could not be written to «{out}»: {error.strerror or error}",
+                             hint="free some disk space or choose another --out; the previous report, if any, "
+                                  "is unchanged") from None
     (out / f"{name}.failed.ipynb").unlink(missing_ok=True)
     return files
