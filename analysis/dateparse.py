@@ -9,7 +9,7 @@ fields are read off the bytes of every cell at once, checked (month 1–12, the 
 its month, 23:59:59 at most) and combined into nanoseconds.
 
 What this module does not accept is left to pandas, which stays the reference: a cell
-that is not zero-padded (``1.5.2025 6:41``), a year outside 1900–2199, a format with
+that is not zero-padded (``1.5.2025 6:41``), a year outside 1970–2100, a format with
 two-digit years or AM/PM. pandas sees only the cells that could match the format at all
 (:func:`could_match`), so the cells of another format in the same column cost it nothing.
 The formats are tried in the caller's order, as before; the result is the same as
@@ -44,7 +44,7 @@ for _i, _group in enumerate(_COUNTED):
 #: cells per block of work: a block's temporaries are a few 8 MB arrays
 BLOCK_CELLS = 1 << 20
 NAT = np.iinfo(np.int64).min  # NaT as int64
-_EARLIEST, _LATEST = 1900, 2199  # years read here; others go to pandas (its nanosecond range is 1677–2262)
+_EARLIEST, _LATEST = 1970, 2100  # years read here; others go to pandas, whose result is kept only 1970–2100
 _MONTHS = (np.arange(_EARLIEST, _LATEST + 1)[:, None] - 1970) * 12 + np.arange(12)
 #: each month's first day (days since 1970) and its length, month (year - _EARLIEST) * 12 + month - 1
 _MONTH_START = _MONTHS.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64).ravel()
@@ -230,12 +230,19 @@ def parse_formats(text: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray
     return result.view("datetime64[ns]"), remaining
 
 
+#: dates a lead, a contact or a spend row can have (issue 25): a year 1900 or 2200 in an export
+#: is a typo, and as an unreadable cell it is counted with its example, not an int64 overflow
+#: in the working-minute arithmetic later
+FIRST_PLAUSIBLE = np.datetime64("1970-01-01T00:00:00", "s")
+LAST_PLAUSIBLE = np.datetime64("2100-12-31T23:59:59", "s")
+
+
 def in_nanosecond_range(stamps):
-    """Which timestamps (a Series or a datetime64 array of any unit) nanoseconds can hold
-    (1677–2262): pandas 3 parses a year 1600 to a coarser unit, and a cast to nanoseconds
-    raised; such a typo is an unparsed cell instead. NaT is not in range."""
+    """Which timestamps (a Series or a datetime64 array of any unit) are plausible dates of an
+    export, 1970–2100 (inside what nanoseconds can hold, 1677–2262: pandas 3 parses a year 1600
+    to a coarser unit, and a cast to nanoseconds raised). Others are unread cells. NaT is not in range."""
     # numpy's bounds: an array of seconds compared with a pd.Timestamp wraps (1677-05-01 passed)
-    return (stamps >= np.datetime64(pd.Timestamp.min)) & (stamps <= np.datetime64(pd.Timestamp.max))
+    return (stamps >= FIRST_PLAUSIBLE) & (stamps <= LAST_PLAUSIBLE)
 
 
 def _nanoseconds(stamps: np.ndarray) -> np.ndarray:

@@ -1150,7 +1150,15 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
                  values=text_cells(raw_dates))
     spend = cleaner.numbers("spend")
     index = cleaner.index
-    negative = _on(spend, index) < 0
+    values = _on(spend, index)
+    infinite = values.notna() & ~np.isfinite(values.to_numpy(dtype=float, na_value=0.0))
+    if infinite.any():  # "inf" or "1e999": a sum over it is infinite and every cost with it
+        first = infinite[infinite].index[0]
+        raise ColumnError(
+            f"spend must be a finite amount: {int(infinite.sum())} rows are not, first at line "
+            f"{cleaner.line.loc[first]} («{text_cells(cleaner.cells('spend')).loc[first]}»)", file=path,
+            column=cleaner.header("spend"), hint="correct that cell of the spend export (an amount in roubles)")
+    negative = values < 0
     if negative.any():
         first = negative[negative].index[0]
         raise ColumnError(
@@ -1239,6 +1247,8 @@ def parse_as_of(value: Any) -> pd.Timestamp | None:
         stamp = pd.Timestamp(text)
     except (ValueError, TypeError):
         raise ParameterError(f"as_of «{value}» is not a date", hint="write it as 2026-10-31") from None
+    if stamp is pd.NaT or not (pd.Timestamp("1970-01-01") <= stamp <= pd.Timestamp("2100-12-31")):
+        raise ParameterError(f"as_of «{value}» is outside 1970–2100", hint="give the export's date, e.g. 2026-10-31")
     if len(text) <= 10:  # a bare date means the end of that day: the export's date
         stamp = stamp + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
     return stamp

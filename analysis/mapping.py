@@ -229,7 +229,22 @@ def _key_lines(text: str, loader: type = yaml.SafeLoader) -> dict[str, int]:
     return lines
 
 
-def load_mapping(path: str | Path, *, _loader: type = yaml.SafeLoader) -> Mapping:
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses YAML aliases (``*name``): a mapping never needs one, and a
+    646-byte chain of them expands to gigabytes ("billion laughs")."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed in a mapping file",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+MAX_MAPPING_BYTES = 1 << 20  # a mapping is a page of text; a larger file is not one
+
+
+def load_mapping(path: str | Path, *, _loader: type = _NoAliasLoader) -> Mapping:
     """Read and validate a mapping file.
 
     Parameters
@@ -251,6 +266,9 @@ def load_mapping(path: str | Path, *, _loader: type = yaml.SafeLoader) -> Mappin
     if not path.is_file():
         raise InputFileError("the mapping file does not exist", file=str(path),
                              hint="check the path given to --mapping")
+    if path.stat().st_size > MAX_MAPPING_BYTES:
+        raise MappingError(f"the mapping file is larger than {MAX_MAPPING_BYTES // 1024} KiB: it is not a mapping",
+                           file=str(path), hint="give the YAML mapping file (see README «How to write a mapping file»)")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:

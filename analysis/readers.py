@@ -74,6 +74,16 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def max_input_bytes() -> int:
+    """The largest export read: ``LEADAUDIT_MAX_INPUT_GB`` gibibytes (default 20, some 100M leads)."""
+    import os
+
+    try:
+        return int(float(os.environ.get("LEADAUDIT_MAX_INPUT_GB", "20")) * 2**30)
+    except ValueError:
+        return 20 * 2**30
+
+
 def read_table(path: str | Path, *, sheet: str | None = None,
                header_finder: Callable[[list[list[str]]], int] | None = None) -> RawTable:
     """Read an export into a :class:`RawTable`.
@@ -98,6 +108,14 @@ def read_table(path: str | Path, *, sheet: str | None = None,
         raise InputFileError("the file does not exist", file=str(path), hint="check the path and the file name")
     if path.is_dir():
         raise InputFileError("this is a folder, not a file", file=str(path), hint="give the export file itself")
+    if not path.is_file():  # a device (/dev/zero) reads without end, a named pipe waits for a writer
+        raise InputFileError("this is not a regular file (a device, a pipe or a socket)", file=str(path),
+                             hint="save the export to a file and give its path")
+    limit = max_input_bytes()
+    if path.stat().st_size > limit:
+        raise InputFileError(f"the file is {path.stat().st_size / 2**30:.1f} GiB, over the {limit / 2**30:.0f} GiB "
+                             "limit", file=str(path),
+                             hint="set LEADAUDIT_MAX_INPUT_GB to raise it, or export fewer rows (a period)")
     with open(path, "rb") as handle:
         head = handle.read(8192)
     if not head.strip():
