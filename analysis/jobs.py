@@ -21,7 +21,7 @@ from .errors import LeadAuditError, ParameterError, ScopeError
 from .i18n import check_lang
 from .mapping import parse_working_hours
 from .loading import Dataset, parse_as_of
-from .masking import mask_personal
+from .masking import shown_text
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -108,7 +108,7 @@ def diagnose_parameters(
             raise ParameterError(f"--working-hours: {error.message}", hint=error.hint) from None
     params.update(
         channel=_names(channel), campaign=_names(campaign), model=_names(model), manager=_names(manager),
-        period=period or None, claim=claim, complaint=mask_personal(str(complaint or "")), baseline=baseline,
+        period=period or None, claim=claim, complaint=shown_text(str(complaint or ""), limit=2000), baseline=baseline,
         sla_minutes=_number("sla_minutes", sla_minutes, low=0, high=7 * 24 * 60, low_open=True),
         working_hours=working_hours or None,
         min_gap=None if min_gap in (None, "") else _number("min_gap", min_gap, low=0, high=1, low_open=True),

@@ -28,7 +28,7 @@ from .dateparse import in_nanosecond_range, parse_formats
 from .database import is_database_url, read_query, redact_url, select_of
 from .errors import ColumnError, InputFileError, LeadAuditError, ParameterError, UnmappedValueError
 from .lineage import MAX_EXAMPLES, InputRecord, Issue, Lineage
-from .masking import mask_personal
+from .masking import mask_personal, shown_text
 from .mapping import (
     DETECTED_LEAD_COLUMNS, LEAD_TYPES, REQUIRED_LEAD_COLUMNS, REQUIRED_SPEND_COLUMNS, Mapping, builtin_mappings, detect_mapping, load_mapping, mapping_from_dict,
     normalize_label, resolve_all_headers, resolve_header, score_mapping,
@@ -522,7 +522,7 @@ class _Cleaner:
 
         def label(values: pd.Series) -> pd.Series:
             text = text_cells(values).str.replace(r"\s+", " ", regex=True)
-            text = text.map(mask_personal, na_action="ignore")  # a campaign named after a client's phone
+            text = text.map(shown_text, na_action="ignore")  # a campaign named after a client's phone
             if merges:
                 folded = text.str.casefold().str.replace("ё", "е", regex=False)
                 mapped = folded.map(merges)
@@ -986,7 +986,7 @@ def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
     cells = cleaner.cells("disqualification_reason")
     raw_text = (_on(text_cells(cells), index) if cells is not None else pd.Series("", index=index))
     if cells is not None:  # "просил звонить на 8-916-…": the reason's text stays, the phone goes
-        raw_text = on_uniques(raw_text, lambda values: values.map(mask_personal, na_action="ignore"), keep_codes=True)
+        raw_text = on_uniques(raw_text, lambda values: values.map(shown_text, na_action="ignore"), keep_codes=True)
     table = mapping.values.get("disqualification_reason", {})
     known = list(mapping.reasons)
 

@@ -27,3 +27,21 @@ def mask_personal(text: str) -> str:
     if not isinstance(text, str) or not _HINT.search(text):
         return text
     return PHONE.sub(PHONE_MASK, EMAIL.sub(EMAIL_MASK, text))
+
+
+#: longest text of the data shown as one label or reason (a 50 MB cell made a 53 MB report)
+MAX_SHOWN_CHARS = 200
+# control characters (a NUL made a channel 'А\x00vito') and bidirectional overrides (an RTL
+# override turned the page title around)
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown_text(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """A text of the data as the reports may show it: invisible and direction-changing control
+    characters removed, at most ``limit`` characters (then "…"), phones and e-mails masked."""
+    if not isinstance(text, str):
+        return text
+    text = _INVISIBLE.sub("", text)
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
+    return mask_personal(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,70 @@ def max_input_bytes() -> int:
         return 20 * 2**30
 
 
+#: the widest export read: a CRM export has tens of columns, a few hundred at most
+MAX_COLUMNS = 5_000
+#: an XLSX sheet's declared cells and a workbook's shared strings, checked before openpyxl reads
+#: (a 31 KB file declaring A1:XFD1048576 took 7.6 GB; 30M shared strings in 1.2 MB kept growing)
+MAX_XLSX_CELLS = 200_000_000
+MAX_XLSX_STRINGS = 20_000_000
+# a cell may be long (a pasted e-mail thread): the csv module's 128 KiB default raised on it
+csv.field_size_limit(1 << 30)
+
+
+def _check_width(path: Path, head: bytes) -> None:
+    """A first line of more than MAX_COLUMNS separators is not an export's header."""
+    first = head.split(b"\n", 1)[0]
+    widest = max(first.count(separator.encode()) for separator in (",", ";", "\t"))
+    if widest >= MAX_COLUMNS:
+        raise InputFileError(f"the first line has over {MAX_COLUMNS} columns: this is not a CRM export's header",
+                             file=str(path), hint="export the leads table itself (a few dozen columns)")
+
+
+def _check_xlsx(path: Path) -> None:
+    """Refuse a workbook whose sheets declare more cells, or whose shared strings are more, than
+    any export has — before openpyxl would materialise them."""
+    import zipfile
+
+    limit = max_input_bytes()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            if sum(entry.file_size for entry in entries) > limit:
+                raise InputFileError(f"the workbook unpacks to more than {limit / 2**30:.0f} GiB", file=str(path),
+                                     hint="set LEADAUDIT_MAX_INPUT_GB to raise it, or export a CSV")
+            for entry in entries:
+                name = entry.filename
+                if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"):
+                    continue
+                with archive.open(entry) as stream:
+                    start = stream.read(4096).decode("utf-8", "replace")
+                if name == "xl/sharedStrings.xml":
+                    count = re.search(r'uniqueCount="(\d+)"', start) or re.search(r'count="(\d+)"', start)
+                    if count and int(count.group(1)) > MAX_XLSX_STRINGS:
+                        raise InputFileError(f"the workbook declares {int(count.group(1)):,} distinct texts, over the "
+                                             f"{MAX_XLSX_STRINGS:,} an export can have", file=str(path),
+                                             hint="save the sheet again from Excel, or export a CSV")
+                    continue
+                ref = re.search(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', start)
+                if ref and ref.group(3):
+                    columns = _column_number(ref.group(3)) - _column_number(ref.group(1)) + 1
+                    rows = int(ref.group(4)) - int(ref.group(2)) + 1
+                    if columns > MAX_COLUMNS or columns * rows > MAX_XLSX_CELLS:
+                        raise InputFileError(f"a sheet declares {rows:,} rows × {columns:,} columns "
+                                             f"({ref.group(0)[16:-1]}), more than an export has", file=str(path),
+                                             hint="select the data's range in Excel and save again, or export a CSV")
+    except zipfile.BadZipFile:
+        raise InputFileError("the Excel workbook cannot be opened (BadZipFile)", file=str(path),
+                             hint="open it in Excel and save it again as .xlsx") from None
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 def read_table(path: str | Path, *, sheet: str | None = None,
                header_finder: Callable[[list[list[str]]], int] | None = None) -> RawTable:
     """Read an export into a :class:`RawTable`.
@@ -122,6 +187,7 @@ def read_table(path: str | Path, *, sheet: str | None = None,
         raise InputFileError("the file is empty", file=str(path), hint="export the data from the CRM again")
     finder = header_finder or default_header_row
     if head.startswith(b"PK\x03\x04"):
+        _check_xlsx(path)
         return _read_xlsx(path, sheet, finder)
     if sheet is not None:
         raise InputFileError(f"--sheet «{sheet}» was given but this file is not an XLSX workbook",
@@ -131,6 +197,9 @@ def read_table(path: str | Path, *, sheet: str | None = None,
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputFileError("this is an old binary Excel 97–2003 .xls workbook, which is not read",
                              file=str(path), hint="open it in Excel and save as .xlsx or CSV (UTF-8)")
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has a zero byte in every separator
+        with open(path, "rb") as handle:
+            _check_width(path, handle.read(MAX_COLUMNS * 64))
     if path.stat().st_size > STREAM_BYTES and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         table = _read_large_csv(path, finder)
         if table is not None:

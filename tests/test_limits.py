@@ -70,3 +70,60 @@ def test_non_finite_spend_is_refused_naming_the_cell(sample_csv, tmp_path, amoun
         return
     # "NaN" is a placeholder-like empty amount: the row is dropped and counted, never summed as NaN
     assert data.spend["spend"].notna().all() and [i.count for i in data.lineage.issues if i.code == "no_spend"] == [1]
+
+
+def _xlsx(path, sheet_xml: str, shared: str | None = None):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"/>')
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        if shared is not None:
+            archive.writestr("xl/sharedStrings.xml", shared)
+    return path
+
+
+def test_xlsx_bombs_are_refused_before_reading(tmp_path):
+    # a 31 KB workbook declaring A1:XFD1048576 took 7.6 GB; 30M shared strings in 1.2 MB kept growing
+    wide = _xlsx(tmp_path / "wide.xlsx", '<?xml version="1.0"?><worksheet><dimension ref="A1:XFD1048576"/>'
+                 "<sheetData/></worksheet>")
+    with pytest.raises(InputFileError, match="1,048,576 rows × 16,384 columns"):
+        load_dataset(wide)
+    strings = _xlsx(tmp_path / "strings.xlsx", '<?xml version="1.0"?><worksheet><dimension ref="A1:C3"/>'
+                    "<sheetData/></worksheet>", '<?xml version="1.0"?><sst count="30000000" uniqueCount="30000000">'
+                    + "<si><t/></si>" * 100 + "</sst>")
+    with pytest.raises(InputFileError, match="30,000,000 distinct texts"):
+        load_dataset(strings)
+
+
+def test_a_header_of_a_million_columns_is_refused(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(1_000_000)) + "\n1,2,3\n")
+    with pytest.raises(InputFileError, match="over 5000 columns"):
+        load_dataset(path)
+
+
+def test_a_long_cell_in_the_first_lines_is_read(tmp_path, sample_rows):
+    # the csv module's 128 KiB field limit raised (a traceback) on a pasted e-mail thread
+    rows = [list(row) for row in sample_rows]
+    rows[0][11] = "Переписка: " + "текст " * 40_000  # a 240 KB reason text
+    data = load_dataset(write_csv(tmp_path / "long.csv", SAMPLE_HEADERS, rows, encoding="utf-8"))
+    assert len(data.leads) == len(rows)
+
+
+def test_labels_lose_control_characters_and_long_ones_are_shown_truncated(tmp_path, sample_rows):
+    # a NUL made a channel 'А\x00vito'; an RTL override reached the page title; one 50 MB cell made a 53 MB report
+    rows = [list(row) for row in sample_rows]
+    rows[1][2] = "\u202eАвито"
+    rows[2][3] = "кампания " * 100_000
+    data = load_dataset(write_csv(tmp_path / "labels.csv", SAMPLE_HEADERS, rows, encoding="utf-8"))
+    channels = set(data.leads["channel"].astype(str))
+    assert "Авито" in channels and not any("\u202e" in c for c in channels)
+    from analysis.masking import shown_text
+    assert shown_text("А\x00вито") == "Авито"  # a NUL from a Parquet or XLSX cell (a CSV with one is refused)
+    longest = max(len(c) for c in data.leads["campaign"].astype(str))
+    assert longest == 200 and data.leads["campaign"].astype(str).str.endswith("…").any()
+    from analysis.jobs import diagnose_parameters
+    assert len(diagnose_parameters(channel=["Авито"], complaint="ж" * 10_000)["complaint"]) == 2000
