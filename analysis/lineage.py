@@ -59,12 +59,12 @@ class Issue:
 
     def __post_init__(self) -> None:
         """Examples and counted values are cells of the data: phones and e-mails masked (SPEC 2.5)."""
-        from .masking import mask_personal
+        from .masking import shown_text
 
-        object.__setattr__(self, "examples", tuple(mask_personal(str(e)) for e in self.examples))
+        object.__setattr__(self, "examples", tuple(shown_text(str(e)) for e in self.examples))
         masked: dict[str, int] = {}
         for key, count in self.values.items():
-            key = mask_personal(str(key))
+            key = shown_text(str(key))
             masked[key] = masked.get(key, 0) + count
         object.__setattr__(self, "values", masked)
 

@@ -194,7 +194,8 @@ def _parse_dates(cells: pd.Series, dayfirst: bool, timezone: str | None, strippe
         parsed = cells
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
-        return parsed.astype("datetime64[ns]")
+        # typed timestamps (Parquet, a database) of year 1 or 9999 are unread cells, not a cast error
+        return parsed.where(in_nanosecond_range(parsed)).astype("datetime64[ns]")
     text = cells if stripped else text_cells(cells)
     # each format in turn on the cells still unparsed; zero-padded cells read off their bytes
     # (pandas' parser took 8.6 s for 2M distinct timestamps, see analysis.dateparse)

@@ -284,7 +284,8 @@ def load_mapping(path: str | Path, *, _loader: type = _NoAliasLoader) -> Mapping
         problem = getattr(error, "problem", None) or "not valid YAML"
         raise MappingError(
             f"the mapping file is not valid YAML{where}: {problem}", file=str(path),
-            hint="check indentation and quotes there; values with ':' or '#' need quotes",
+            hint="write each value out instead of an alias" if "alias" in str(problem) else
+            "check indentation and quotes there; values with ':' or '#' need quotes",
         ) from None
     return parse_mapping(data, name=path.stem, source=str(path), lines=_key_lines(text, _loader))
 

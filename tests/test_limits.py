@@ -127,3 +127,24 @@ def test_labels_lose_control_characters_and_long_ones_are_shown_truncated(tmp_pa
     assert longest == 200 and data.leads["campaign"].astype(str).str.endswith("…").any()
     from analysis.jobs import diagnose_parameters
     assert len(diagnose_parameters(channel=["Авито"], complaint="ж" * 10_000)["complaint"]) == 2000
+
+
+def test_parquet_timestamps_in_year_1_or_9999_are_unreadable_cells(tmp_path):
+    # issue 25: a traceback before; now each is an unreadable creation date, counted (exit 2 only when
+    # more than 5% of the column fails)
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    created = [dt.datetime(2026, 9, 1 + i % 28, 10) for i in range(60)]
+    created[0], created[1] = dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31, 23, 59)
+    table = pa.table({"ID": [str(1000 + i) for i in range(60)], "Дата создания": pa.array(created, pa.timestamp("us")),
+                      "Источник": ["Авито"] * 60, "Статус": ["В работе"] * 60})
+    path = tmp_path / "leads.parquet"
+    pq.write_table(table, path)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text('columns: {lead_id: ID, created_at: "Дата создания", channel: "Источник", stage: "Статус"}\n'
+                       'values: {stage: {"В работе": contacted}}\n', encoding="utf-8")
+    data = load_dataset(path, mapping=mapping)
+    assert len(data.leads) == 58 and data.lineage.issue("bad_created_at").count == 2

@@ -90,3 +90,33 @@ def test_stale_temporary_files_and_snapshots_are_swept(tmp_path, monkeypatch):
     sweep_stale(tmp_path)
     assert not old_snapshot.exists() and not stale.exists()
     assert fresh_snapshot.exists() and other.exists()  # a running job's folder, and files not ours, stay
+
+
+@pytest.mark.slow
+def test_sigterm_during_a_run_leaves_no_snapshot_no_kernel_file_and_no_report(tmp_path):
+    # issue 25: SIGKILL/SIGTERM during the run left the data snapshot and the kernel's connection
+    # file (with its key) behind
+    import signal
+    import subprocess
+    import sys
+
+    from analysis.config import PROJECT_ROOT
+
+    work = tmp_path / "tmp"
+    runtime = tmp_path / "runtime"
+    work.mkdir()
+    runtime.mkdir()
+    env = {**os.environ, "TMPDIR": str(work), "JUPYTER_RUNTIME_DIR": str(runtime)}
+    process = subprocess.Popen([sys.executable, "-m", "analysis.cli", "quarterly", "--quarter", "2026Q3",
+                                "--out", str(tmp_path / "out")], cwd=PROJECT_ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(work.glob("leadaudit-*/snapshot*")):
+        time.sleep(0.05)
+    assert list(work.glob("leadaudit-*")), "the run never reached its snapshot"
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert not list(work.glob("leadaudit-*")), "the data snapshot was left behind"
+    assert not list(runtime.glob("kernel-*.json")), "the kernel's connection file was left behind"
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
