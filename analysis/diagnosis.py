@@ -805,7 +805,8 @@ def _costs(dataset: Dataset, params: dict[str, Any], scope: pd.Series, baseline:
     in_window = (spend["date"] >= period[0].normalize()) & (spend["date"] <= end)
     lead_window = period_mask(leads, period[0], end) & ~leads["is_repeat"]
     out = []
-    paid = set(spend["channel"])
+    # only channels the leads name: spend of a channel without leads bought none of them (issue 25)
+    paid = set(spend["channel"]) & set(label_counts(leads["channel"]).index)
     for name, channels in (("scope", set(params["channel"])), ("baseline", paid - set(params["channel"]))):
         money = float(spend.loc[in_window & spend["channel"].isin(channels), "spend"].sum())
         chosen = lead_window & leads["channel"].isin(channels)

@@ -270,3 +270,17 @@ def test_reasons_are_over_represented_per_lead_at_risk_beyond_the_bonferroni_cut
     assert p_budget < 0.05 / 2 < p_spam < 0.05  # spam would pass an uncorrected test, not the Bonferroni cut
     assert over == ("no_budget",) and marketing
     assert table.set_index("reason")["p_value"].to_dict() == pytest.approx({"no_budget": p_budget, "spam_or_fake": p_spam})
+
+
+def test_the_baselines_costs_leave_out_spend_of_channels_without_leads(tmp_path):
+    # issue 25: spend rows of a channel the leads never name went into the baseline's CPL and CPQL
+    rows = [sample_row(i, created=f"{1 + i % 28:02d}.08.2026 10:00", channel=["A", "B"][i % 2],
+                       status=["В работе", "Квалифицирован"][i % 2 if i % 3 else 0], phone=f"+7 900 {i:07d}")
+            for i in range(120)]
+    spend = write_csv(tmp_path / "spend.csv", ["Дата", "Источник", "Кампания", "Расход"],
+                      [["05.08.2026", "A", "c", "6000,00"], ["05.08.2026", "B", "c", "3000,00"],
+                       ["06.08.2026", "Ghost", "g", "500000,00"]])
+    data = load_dataset(write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows), spend, as_of="2026-12-31")
+    dx = run(data, channel=["A"], claim="general", period="2026-08-01:2026-08-31")
+    costs = dx.costs.set_index("group")
+    assert costs.loc["baseline", "spend"] == 3000.0 and costs.loc["scope", "spend"] == 6000.0
