@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .jobs import parse_period
-from .loading import Dataset, has_column
+from .loading import STAGE_FLAG, Dataset, has_column
 from .worktime import NANOSECONDS_PER_DAY, WorkingCalendar
 
 #: Working-minute response buckets of docs/methods.md §8; never-attempted leads form their own bucket.
@@ -26,8 +26,8 @@ UNKNOWN_BUCKET = "n/a"
 #: the leads whose outcome is known then lean to the outcome that comes first (docs/methods.md)
 OPEN_SHARE_SHOWN = 0.1
 #: funnel steps: (name, flag column, stage)
-FUNNEL_STEPS = (("contact", "contacted", "contacted"), ("qualification", "qualified", "qualified"),
-                ("visit", "visited", "visit"), ("deal", "won", "deal"))
+FUNNEL_STEPS = tuple((name, STAGE_FLAG[stage], stage) for name, stage in (
+    ("contact", "contacted"), ("qualification", "qualified"), ("visit", "visit"), ("deal", "deal")))
 
 
 def clock_minutes(leads: pd.DataFrame) -> pd.Series | None:

@@ -422,12 +422,14 @@ def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
         decision_metric = "deals_per_1000"
     else:
         decision_metric = "qualified_per_1000" if exposure == "spend" else "qualified_per_day"
+    # exposure bought by the leads whose outcome is known: for qualification, and for deals
+    qualified_c, qualified_v = exp_c * control.known_share, exp_v * variant.known_share
     if decision_metric == "deals_per_1000":
         events_c, events_v = control.deals, variant.deals
         known_c, known_v = exp_c * control.deal_total / control.leads, exp_v * variant.deal_total / variant.leads
     else:
         events_c, events_v = control.qualified, variant.qualified
-        known_c, known_v = exp_c * control.known_share, exp_v * variant.known_share
+        known_c, known_v = qualified_c, qualified_v
 
     def compare(count_v: float, exposure_v: float, count_c: float, exposure_c: float) -> stats.PoissonComparison:
         if units:
@@ -482,17 +484,16 @@ def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
     if has_spend:
         metrics += [
             _ratio_metric("leads_per_1000", control.leads, exp_c, variant.leads, exp_v, alpha, phi_l),
-            _ratio_metric("qualified_per_1000", control.qualified, known_c if decision_metric != "deals_per_1000"
-                          else exp_c * control.known_share, variant.qualified,
-                          known_v if decision_metric != "deals_per_1000" else exp_v * variant.known_share, alpha, phi_q),
+            _ratio_metric("qualified_per_1000", control.qualified, qualified_c, variant.qualified, qualified_v, alpha,
+                          phi_q),
             _ratio_metric("cpl", control.leads, control.spend, variant.leads, variant.spend, alpha, phi_l,
                           inverse=True),
             _ratio_metric("cpql", control.qualified, control.spend * control.known_share, variant.qualified,
                           variant.spend * variant.known_share, alpha, phi_q, inverse=True),
         ]
     elif not units:
-        metrics.append(_ratio_metric("qualified_per_day", control.qualified, known_c, variant.qualified, known_v,
-                                     alpha, phi_q))
+        metrics.append(_ratio_metric("qualified_per_day", control.qualified, qualified_c, variant.qualified,
+                                     qualified_v, alpha, phi_q))
     deals_settled = all(settled(arm.deal_total, arm.deal_open) for arm in (control, variant))
     if control.deal_total and variant.deal_total and "deal" in told and deals_settled:
         metrics.append(_rate_metric("deal_rate", control.deals, control.deal_total, variant.deals, variant.deal_total,

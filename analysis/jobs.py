@@ -191,11 +191,10 @@ def _closest(value: str, choices: list[str]) -> str:
 def check_scope_value(dataset: Dataset, column: str, value: str, option: str, shown: str | None = None) -> None:
     """Raise :class:`ScopeError` listing the closest names when ``value`` is not in ``column``
     (named ``shown`` in the message: the user's own header for an arm column)."""
-    if column not in dataset.leads:
-        raise ScopeError(f"--{option} «{value}» was given but the export has no {column} column",
-                         column=column, value=value, hint=f"map a {column} column in the mapping file")
-    names = [name for name in dataset.leads[column].dropna().unique().tolist() if name != UNKNOWN]
-    if not names and column != "arm" and column not in dataset.mapping.columns:
+    names = [] if column not in dataset.leads else \
+        [name for name in dataset.leads[column].dropna().unique().tolist() if name != UNKNOWN]
+    # a label column the mapping does not name is all "unknown": the export has no such column
+    if column not in dataset.leads or (not names and column != "arm" and column not in dataset.mapping.columns):
         raise ScopeError(f"--{option} «{value}» was given but the export has no {column} column",
                          column=column, value=value, hint=f'map it in the mapping file: columns:\n  {column}: '
                                                           '"<your header>"')
