@@ -108,7 +108,8 @@ class Kpis:
         return hit / total if total else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"leads": self.leads, "qualified_rate": self.qualified_rate, "deals": self.deals,
+        return {"leads": self.leads, "qualified_rate": self.qualified_rate,
+                "deals": self.deals if self.deal_total else None,  # an export with no deal status: null, not 0
                 "spend": self.spend_total, "spend_without_leads": dict(self.spend_without_leads),
                 "cpl": self.cpl, "cpql": self.cpql, "cac": self.cac, "roas": self.roas, "revenue": self.revenue,
                 "contact_rate": self.contact_rate, "sla_share_15": self.sla_share(15),
@@ -220,8 +221,9 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
     first = in_period & ~leads["is_repeat"]
     # a stage is not mature while some lead of the quarter is still open for it (SPEC 2.5): young,
     # and neither there yet nor lost
-    immature = tuple(stage for stage in ("qualified", "deal") if (first & dataset.still_open(stage)).any())
     told = dataset.funnel_stages  # a stage the export cannot tell apart has no rate (not "100%" by construction)
+    immature = tuple(stage for stage in ("qualified", "deal")
+                     if stage in told and (first & dataset.still_open(stage)).any())
     paid = set(dataset.spend["channel"]) if dataset.spend is not None else set()
     revenue = None
     if amounts:
@@ -249,7 +251,8 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
                 leads_n if "qualified" in told else 0,
                 int((first & leads["contacted"]).sum()) if "contacted" in told else 0,
                 leads_n if "contacted" in told else 0,
-                int((first & leads["won"]).sum()), leads_n, revenue, spend, int(paid_first.sum()),
+                int((first & leads["won"]).sum()), leads_n if "deal" in told else 0, revenue, spend,
+                int(paid_first.sum()),
                 int((paid_first & leads["qualified"]).sum()) if "qualified" in told else 0,
                 int((paid_first & leads["won"]).sum()), sla, immature, period.end > dataset.as_of, orphans)
 
@@ -306,8 +309,9 @@ def compare_kpis(now: Kpis, then: Kpis | None, alpha: float, dispersion: dict[st
     if now.contact_total and then.contact_total:
         difference("contact_rate", now.contact_rate, then.contact_rate, now.contacted, now.contact_total,
                    then.contacted, then.contact_total)
-    ratio("deals", now.deals, then.deals, now.deals, now.period.days, then.deals, then.period.days, "deals",
-          "deal" in now.immature)
+    if now.deal_total and then.deal_total:
+        ratio("deals", now.deals, then.deals, now.deals, now.period.days, then.deals, then.period.days, "deals",
+              "deal" in now.immature)
     out.append(Change("spend", now.spend_total, then.spend_total, None, "flat", False, False,
                       now.spend_total / then.spend_total if now.spend_total and then.spend_total else None))
     if now.spend and then.spend:

@@ -32,7 +32,7 @@ def _kpi_value(key: str, kpis: Kpis | None, lang: str) -> str:
     if kpis is None:
         return "—"
     value = {"leads": kpis.leads, "qualified_rate": kpis.qualified_rate, "contact_rate": kpis.contact_rate,
-             "deals": kpis.deals, "spend": kpis.spend_total, "cpl": kpis.cpl, "cpql": kpis.cpql, "cac": kpis.cac,
+             "deals": kpis.deals if kpis.deal_total else None, "spend": kpis.spend_total, "cpl": kpis.cpl, "cpql": kpis.cpql, "cac": kpis.cac,
              "sla_15": kpis.sla_share(15), "sla_30": kpis.sla_share(30)}[key]
     if value is None:
         return "—"
@@ -84,7 +84,8 @@ def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
     """First screen: KPIs with previous quarter and a year earlier, each change tested."""
     now, previous, year_ago = report.current, report.previous, report.year_ago
     # a rate the export cannot tell (a yes/no export's contact rate) is left out, not shown as 100%
-    keys = ["leads", *[k for k in ("qualified_rate", "contact_rate") if getattr(now, k) is not None], "deals"]
+    keys = ["leads", *[k for k in ("qualified_rate", "contact_rate") if getattr(now, k) is not None],
+            *(["deals"] if now.deal_total else [])]  # no deal status in the export: no "0 deals" tile
     if report.has_spend:
         keys += ["spend", "cpl", "cpql", "cac"]
     keys += [k for k in ("sla_15", "sla_30") if now.sla_share(int(k[4:])) is not None]

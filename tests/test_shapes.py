@@ -153,6 +153,7 @@ def test_a_yes_no_export_shows_only_the_stages_it_tells_apart(tmp_path):
     assert "cannot" in refused and "--claim general" in refused
     quarter = run_job("quarterly", data, QUARTERLY)["summary"]["figures"]["kpis"]
     assert quarter["contact_rate"] is None and quarter["qualified_rate"] is not None
+    assert quarter["deals"] is None and quarter["immature"] == []  # no deal status: not "0 deals", not immature
 
 
 def test_a_yes_no_export_gives_the_same_verdict_whatever_no_means(tmp_path):
