@@ -781,12 +781,14 @@ def _label_noise(dataset: Dataset, period: tuple, alpha: float) -> pd.DataFrame:
             continue
         scan = stats.compare_groups(per_manager.index.tolist(), per_manager["sum"].tolist(),
                                     per_manager["size"].tolist(), alpha=alpha)
-        shrunk = stats.shrink_rates(per_manager.index.tolist(), per_manager["sum"].tolist(), per_manager["size"].tolist(),
-                                    alpha=alpha)
-        table = shrunk.table.sort_values("shrunk_rate")
+        # the managers' own shares (shrunk ones collapse to one value when they do not differ beyond noise,
+        # and "lowest = highest" reads as an error); whether they differ is the test's p-value
+        rates = (per_manager["sum"] / per_manager["size"]).sort_values(kind="stable")
         out.append({"channel": channel, "managers": len(per_manager), "leads": int(per_manager["size"].sum()),
-                    "lowest_manager": table["group"].iloc[0], "lowest": table["shrunk_rate"].iloc[0],
-                    "highest_manager": table["group"].iloc[-1], "highest": table["shrunk_rate"].iloc[-1],
+                    "lowest_manager": rates.index[0], "lowest": float(rates.iloc[0]),
+                    "lowest_leads": int(per_manager.loc[rates.index[0], "size"]),
+                    "highest_manager": rates.index[-1], "highest": float(rates.iloc[-1]),
+                    "highest_leads": int(per_manager.loc[rates.index[-1], "size"]),
                     "p_value": scan.homogeneity_p})
     return pd.DataFrame(out)
 

@@ -10,13 +10,16 @@ import pandas as pd
 from .config import UNKNOWN
 from .diagnosis import Diagnosis
 from .display import (
-    Html, Section, callout, escape, figure, format_date, format_number, format_share, heading, paragraph, section, table,
+    Html, Section, callout, escape, figure, format_date, format_number, format_share, glossary, heading, paragraph,
+    points, section, summary_block, table,
 )
 from .i18n import reason_label, t
 from . import stats
 from .plots import funnel_plot, stage_comparison_plot, survival_plot, trend_plot
 from .stats._common import format_p
 
+#: a funnel stage resting on fewer leads (in scope or baseline) shows no gap: greyed, with the counts
+MIN_STAGE_LEADS = 20
 ICONS = {"supported": "▲", "partly_supported": "◆", "not_supported": "●", "insufficient_data": "?"}
 
 
@@ -63,6 +66,33 @@ def _pts(value: float | None, lang: str) -> str:
         return "—"
     text = f"{value * 100:+.1f}"
     return text.replace(".", ",") if lang == "ru" else text
+
+
+def gap_words(worse_by: float | None, lang: str) -> str:
+    """A gap in words, one convention in the whole report: «хуже на 20,1 п.п.» / «лучше на 3,6 п.п.»."""
+    if worse_by is None:
+        return "—"
+    if round(abs(worse_by) * 100, 1) == 0:
+        return t("dx.gap.same", lang)
+    return t("dx.gap.worse" if worse_by > 0 else "dx.gap.better", lang, pts=points(worse_by, lang))
+
+
+def _signed_pts(value: float | None, lang: str) -> str:
+    """An interval bound of a shortfall (plus = worse), in points with its sign."""
+    if value is None:
+        return "—"
+    return ("−" if value < 0 else "") + points(value, lang)
+
+
+def _range(worse_by: float | None, low: float | None, high: float | None, lang: str) -> str:
+    """A shortfall's interval read in the direction of its words: «от 15,5 до 24,2 п.п.» after «хуже на 20,1»,
+    the better-by bounds after «лучше на» (a bound on the other side of zero keeps a minus)."""
+    if low is None or high is None:
+        return "—"
+    if worse_by is not None and worse_by < 0:
+        low, high = -high, -low
+    return t("dx.range", lang, low=_signed_pts(low, lang).replace("\u00a0п.п.", "").replace("\u00a0pts", ""),
+             high=_signed_pts(high, lang))
 
 
 def _metric_label(dx: Diagnosis, lang: str) -> str:
@@ -114,35 +144,96 @@ def _open_text(dx: Diagnosis, lang: str) -> str | None:
     return text + " " + (t("dx.open.stands", lang) if bounds.stands else t("dx.open.changes", lang, date=date))
 
 
+_STOP = {"лиды", "лидов", "лидом", "клиент", "клиенты", "leads", "which", "about", "their", "there"}
+
+
+def _stems(text: str) -> set[str]:
+    """Crude word stems (first five letters of words of four or more) to tell when two texts echo."""
+    import re
+
+    return {word[:5] for word in re.findall(r"\w{4,}", text.lower()) if word not in _STOP and not word.isdigit()}
+
+
+def echoed_reasons(dx: Diagnosis) -> list[tuple[str, int]]:
+    """Loss reasons not in the mapping whose words echo the complaint (e.g. «Просто интересовался»
+    for a complaint about people who "just ask the price"), largest first."""
+    complaint = _stems(dx.params.get("complaint") or "")
+    if not complaint:
+        return []
+    return sorted(((text, count) for text, count in dx.unmapped_reasons.items() if _stems(text) & complaint),
+                  key=lambda item: -item[1])
+
+
+def _gap_numbers(dx: Diagnosis, lang: str) -> list[tuple[str, str, str]]:
+    """The three numbers of the summary: the scope's rate, the baseline's, the gap in words."""
+    test, counts, v = dx.verdict.gap, dx.counts, dx.verdict
+    if test.scope_rate is None or test.baseline_rate is None:
+        return []
+    metric = _metric_label(dx, lang)
+    tone = {"supported": "bad", "partly_supported": "bad", "not_supported": "neutral"}.get(v.verdict, "neutral")
+    if test.gap is not None and test.gap < 0 and test.p_value is not None and test.p_value < dx.params["alpha"]:
+        tone = "good"
+    gap_label = t("dx.number.gap", lang, range=_range(test.gap, *test.ci, lang),
+                  delta=points(test.min_gap, lang))
+    if dx.adjusted is not None and dx.adjusted.gap is not None:
+        gap_label = t("dx.number.gap_adjusted", lang, range=_range(test.gap, *test.ci, lang),
+                      adjusted=gap_words(dx.adjusted.gap, lang))
+    return [
+        (format_share(test.scope_rate, lang), t("dx.number.scope", lang, metric=metric.capitalize(),
+                                                events=format_number(counts.scope_events, lang),
+                                                total=format_number(counts.scope_total, lang)), tone),
+        (format_share(test.baseline_rate, lang), t("dx.number.baseline", lang, baseline=t(f"dx.baseline.{dx.baseline_kind}", lang),
+                                                   events=format_number(counts.baseline_events, lang),
+                                                   total=format_number(counts.baseline_total, lang)), "neutral"),
+        (gap_words(test.gap, lang), gap_label, tone),
+    ]
+
+
+def summary_section(dx: Diagnosis, lang: str) -> Section:
+    """The first screen: the verdict, where the problem sits, three numbers and what to do, with owners."""
+    v = dx.verdict
+    tone = {"supported": "bad", "partly_supported": "mixed", "not_supported": "good"}.get(v.verdict, "neutral")
+    lines = [t(f"dx.location.{v.problem_location}", lang)]
+    for text, count in echoed_reasons(dx)[:1]:
+        lines.append(t("dx.summary.echo", lang, text=text, count=format_number(count, lang)))
+    weeks = _weeks_text(dx, lang)
+    if weeks:
+        lines.append(weeks)
+    still_open = _open_text(dx, lang)
+    if still_open and dx.still_open is not None and not dx.still_open.stands:
+        lines.append(still_open)
+    complaint = t("dx.complaint", lang, text=dx.params["complaint"]) if dx.params["complaint"] else None
+    return section(summary_block(lang, answer=f"{ICONS[v.verdict]} {t('dx.verdict.' + v.verdict, lang)}",
+                                 answer_tone=tone, lines=lines, numbers=_gap_numbers(dx, lang),
+                                 actions=actions(dx, lang), quote=complaint, title=t("dx.summary.title", lang)))
+
+
 def verdict_section(dx: Diagnosis, lang: str) -> Section:
-    """Section 1: the verdict, where the problem sits, and the numbers behind it."""
+    """The numbers behind the verdict: the primary metric, the gap with processing held equal, open leads."""
     v = dx.verdict
     test = v.gap
     level = format_share(1 - dx.params["alpha"], lang, 0)
-    badge = Html(f'<div class="la-verdict la-verdict-{escape(v.verdict)}"><span class="la-verdict-icon">'
-                 f'{ICONS[v.verdict]}</span> {escape(t("dx.verdict." + v.verdict, lang))}</div>')
     parts: list[Any] = [heading("dx.section.verdict", lang)]
-    if dx.params["complaint"]:
-        parts.append(paragraph(t("dx.complaint", lang, text=dx.params["complaint"]), "la-complaint"))
-    parts += [badge, paragraph(t(f"dx.location.{v.problem_location}", lang), "la-lead")]
     numbers = t("dx.numbers", lang, metric=_metric_label(dx, lang), scope_rate=format_share(test.scope_rate, lang),
                 scope_events=format_number(dx.counts.scope_events, lang),
                 scope_total=format_number(dx.counts.scope_total, lang),
                 base_rate=format_share(test.baseline_rate, lang), base_events=format_number(dx.counts.baseline_events, lang),
-                base_total=format_number(dx.counts.baseline_total, lang), gap=_pts(test.gap, lang), low=_pts(test.ci[0], lang),
-                high=_pts(test.ci[1], lang), delta=_pts(test.min_gap, lang).lstrip("+"))
-    parts.append(paragraph(numbers + f" ({format_p(test.p_value, lang)})."))
+                base_total=format_number(dx.counts.baseline_total, lang), gap_words=gap_words(test.gap, lang),
+                range=_range(test.gap, *test.ci, lang), p=format_p(test.p_value, lang),
+                delta=points(test.min_gap, lang))
+    parts.append(paragraph(numbers))
     if dx.adjusted is not None:
         share = "" if v.processing_share is None else t("dx.numbers.share", lang,
                                                          share=format_share(min(max(v.processing_share, 0), 1), lang, 0))
-        parts.append(paragraph(t("dx.numbers.adjusted", lang, q=_pts(dx.adjusted.gap, lang), low=_pts(dx.adjusted.ci[0], lang),
-                                 high=_pts(dx.adjusted.ci[1], lang), coverage=format_share(dx.adjusted.coverage, lang, 0),
+        parts.append(paragraph(t("dx.numbers.adjusted", lang, gap_words=gap_words(dx.adjusted.gap, lang),
+                                 range=_range(dx.adjusted.gap, *dx.adjusted.ci, lang),
+                                 coverage=format_share(dx.adjusted.coverage, lang, 0),
                                  manager=t("dx.numbers.manager", lang) if dx.strata == "bucket_manager" else "",
                                  share=share)))
         clock = dx.adjusted_clock
         if clock is not None:
-            parts.append(paragraph(t("dx.numbers.clock", lang, q=_pts(clock.gap, lang), low=_pts(clock.ci[0], lang),
-                                     high=_pts(clock.ci[1], lang))))
+            parts.append(paragraph(t("dx.numbers.clock", lang, gap_words=gap_words(clock.gap, lang),
+                                     range=_range(clock.gap, *clock.ci, lang))))
             evidence = dx.evidence
             if evidence is not None and evidence.axes_disagree(v.gap.min_gap):
                 working = evidence.adjusted_gap_ci[0] is not None and evidence.adjusted_gap_ci[0] > 0
@@ -150,9 +241,6 @@ def verdict_section(dx: Diagnosis, lang: str) -> Section:
                                      warn=True))
     else:
         parts.append(paragraph(t("dx.numbers.no_processing", lang)))
-    weeks = _weeks_text(dx, lang)
-    if weeks:
-        parts.append(callout(weeks, warn=True))
     still_open = _open_text(dx, lang)
     if still_open:
         parts.append(paragraph(still_open, "la-note"))
@@ -172,7 +260,11 @@ def scope_section(dx: Diagnosis, lang: str, lineage) -> Section:
     checks = t("dx.data_checks", lang, dups=lineage.count("duplicate_rows"), ids=lineage.count("duplicate_ids"),
                status=lineage.count("no_status"), dates=lineage.count("bad_created_at"),
                unmapped=lineage.count("unmapped_reasons"))
-    return section(heading("dx.section.scope", lang), paragraph(text), paragraph(checks, "la-note"))
+    counts = [t("dx.scope.count.first", lang, n=format_number(dx.scope_rows - dx.scope_repeats, lang))]
+    counts += [t("dx.scope.count.stage", lang, stage=t(f"dx.stage.{row.stage}", lang), n=format_number(row.scope.nobs, lang))
+               for row in dx.funnel if row.settled]
+    return section(heading("dx.section.scope", lang), paragraph(text),
+                   paragraph(t("dx.scope.counts", lang, parts="; ".join(counts))), paragraph(checks, "la-note"))
 
 
 def funnel_section(dx: Diagnosis, lang: str) -> Section:
@@ -185,16 +277,19 @@ def funnel_section(dx: Diagnosis, lang: str) -> Section:
             note = t("dx.funnel.open", lang, scope=format_number(row.scope_open, lang),
                      baseline=format_number(row.baseline_open, lang))
             rows.append({t("col.stage_name", lang): name, t("col.scope_rate", lang): note,
-                         t("col.baseline_rate", lang): "—", t("col.scope_minus_base", lang): "—",
+                         t("col.baseline_rate", lang): "—", t("col.gap_words", lang): "—",
                          t("col.p_value", lang): "—"})
             continue
+        tiny = min(row.scope.nobs, row.baseline.nobs) < MIN_STAGE_LEADS
+        # a conversion is better when higher: the scope's shortfall is baseline − scope
+        worse = None if comparison.difference is None else -comparison.difference
         rows.append({t("col.stage_name", lang): name, t("col.scope_rate", lang): _rate_cell(row.scope, lang),
                      t("col.baseline_rate", lang): _rate_cell(row.baseline, lang),
-                     t("col.scope_minus_base", lang): "—" if comparison.difference is None else
-                     f"{_pts(comparison.difference, lang)} ({_pts(comparison.difference_ci[0], lang)}…"
-                     f"{_pts(comparison.difference_ci[1], lang)})",
-                     t("col.p_value", lang): format_p(comparison.p_value, lang)})
-        if min(row.scope.nobs, row.baseline.nobs) < 20:
+                     t("col.gap_words", lang): t("dx.funnel.tiny", lang, scope=format_number(row.scope.nobs, lang),
+                                                 baseline=format_number(row.baseline.nobs, lang)) if tiny or worse is None
+                     else f"{gap_words(worse, lang)} ({_range(worse, -comparison.difference_ci[1], -comparison.difference_ci[0], lang)})",
+                     t("col.p_value", lang): "—" if tiny else format_p(comparison.p_value, lang)})
+        if tiny:
             continue  # a stage with a handful of leads would dominate the chart with noise; it stays in the table
         for group, result in ((0, row.scope), (1, row.baseline)):
             if result.rate is not None:
@@ -228,7 +323,7 @@ def channels_section(dx: Diagnosis, lang: str) -> Section:
             _rate_cell(stats.rate_interval(int(r["count"]), int(r["nobs"]), dx.params["alpha"]), lang)
             for _, r in scan.iterrows()],
         t("col.rest_rate", lang): scan["rest_rate"].map(lambda v: format_share(v, lang)),
-        t("col.channel_minus_rest", lang): scan["difference"].map(lambda v: _pts(v, lang)),
+        t("col.gap_rest", lang): scan["difference"].map(lambda v: gap_words(None if pd.isna(v) else v * worse_sign, lang)),
         t("col.p_adjusted", lang): scan["p_adjusted"].map(lambda v: format_p(None if pd.isna(v) else float(v), lang)),
         t("col.flag", lang): [flag(row) for row in scan.itertuples()],
     })
@@ -259,9 +354,9 @@ def processing_section(dx: Diagnosis, lang: str) -> Section:
             rows.append({t("col.check", lang): name,
                          t("col.scope_rate", lang): "—" if c.rate1 is None else f"{format_share(c.rate1, lang)} ({_ratio(c.count1, c.nobs1, lang)})",
                          t("col.baseline_rate", lang): "—" if c.rate2 is None else f"{format_share(c.rate2, lang)} ({_ratio(c.count2, c.nobs2, lang)})",
-                         t("col.worse_by", lang): _pts(worse_by, lang), t("col.p_one_sided", lang): format_p(c.p_value, lang),
+                         t("col.worse_by", lang): gap_words(worse_by, lang), t("col.p_one_sided", lang): format_p(c.p_value, lang),
                          t("col.flag", lang): t("dx.flag.deficit", lang) if check.flagged else t("dx.flag.none", lang)})
-        parts += [subheading(t("dx.processing.checks", lang, alpha=dx.params["alpha"])), table(pd.DataFrame(rows), lang)]
+        parts += [subheading(t("dx.processing.checks", lang, alpha=format_number(dx.params["alpha"], lang, 2))), table(pd.DataFrame(rows), lang)]
     if not dx.buckets.empty:
         frame = dx.buckets
         shown = pd.DataFrame({
@@ -279,8 +374,14 @@ def processing_section(dx: Diagnosis, lang: str) -> Section:
             value = getattr(km[name], attribute) if name in km else None
             return t("stats.not_reached", lang) if value is None else format_number(value, lang)
 
-        parts.append(paragraph(t("dx.km.text", lang, m1=q("scope", "median"), p1=q("scope", "p90"),
-                                 m2=q("baseline", "median"), p2=q("baseline", "p90"))))
+        def tail(name: str) -> str:
+            value = km[name].p90 if name in km else None
+            return t("dx.km.tail", lang, p90=format_number(value, lang)) if value is not None else t("dx.km.tail_never", lang)
+
+        parts.append(paragraph(t("dx.km.text", lang, m1=q("scope", "median"), tail1=tail("scope"),
+                                 m2=q("baseline", "median"), tail2=tail("baseline"))))
+        if any(check.name == "sla_share" for check in dx.deficit):
+            parts.append(paragraph(t("dx.km.attempts", lang, minutes=f"{dx.sla_minutes:g}"), "la-note"))
         chart = survival_plot({name: result.curve for name, result in km.items()}, _labels(lang), lang, dx.sla_minutes)
         parts.append(figure(chart, t("plot.km.title", lang)))
     if dx.mh_bucket is not None or dx.glm is not None:
@@ -371,7 +472,28 @@ def trend_section(dx: Diagnosis, lang: str) -> Section:
     if dx.trend.empty:
         return section(*parts, paragraph(t("overview.no_dates", lang)))
     chart = trend_plot(dx.trend, _labels(lang), lang, _metric_label(dx, lang).capitalize(), dx.period)
-    return section(*parts, figure(chart, t("plot.trend.title", lang)), paragraph(t("dx.trend.text", lang), "la-note"))
+    said = _trend_words(dx, lang)
+    return section(*parts, figure(chart, t("plot.trend.title", lang)), paragraph(said) if said else None,
+                   paragraph(t("dx.trend.text", lang), "la-note"))
+
+
+def _trend_words(dx: Diagnosis, lang: str) -> str | None:
+    """The weekly chart's conclusion in words: in how many weeks the scope was worse, and for how long in a row."""
+    frame = dx.trend
+    if "baseline" not in set(frame["group"]):
+        return None
+    wide = frame.pivot_table(index="week", columns="group", values="rate").dropna()
+    if len(wide) < 4:
+        return None
+    sign = 1 if dx.higher_is_worse else -1
+    worse = ((wide["scope"] - wide["baseline"]) * sign > 0).tolist()
+    run = 0
+    for flag in reversed(worse):
+        if not flag:
+            break
+        run += 1
+    key = "dx.trend.worse" if sum(worse) >= 0.75 * len(worse) and run >= 3 else "dx.trend.mixed"
+    return t(key, lang, worse=sum(worse), weeks=len(worse), run=run)
 
 
 def label_noise_section(dx: Diagnosis, lang: str) -> Section:
@@ -383,24 +505,32 @@ def label_noise_section(dx: Diagnosis, lang: str) -> Section:
     shown = pd.DataFrame({
         t("col.channel", lang): frame["channel"], t("col.managers", lang): frame["managers"].astype("int64"),
         t("col.leads_n", lang): frame["leads"].astype("int64"),
-        t("col.lowest", lang): [f"{format_share(r.lowest, lang)} ({r.lowest_manager})" for r in frame.itertuples()],
-        t("col.highest", lang): [f"{format_share(r.highest, lang)} ({r.highest_manager})" for r in frame.itertuples()],
-        t("col.p_value", lang): frame["p_value"].map(lambda v: format_p(v, lang)),
+        t("col.lowest", lang): [f"{format_share(r.lowest, lang)} ({r.lowest_manager}, {format_number(r.lowest_leads, lang)})"
+                                for r in frame.itertuples()],
+        t("col.highest", lang): [f"{format_share(r.highest, lang)} ({r.highest_manager}, {format_number(r.highest_leads, lang)})"
+                                 for r in frame.itertuples()],
+        t("col.noise", lang): [t("dx.noise.differ", lang, p=format_p(r.p_value, lang))
+                               if r.p_value is not None and r.p_value < dx.params["alpha"] else t("dx.noise.same", lang)
+                               for r in frame.itertuples()],
     })
     return section(*parts, table(shown, lang))
 
 
-def actions(dx: Diagnosis, lang: str) -> list[str]:
-    """Recommendations derived from the findings, each tied to the number that motivates it."""
-    out: list[str] = []
+def actions(dx: Diagnosis, lang: str) -> list[tuple[str, str]]:
+    """Recommendations derived from the findings, each tied to the number that motivates it, with its
+    owner: marketing (lead quality, budget), sales (processing) or management (data, waiting)."""
+    out: list[tuple[str, str]] = []
     alpha = dx.params["alpha"]
     if dx.verdict.verdict == "insufficient_data":
-        out.append(t("act.wait", lang, text=_weeks_text(dx, lang) or ""))
+        out.append(("management", t("act.wait", lang, text=_weeks_text(dx, lang) or "")))
+    for text, count in echoed_reasons(dx)[:1]:
+        out.append(("marketing", t("act.echo", lang, text=text, count=format_number(count, lang))))
     for row in dx.reasons.loc[dx.reasons["overrepresented"]].itertuples() if len(dx.reasons) else []:
         key = f"act.reason.{row.reason}"
         from .i18n import TEXTS
         if key in TEXTS:
-            out.append(t(key, lang, rate=format_share(row.scope_rate, lang), base=format_share(row.baseline_rate, lang)))
+            owner = row.owner if row.owner in ("marketing", "sales") else "management"
+            out.append((owner, t(key, lang, rate=format_share(row.scope_rate, lang), base=format_share(row.baseline_rate, lang))))
     for check in dx.deficit:
         if not check.flagged:
             continue
@@ -413,23 +543,24 @@ def actions(dx: Diagnosis, lang: str) -> list[str]:
                     fast = format_share(table_.loc["0–5", "baseline_contact"], lang)
                 if "60–240" in table_.index:
                     slow = format_share(table_.loc["60–240", "baseline_contact"], lang)
-            out.append(t("act.sla", lang, minutes=f"{dx.sla_minutes:g}", scope=format_share(c.rate1, lang),
-                         base=format_share(c.rate2, lang), fast=fast, slow=slow))
+            out.append(("sales", t("act.sla", lang, minutes=f"{dx.sla_minutes:g}", scope=format_share(c.rate1, lang),
+                         base=format_share(c.rate2, lang), fast=fast, slow=slow)))
         elif check.name == "never_attempted":
-            out.append(t("act.never", lang, scope=format_share(c.rate1, lang), base=format_share(c.rate2, lang)))
+            out.append(("sales", t("act.never", lang, scope=format_share(c.rate1, lang), base=format_share(c.rate2, lang))))
         else:
-            out.append(t("act.given_up", lang, attempts=dx.min_attempts, scope=format_share(c.rate1, lang), base=format_share(c.rate2, lang)))
+            out.append(("sales", t("act.given_up", lang, attempts=dx.min_attempts, scope=format_share(c.rate1, lang),
+                                   base=format_share(c.rate2, lang))))
     v = dx.verdict
     if dx.adjusted is not None and v.processing_share is not None and v.processing_share >= 0.5 and v.gap.gap and v.gap.gap > 0:
-        out.append(t("act.routing", lang, q=_pts(dx.adjusted.gap, lang), g=_pts(v.gap.gap, lang)))
+        out.append(("sales", t("act.routing", lang, q=points(dx.adjusted.gap, lang), g=points(v.gap.gap, lang))))
     coding = dx.coding_quality["scope"]
     if dx.has_reasons and coding.rate is not None and coding.rate > 0.2 and coding.nobs >= 20:
-        out.append(t("act.coding", lang, share=format_share(coding.rate, lang)))
+        out.append(("management", t("act.coding", lang, share=format_share(coding.rate, lang))))
     noisy = dx.label_noise.loc[dx.label_noise["p_value"].fillna(1) < alpha] if not dx.label_noise.empty else dx.label_noise
     for row in noisy.itertuples() if len(noisy) else []:
         if row.channel in dx.params["channel"] or not dx.params["channel"]:
-            out.append(t("act.noise", lang, channel=row.channel, low=format_share(row.lowest, lang),
-                         high=format_share(row.highest, lang), p=format_p(row.p_value, lang).replace("p ", "")))
+            out.append(("sales", t("act.noise", lang, channel=row.channel, low=format_share(row.lowest, lang),
+                                   high=format_share(row.highest, lang), p=format_p(row.p_value, lang).replace("p ", ""))))
     if dx.costs is not None and len(dx.costs) == 2:
         scope, base = dx.costs.iloc[0], dx.costs.iloc[1]
         if scope.cpql and base.cpql:
@@ -439,15 +570,16 @@ def actions(dx: Diagnosis, lang: str) -> list[str]:
                 verdict = t("act.budget.dearer", lang)
             else:
                 verdict = t("act.budget.similar", lang)
-            out.append(t("act.budget", lang, scope=format_number(scope.cpql, lang), base=format_number(base.cpql, lang),
-                         verdict=verdict))
-    return out or [t("act.none", lang)]
+            out.append(("marketing", t("act.budget", lang, scope=format_number(scope.cpql, lang),
+                                       base=format_number(base.cpql, lang), verdict=verdict)))
+    return out or [("management", t("act.none", lang))]
 
 
 def actions_section(dx: Diagnosis, lang: str) -> Section:
-    """Section 9: what to do, with the cost comparison when spend is given."""
-    items = "".join(f"<li>{escape(item)}</li>" for item in actions(dx, lang))
-    parts: list[Any] = [heading("dx.section.actions", lang), Html(f'<ol class="la-actions">{items}</ol>')]
+    """What the scope's and the baseline's leads cost, when spend is given (the actions are in the summary)."""
+    if dx.costs is None:  # the actions are in the summary; this section is the cost comparison
+        return section()
+    parts: list[Any] = [heading("dx.section.actions", lang)]
     if dx.costs is not None:
         frame = dx.costs
         shown = pd.DataFrame({
@@ -461,3 +593,21 @@ def actions_section(dx: Diagnosis, lang: str) -> Section:
         parts += [subheading(t("dx.costs.title", lang)), table(shown, lang, digits=0),
                   paragraph(t("dx.costs.note", lang), "la-note")]
     return section(*parts)
+
+
+def glossary_section(dx: Diagnosis, lang: str) -> Section:
+    """The words of method this report uses, each with what it means for the decision."""
+    keys = ["noise", "p_value", "interval", "pts", "min_gap", "baseline"]
+    if dx.adjusted is not None:
+        keys += ["adjusted", "working_minutes"]
+    if dx.mh_bucket is not None or dx.glm is not None:
+        keys.append("odds_ratio")
+    if dx.time_to_contact:
+        keys.append("time_to_contact")
+    if dx.association is not None and dx.association.p_value is not None:
+        keys.append("association")
+    if dx.funnel_limits is not None:
+        keys += ["funnel_limits", "holm"]
+    if dx.still_open is not None and (dx.still_open.scope or dx.still_open.baseline):
+        keys.append("immature")
+    return glossary(keys, lang)

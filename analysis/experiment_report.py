@@ -7,17 +7,27 @@ from typing import Any
 import pandas as pd
 
 from .display import (
-    Html, Section, callout, escape, figure, format_date, format_number, format_share, heading, paragraph, section, table,
+    Html, Section, callout, escape, figure, format_date, format_money, format_number, format_share, glossary, heading,
+    interval_bar, paragraph, points, section, summary_block, table,
 )
 from .experiment import Evaluation
 from .i18n import t
 from .jobs import parse_period
-from .plots import daily_arms_plot, ratio_forest_plot, untouched_channels_plot
+from .plots import daily_arms_plot, untouched_channels_plot
 from .stats._common import format_p
 
 ICONS = {"adopt_variant": "▲", "keep_control": "●", "inconclusive": "?"}
 RATE_METRICS = ("qualified_rate", "contact_rate", "deal_rate")
 MONEY_METRICS = ("cpl", "cpql", "cac")
+#: which way is good: +1 higher is better, −1 lower is better, 0 neither (fewer leads: less volume, less work)
+GOOD_DIRECTION = {"leads_per_day": 0, "leads_per_1000": 0, "qualified_rate": 1, "qualified_per_1000": 1,
+                  "qualified_per_day": 1, "qualified_per_row": 1, "cpl": -1, "cpql": -1, "contact_rate": 1,
+                  "deal_rate": 1, "cac": -1, "deals_per_1000": 1}
+#: deal-based rows, hidden while deals are still closing (their costs would mislead)
+DEAL_METRICS = ("deal_rate", "cac", "deals_per_1000")
+#: the order of the metric rows: the decision metric's own cost first, then what guards it
+ORDER = ("cpql", "qualified_per_1000", "qualified_per_day", "qualified_per_row", "leads_per_1000", "leads_per_day",
+         "cpl", "qualified_rate", "contact_rate", "deal_rate", "cac", "deals_per_1000")
 
 
 def _x(value: float | None, lang: str) -> str:
@@ -78,19 +88,135 @@ def _open_text(ev: Evaluation, lang: str) -> str | None:
                    t("ex.open.changes", lang, date=format_date(bounds["known_by"], lang)))
 
 
+def _relative(metric) -> tuple[float, float, float] | None:
+    """A metric's change as a relative change (ratio − 1, or difference / control), with its interval."""
+    low, high = metric.effect_ci
+    if metric.effect is None or low is None or high is None:
+        return None
+    if metric.effect_type == "ratio":
+        return metric.effect - 1, low - 1, high - 1
+    if not metric.control:
+        return None
+    return metric.effect / metric.control, low / metric.control, high / metric.control
+
+
+def _metric_tone(metric, alpha: float) -> str:
+    change = _relative(metric)
+    good = GOOD_DIRECTION.get(metric.name, 0)
+    if change is None or not good or metric.p_value is None or metric.p_value >= alpha:
+        return "neutral"
+    return "good" if change[0] * good > 0 else "bad"
+
+
+def _change_words(metric, lang: str) -> str:
+    """«−14%» for ratios and costs, «+21,9 п.п.» for shares."""
+    if metric.effect is None:
+        return "—"
+    if metric.effect_type == "ratio":
+        value = (metric.effect - 1) * 100
+        return ("+" if value >= 0 else "−") + format_number(abs(value), lang, 0) + "%"
+    return ("+" if metric.effect >= 0 else "−") + points(metric.effect, lang)
+
+
+def _interval_words(metric, lang: str) -> str:
+    """The change's interval in the change's own unit: «−28…+2%» for ratios, «+16,8…+26,9 п.п.» for shares."""
+    low, high = metric.effect_ci
+    if metric.effect is None or low is None or high is None:
+        return "—"
+    if metric.effect_type == "ratio":
+        sign = lambda v: ("+" if v >= 1 else "−") + format_number(abs(v - 1) * 100, lang, 0)  # noqa: E731
+        return f"{sign(low)}…{sign(high)}%"
+    sign = lambda v: ("+" if v >= 0 else "−") + format_number(abs(v) * 100, lang, 1)  # noqa: E731
+    return f"{sign(low)}…{sign(high)}" + ("\u00a0п.п." if lang == "ru" else "\u00a0pts")
+
+
+def _calls_saved(ev: Evaluation) -> float | None:
+    """Leads sales would not have to call in a quarter (91 days) for the control's qualified volume:
+    the control's qualified leads per quarter over each arm's qualified share."""
+    c, v = ev.control, ev.variant
+    if ev.exposure == "rows" or not c.days or not c.mature_leads or not v.mature_leads or not c.qualified or not v.qualified:
+        return None
+    per_quarter = c.qualified / c.days * 91
+    return per_quarter * (c.mature_leads / c.qualified - v.mature_leads / v.qualified)
+
+
+def summary_section(ev: Evaluation, lang: str) -> Section:
+    """The first screen: the decision, why (reconciled with p when the workload rule decides), the
+    business effect in words, three numbers and who does what."""
+    tone = {"adopt_variant": "good", "keep_control": "neutral", "inconclusive": "neutral"}[ev.decision]
+    answer = f"{ICONS[ev.decision]} {t('ex.decision.' + ev.decision, lang)}"
+    words = _decision_words(ev, lang)
+    if ev.decision_reason == "immature":
+        return section(summary_block(lang, answer=answer, answer_tone="neutral", lines=[_immature_text(ev, lang)],
+                                     numbers=[], actions=[("marketing", t("ex.do.wait", lang))]))
+    alpha = ev.params["alpha"]
+    lines = []
+    low, high = ev.ratio.ratio_ci
+    if ev.decision_reason == "workload":
+        lines.append(t("ex.why.workload", lang, p=format_p(ev.ratio.p_value, lang),
+                       limit=format_share(ev.params["margin"], lang, 0), cut=format_share(1 - (ev.workload.ratio or 1), lang, 0),
+                       **words))
+    else:
+        lines.append(t(f"ex.reason.{ev.decision_reason}", lang, low=_x(low, lang), high=_x(high, lang),
+                       wu=_x(ev.workload.ratio_ci[1], lang), limit=_x(1 - ev.params["margin"], lang), **words))
+    saved = _calls_saved(ev)
+    if saved is not None and abs(saved) >= 1:
+        lines.append(t("ex.effect.fewer" if saved > 0 else "ex.effect.more", lang,
+                       n=format_number(round(abs(saved), -1) if abs(saved) >= 50 else abs(saved), lang)))
+    metrics = {m.name: m for m in ev.metrics}
+    numbers = []
+    main = metrics.get("cpql") if ev.exposure == "spend" else metrics.get(ev.decision_metric)
+    if main is not None and main.control is not None and main.variant is not None:
+        shown = (lambda v: format_money(v, lang)) if main.name in MONEY_METRICS else (lambda v: _value(main.name, v, lang))
+        numbers.append((f"{shown(main.control)} → {shown(main.variant)}",
+                        t("ex.number.main", lang, metric=t(f"ex.metric.{main.name}", lang).split(",")[0],
+                          change=_change_words(main, lang), p=format_p(main.p_value, lang)),
+                        _metric_tone(main, alpha)))
+    workload = metrics.get("leads_per_1000") or metrics.get("leads_per_day")
+    if workload is not None and workload.effect is not None and ev.exposure != "rows":
+        numbers.append((_change_words(workload, lang), t(f"ex.number.workload.{ev.exposure}", lang,
+                                                         low=_x(workload.effect_ci[0], lang),
+                                                         high=_x(workload.effect_ci[1], lang)),
+                        "good" if ev.decision_reason == "workload" else "neutral"))
+    if ev.p_variant_better is not None:
+        numbers.append((format_share(ev.p_variant_better, lang, 0), t("ex.number.posterior", lang, **words), "neutral"))
+    return section(summary_block(lang, answer=answer, answer_tone=tone, lines=lines, numbers=numbers,
+                                 actions=_actions(ev, lang)))
+
+
+def _actions(ev: Evaluation, lang: str) -> list[tuple[str, str]]:
+    out = []
+    control, variant = ev.control.label, ev.variant.label
+    if ev.decision == "adopt_variant":
+        out.append(("marketing", t("ex.do.adopt", lang, variant=variant, control=control)))
+        if ev.decision_reason == "workload":
+            out.append(("sales", t("ex.do.fewer_calls", lang)))
+    elif ev.decision == "keep_control":
+        out.append(("marketing", t("ex.do.keep", lang, variant=variant, control=control)))
+    else:
+        weeks = "—" if ev.weeks_needed is None else format_number(ev.weeks_needed, lang, 0)
+        out.append(("marketing", t("ex.do.continue", lang, weeks=weeks)))
+    if "immature_deals" in ev.warnings:
+        out.append(("management", t("ex.do.deals_later", lang, days=ev.notes.get("deal_days", 90))))
+    if "srm" in ev.warnings:
+        out.insert(0, ("marketing", t("ex.do.srm", lang)))
+    return out
+
+
+def _immature_text(ev: Evaluation, lang: str) -> str:
+    empty = [arm for arm in (ev.control, ev.variant) if arm.mature_leads == 0]
+    dates = [arm.known_by for arm in empty if arm.known_by is not None]
+    return t("ex.reason.immature", lang, arm=" / ".join(f"«{arm.label}»" for arm in empty),
+             date=format_date(max(dates) if dates else None, lang))
+
+
 def decision_section(ev: Evaluation, lang: str) -> Section:
-    """The decision, its reason, the numbers behind it and the Bayesian probability."""
+    """How the decision was reached: its rule, the numbers behind it and the Bayesian probability."""
     low, high = ev.ratio.ratio_ci
     wl, wu = ev.workload.ratio_ci
     words = _decision_words(ev, lang)
-    badge = Html(f'<div class="la-verdict la-decision-{escape(ev.decision)}"><span class="la-verdict-icon">'
-                 f'{ICONS[ev.decision]}</span> {escape(t("ex.decision." + ev.decision, lang))}</div>')
     if ev.decision_reason == "immature":
-        empty = [arm for arm in (ev.control, ev.variant) if arm.mature_leads == 0]
-        dates = [arm.known_by for arm in empty if arm.known_by is not None]
-        reason = t("ex.reason.immature", lang, arm=" / ".join(f"«{arm.label}»" for arm in empty),
-                   date=format_date(max(dates) if dates else None, lang))
-        return section(heading("ex.section.decision", lang), badge, callout(reason, warn=True))
+        return section(heading("ex.section.decision", lang), callout(_immature_text(ev, lang), warn=True))
     reason = t(f"ex.reason.{ev.decision_reason}", lang, low=_x(low, lang), high=_x(high, lang), wu=_x(wu, lang),
                limit=_x(1 - ev.params["margin"], lang), **words)
     metrics = {m.name: m for m in ev.metrics}
@@ -114,7 +240,7 @@ def decision_section(ev: Evaluation, lang: str) -> Section:
                     c=ev.control.qualified, v=ev.variant.qualified, r=_x(ev.ratio.ratio, lang), low=_x(low, lang),
                     high=_x(high, lang), p=format_p(ev.ratio.p_value, lang), w=_x(ev.workload.ratio, lang),
                     wl=_x(wl, lang), wu=_x(wu, lang))
-    parts: list[Any] = [heading("ex.section.decision", lang), badge, paragraph(reason, "la-lead"), paragraph(numbers)]
+    parts: list[Any] = [heading("ex.section.decision", lang), paragraph(reason), paragraph(numbers)]
     still_open = _open_text(ev, lang)
     if still_open:
         parts.append(callout(still_open, warn="open_outcomes" in ev.warnings))
@@ -144,7 +270,8 @@ def arms_section(ev: Evaluation, lang: str) -> Section:
             parts.append(t("ex.arm.days", lang, n=format_number(arm.days, lang)))
         if arm.spend is not None:
             parts.append(t("ex.arm.spend", lang, s=money(arm.spend)))
-        return t(f"col.{arm.name}", lang) + f" «{arm.label}»: " + ", ".join(parts) + "."
+        quoted = f"«{arm.label}»" if lang == "ru" else f"“{arm.label}”"
+        return t(f"col.{arm.name}", lang) + f" {quoted}: " + ", ".join(parts) + "."
 
     parts: list[Any] = [heading("ex.section.arms", lang), paragraph(arm_text(ev.control) + " " + arm_text(ev.variant))]
     planned = [float(part) for part in str(ev.params["expected_split"]).split(":")]
@@ -163,27 +290,38 @@ def arms_section(ev: Evaluation, lang: str) -> Section:
 
 
 def metrics_section(ev: Evaluation, lang: str) -> Section:
-    rows, forest = [], []
-    for metric in ev.metrics:
+    """Each metric as an experiment page shows it: the decision metric's cost first, guardrails below,
+    each change with its interval drawn inline and coloured by whether it is good or bad."""
+    alpha = ev.params["alpha"]
+    deals_open = "immature_deals" in ev.warnings
+    shown = [m for m in sorted(ev.metrics, key=lambda m: ORDER.index(m.name) if m.name in ORDER else len(ORDER))
+             if not (deals_open and m.name in DEAL_METRICS)]
+    spans = [abs(bound) for m in shown if (r := _relative(m)) for bound in r[1:]]
+    edge = min(max(spans + [0.1]) * 1.1, 1.5)
+    rows, main = [], ("cpql" if ev.exposure == "spend" else ev.decision_metric)
+    for metric in shown:
+        change = _relative(metric)
+        css = _metric_tone(metric, alpha)
+        interval = _interval_words(metric, lang)
+        bar = interval_bar(*(change or (None, None, None)), (-edge, edge), css)
         label = t(f"ex.metric.{metric.name}", lang)
-        if metric.effect_type == "ratio":
-            effect = "—" if metric.effect is None else \
-                f"×{_x(metric.effect, lang)} ({_x(metric.effect_ci[0], lang)}–{_x(metric.effect_ci[1], lang)})"
-            if metric.effect is not None and metric.effect_ci[0] and metric.effect_ci[1]:
-                forest.append({"label": label, "effect": metric.effect, "low": metric.effect_ci[0],
-                               "high": metric.effect_ci[1], "decision": metric.name == ev.decision_metric})
-        else:
-            effect = "—" if metric.effect is None else \
-                f"{metric.effect * 100:+.1f} pp ({metric.effect_ci[0] * 100:+.1f}…{metric.effect_ci[1] * 100:+.1f})"
-            if lang == "ru":
-                effect = effect.replace("pp", "п.п.").replace(".", ",").replace(",,,", "…").replace("п,п,", "п.п.")
-        rows.append({t("col.metric", lang): label,
-                     t("col.control", lang): f"{_value(metric.name, metric.control, lang)}",
-                     t("col.variant", lang): f"{_value(metric.name, metric.variant, lang)}",
-                     t("col.effect", lang): effect, t("col.p_value", lang): format_p(metric.p_value, lang)})
-    parts: list[Any] = [heading("ex.section.metrics", lang), table(pd.DataFrame(rows), lang)]
-    if forest:
-        parts.append(figure(ratio_forest_plot(pd.DataFrame(forest), lang), t("plot.ex.metrics.title", lang)))
+        rows.append(f'<tr class="{"la-main" if metric.name == main else ""}">'
+                    f'<td class="text">{escape(label)}{" ★" if metric.name == main else ""}</td>'
+                    f'<td class="num">{escape(_value(metric.name, metric.control, lang))}</td>'
+                    f'<td class="num">{escape(_value(metric.name, metric.variant, lang))}</td>'
+                    f'<td class="num la-{css}">{escape(_change_words(metric, lang))}</td>'
+                    f'<td class="num">{escape(interval)}</td><td class="la-bar">{bar}</td>'
+                    f'<td class="num">{escape(format_p(metric.p_value, lang))}</td></tr>')
+    head = "".join(f'<th class="{cls}">{escape(text)}</th>' for text, cls in (
+        (t("col.metric", lang), "text"), (t("col.control", lang), "num"), (t("col.variant", lang), "num"),
+        (t("col.change", lang), "num"), (t("col.interval", lang), "num"), ("", "text"), (t("col.p_value", lang), "num")))
+    html = (f'<div class="la-scroll"><table class="la-table la-metrics"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+    parts: list[Any] = [heading("ex.section.metrics", lang), Html(html),
+                        paragraph(t("ex.metrics.note", lang) + (" " + t("ex.metrics.deals_hidden", lang,
+                                                                        days=ev.notes.get("deal_days", 90))
+                                                                 if deals_open and any(m.name in DEAL_METRICS for m in ev.metrics)
+                                                                 else ""), "la-note")]
     return section(*parts)
 
 
@@ -216,6 +354,34 @@ def daily_section(ev: Evaluation, lang: str) -> Section:
     parts: list[Any] = [heading("ex.section.daily", lang)]
     if not ev.daily.empty:
         parts.append(figure(daily_arms_plot(ev.daily, _labels(ev), lang), t("plot.ex.daily.title", lang)))
+        parts.append(paragraph(t("ex.daily.reading", lang), "la-note"))
+        ramp = _ramp_up(ev)
+        if ramp is not None:
+            parts.append(paragraph(t("ex.daily.ramp", lang, arm=ramp[0], first=format_number(ramp[1], lang, 1),
+                                     later=format_number(ramp[2], lang, 1))))
     elif ev.control.first_day is None:
         parts.append(paragraph(t("ex.daily.no_dates", lang), "la-note"))
     return section(*parts)
+
+
+def _ramp_up(ev: Evaluation) -> tuple[str, float, float] | None:
+    """An arm whose first week brought under 70% of its later daily leads (a campaign still ramping up)."""
+    daily = ev.daily
+    if daily.empty or "arm" not in daily or "leads" not in daily:
+        return None
+    for arm in (ev.variant, ev.control):
+        part = daily.loc[daily["arm"] == arm.name].sort_values("day")
+        if len(part) < 21:
+            continue
+        first, later = float(part["leads"].iloc[:7].mean()), float(part["leads"].iloc[7:].mean())
+        if later > 0 and first < 0.7 * later:
+            return arm.label, first, later
+    return None
+
+
+def glossary_section(ev: Evaluation, lang: str) -> Section:
+    rule = {"spend": "decision_rule", "days": "decision_rule.days"}.get(ev.exposure, "decision_rule.units")
+    keys = [rule, "noise", "interval", "p_value"]
+    if ev.p_variant_better is not None:
+        keys.append("posterior")
+    return glossary(keys, lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .config import LANGUAGES
 from .errors import ParameterError
 
@@ -174,8 +176,8 @@ TEXTS: dict[str, dict[str, str]] = {
                               "is corrected for multiple comparisons (overall test {p})."},
     "stats.scan.some": {"ru": "Отличаются от остальных по показателю «{metric}» (с поправкой на множественные сравнения): {groups}.",
                         "en": "Groups that differ from the rest in {metric} (corrected for multiple comparisons): {groups}."},
-    "stats.association.some": {"ru": "Состав причин различается ({p}, V Крамера {v}); чаще ожидаемого: {cells}.",
-                               "en": "The mix differs ({p}, Cramér's V {v}); more often than expected: {cells}."},
+    "stats.association.some": {"ru": "Состав причин различается ({p}, сила связи {v} из 1); чаще ожидаемого: {cells}.",
+                               "en": "The mix differs ({p}, strength of association {v} of 1); more often than expected: {cells}."},
     "group.scope": {"ru": "у предмета жалобы", "en": "in scope"},
     "group.baseline": {"ru": "в базе", "en": "in the baseline"},
     "stats.association.none": {"ru": "Состав причин не отличается сильнее, чем объясняет случайность ({p}).",
@@ -228,12 +230,57 @@ def t(key: str, lang: str, **values: object) -> str:
     text = entry[check_lang(lang)]
     if lang == "en":  # English prose takes English quotes
         text = text.replace("«", "“").replace("»", "”")
-    return text.format(**values) if values else text
+    text = text.format(**values) if values else text
+    return agree(text) if lang == "ru" else text
+
+
+#: Russian nouns a report counts: the forms for 1, for 2–4 and for 5+ (nominative/accusative),
+#: and the genitive singular (after «у», «из», «от», «около», «для», «без», «до» the count takes
+#: the genitive: «у 1 лида», «у 3 лидов»)
+_NOUNS = {
+    "лид": ("лид", "лида", "лидов", "лида"), "отказ": ("отказ", "отказа", "отказов", "отказа"),
+    "звонок": ("звонок", "звонка", "звонков", "звонка"), "день": ("день", "дня", "дней", "дня"),
+    "неделя": ("неделя", "недели", "недель", "недели"), "менеджер": ("менеджер", "менеджера", "менеджеров", "менеджера"),
+    "строка": ("строка", "строки", "строк", "строки"), "канал": ("канал", "канала", "каналов", "канала"),
+    "пользователь": ("пользователь", "пользователя", "пользователей", "пользователя"),
+    "обращение": ("обращение", "обращения", "обращений", "обращения"),
+}
+_FORMS = {form: lemma for lemma, forms in _NOUNS.items() for form in forms}
+_GENITIVE = {"у", "из", "от", "около", "для", "без", "до", "меньше", "больше", "более", "менее"}
+_COUNTED = re.compile(r"(?:(\w+)\s+)?(\d[\d\u202f\u00a0]*(?:,\d+)?)\s(" + "|".join(sorted(_FORMS, key=len, reverse=True))
+                      + r")(?![а-яё])", re.IGNORECASE)
+
+
+def plural_index(number: str) -> int:
+    """0 for «1 лид», 1 for «3 лида», 2 for «5 лидов», 3 for a fraction («2,5 лида»)."""
+    if "," in number:
+        return 3
+    n = int(re.sub(r"\D", "", number) or 0)
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return 1
+    return 2
+
+
+def agree(text: str) -> str:
+    """Russian: the counted nouns agree with their numbers («643 лида», «у 1 лида», «21 день»)."""
+    def fix(match: re.Match) -> str:
+        before, number, noun = match.group(1), match.group(2), match.group(3)
+        forms = _NOUNS[_FORMS[noun.lower()]]
+        index = plural_index(number)
+        if before and before.lower() in _GENITIVE:  # genitive: singular for 1, plural for the rest
+            index = 3 if index in (0, 3) else 2
+        word = forms[index]
+        if noun[0].isupper():
+            word = word.capitalize()
+        return match.group(0)[: match.start(3) - match.start(0)] + word
+    return _COUNTED.sub(fix, text)
 
 
 # complaint diagnosis (analysis.diagnosis_report)
 TEXTS.update({
-    "dx.section.verdict": {"ru": "Вывод", "en": "Verdict"},
+    "dx.section.verdict": {"ru": "Как получен вывод", "en": "How the verdict was reached"},
     "dx.section.scope": {"ru": "Предмет жалобы и проверка данных", "en": "Scope and data checks"},
     "dx.section.funnel": {"ru": "Воронка: предмет жалобы против базы", "en": "Funnel: scope vs baseline"},
     "dx.section.channels": {"ru": "Все каналы рядом", "en": "All channels side by side"},
@@ -242,7 +289,7 @@ TEXTS.update({
     "dx.section.trend": {"ru": "Динамика по неделям", "en": "Weekly trend"},
     "dx.section.label_noise": {"ru": "Насколько по-разному менеджеры квалифицируют лиды",
                                "en": "How differently managers qualify leads"},
-    "dx.section.actions": {"ru": "Что делать", "en": "What to do"},
+    "dx.section.actions": {"ru": "Во что обходятся лиды", "en": "What the leads cost"},
     "dx.complaint": {"ru": "Жалоба: «{text}»", "en": "Complaint: «{text}»"},
     "dx.verdict.supported": {"ru": "Жалоба подтверждается", "en": "The complaint is supported"},
     "dx.verdict.partly_supported": {"ru": "Жалоба подтверждается частично", "en": "The complaint is partly supported"},
@@ -265,22 +312,7 @@ TEXTS.update({
     "dx.metric.reason_rate": {"ru": "доля отказов по причине «{reason}» среди тех, с кем связались",
                               "en": "share of contacted leads lost as «{reason}»"},
     "dx.metric.repeat_rate": {"ru": "доля повторных обращений и дублей", "en": "share of repeats and duplicate rows"},
-    "dx.numbers": {
-        "ru": "Главный показатель — {metric}: {scope_rate} у предмета жалобы ({scope_events} из {scope_total}) "
-              "против {base_rate} в базе ({base_events} из {base_total}). Отставание предмета жалобы от базы "
-              "(плюс — хуже базы): {gap} п.п. (интервал {low}…{high}); практически значимым считаем отставание от {delta} п.п.",
-        "en": "Primary metric, {metric}: {scope_rate} in scope ({scope_events} of {scope_total}) vs {base_rate} in the "
-              "baseline ({base_events} of {base_total}). The scope's shortfall (plus = worse than the baseline) is {gap} "
-              "points (interval {low} to {high}); a shortfall of {delta} points or more counts as practically relevant."},
-    "dx.numbers.adjusted": {
-        "ru": "При одинаковой обработке (те же доли по времени первого звонка{manager}) отставание {q} п.п. "
-              "(интервал {low}…{high}); сравнение покрывает {coverage} лидов базы.{share}",
-        "en": "With processing held equal (the same mix of first-response times{manager}) the shortfall is {q} points "
-              "(interval {low} to {high}); the comparison covers {coverage} of the baseline's leads.{share}"},
     "dx.numbers.manager": {"ru": " и менеджеров", "en": " and managers"},
-    "dx.numbers.clock": {"ru": "По часам (с учётом нерабочего времени) отставание {q} п.п. (интервал {low}…{high}).",
-                         "en": "With response times on the clock (closed hours included) the shortfall is {q} points "
-                               "(interval {low} to {high})."},
     "dx.numbers.clock_disagrees": {
         "ru": "Это согласуется с медленной обработкой: разница в качестве лидов исчезает, если время ответа считать по "
               "часам, а не в рабочих минутах. Поэтому она не считается доказательством плохих лидов.",
@@ -378,7 +410,7 @@ TEXTS.update({
     "col.leads_n": {"ru": "Лидов", "en": "Leads"},
     "dx.flag.worse": {"ru": "хуже остальных", "en": "worse than the rest"},
     "dx.flag.better": {"ru": "лучше остальных", "en": "better than the rest"},
-    "dx.flag.none": {"ru": "в пределах случайности", "en": "within chance"},
+    "dx.flag.none": {"ru": "в пределах шума", "en": "within noise"},
     "dx.channels.note": {"ru": "«Лидов» — лиды, вошедшие в знаменатель главного показателя (созревшие; для доли "
                                "квалифицированных — те, с кем связались). Каждый канал сравнивается с остальными вместе; "
                                "p-значения исправлены на число каналов (Холм). Названный в жалобе предмет выше проверен отдельно, без поправки.",
@@ -386,14 +418,14 @@ TEXTS.update({
                                "leads, the contacted ones). Each channel is compared with all the others together; p-values are corrected for the "
                                "number of channels (Holm). The scope named in the complaint is tested above on its own, "
                                "uncorrected."},
-    "dx.channels.overdispersed": {"ru": "Каналы различаются сильнее, чем объясняет случайность: границы воронки расширены "
-                                        "(аддитивная модель Шпигельхальтера).",
-                                  "en": "Channels vary more than chance explains: the funnel limits are widened "
-                                        "(Spiegelhalter's additive model)."},
+    "dx.channels.overdispersed": {"ru": "Каналы и в обычное время различаются сильнее, чем объясняет случайность, поэтому "
+                                        "границы на графике шире: канал за ними отличается и с учётом этого.",
+                                  "en": "Channels differ more than chance explains even in ordinary times, so the limits on "
+                                        "the chart are wider: a channel beyond them differs even allowing for that."},
     "plot.stage.title": {"ru": "Конверсия по этапам с 95% интервалами", "en": "Conversion by stage with 95% intervals"},
     "plot.stage.y": {"ru": "Конверсия этапа, %", "en": "Stage conversion, %"},
-    "plot.funnel.title": {"ru": "Воронка Шпигельхальтера: каналы против общего уровня",
-                          "en": "Funnel plot: channels against the overall rate"},
+    "plot.funnel.title": {"ru": "Каналы против общего уровня с учётом их размера",
+                          "en": "Channels against the overall level, allowing for their size"},
     "plot.funnel.x": {"ru": "Лидов в знаменателе (логарифмическая шкала)", "en": "Leads in the denominator (log scale)"},
     "plot.funnel.l95": {"ru": "границы 95%", "en": "95% limits"},
     "plot.funnel.l998": {"ru": "границы 99,8%", "en": "99.8% limits"},
@@ -416,7 +448,7 @@ TEXTS.update({
                                 "en": "unreached lead closed after fewer than {attempts} attempts"},
     "dx.flag.deficit": {"ru": "проблема обработки", "en": "processing problem"},
     "col.check": {"ru": "Проверка", "en": "Check"},
-    "col.worse_by": {"ru": "Хуже базы на, п.п.", "en": "Worse than baseline by, pts"},
+    "col.worse_by": {"ru": "Разница с базой", "en": "Against the baseline"},
     "col.p_one_sided": {"ru": "p (односторонний: хуже ли)", "en": "p (one-sided: worse?)"},
     "dx.buckets.title": {"ru": "Дозвон в зависимости от скорости первой попытки", "en": "Contact rate by speed of the first attempt"},
     "col.bucket": {"ru": "Первая попытка, рабочих мин", "en": "First attempt, working min"},
@@ -426,14 +458,22 @@ TEXTS.update({
     "col.baseline_contact": {"ru": "База: дозвон", "en": "Baseline: contacted"},
     "bucket.never": {"ru": "не звонили", "en": "never"},
     "bucket.n/a": {"ru": "нет данных", "en": "no data"},
-    "dx.km.text": {"ru": "Время до первого контакта (рабочие минуты): предмет жалобы — медиана {m1}, 90-й процентиль {p1}; "
-                         "база — медиана {m2}, 90-й процентиль {p2}. Лиды без контакта учтены как «ещё ждут».",
-                   "en": "Time to first contact (working minutes): scope median {m1}, 90th percentile {p1}; baseline "
-                         "median {m2}, 90th percentile {p2}. Leads never contacted count as still waiting (censored)."},
-    "dx.mh.text": {"ru": "Стратифицированное сравнение (Мантель — Хензель): по скорости ответа — {bucket}; по менеджерам — {manager}. "
-                         "Модель с поправкой на скорость ответа: отношение шансов предмета жалобы {glm}.",
-                   "en": "Stratified comparison (Mantel–Haenszel): by response speed — {bucket}; by manager — {manager}. "
-                         "Model adjusted for response speed: the scope's odds ratio {glm}."},
+    "dx.km.text": {"ru": "Половина лидов предмета жалобы дозвонились за {m1} рабочих минут ({tail1}); в базе — за {m2} "
+                         "({tail2}). Лиды, с которыми ещё не связались, учтены как «ещё ждут».",
+                   "en": "Half of the scope's leads were reached within {m1} working minutes ({tail1}); the baseline's "
+                         "within {m2} ({tail2}). Leads not reached yet count as still waiting."},
+    "dx.km.tail": {"ru": "девять из десяти — за {p90}", "en": "nine in ten within {p90}"},
+    "dx.km.tail_never": {"ru": "больше чем с каждым десятым не связались вовсе", "en": "more than one in ten was never reached"},
+    "dx.km.attempts": {"ru": "Это время до состоявшегося контакта. Доля «первая попытка за {minutes} мин» в таблице выше "
+                             "считает попытки звонка: попытка может быть быстрой, а разговор — состояться позже.",
+                       "en": "This is the time to a contact made. The “first attempt within {minutes} min” share in the table "
+                             "above counts call attempts: an attempt can be quick and the conversation come later."},
+    "dx.mh.text": {"ru": "Та же проверка иначе: при одинаковой скорости ответа шансы лида предмета жалобы дойти до этапа "
+                         "составляют {bucket} от шансов лида базы, при одинаковых менеджерах — {manager}, в модели с "
+                         "поправкой на скорость ответа — {glm} (отношение шансов: 1 — разницы нет, меньше 1 — у предмета хуже).",
+                   "en": "The same check another way: at equal response speed a scope lead's odds of reaching the stage are "
+                         "{bucket} of a baseline lead's, with the same managers {manager}, in a model adjusted for response "
+                         "speed {glm} (odds ratio: 1 no difference, below 1 the scope is worse)."},
     "dx.attempts.note": {"ru": "Попытки дозвона считаются до контакта, поэтому у недозвонившихся их больше по построению: "
                                "они показаны, но по ним не выравнивают.",
                          "en": "Call attempts are counted until contact, so unreached leads have more of them by "
@@ -481,7 +521,7 @@ TEXTS.update({
                     "en": "Quiz criteria check (independent of sales' judgement): {scope} of the scope's leads meet the "
                           "criteria vs {base} in the baseline; {verdict}."},
     "dx.criteria.lower": {"ru": "это ниже, чем объясняет случайность ({p})", "en": "lower beyond chance ({p})"},
-    "dx.criteria.same": {"ru": "разница в пределах случайности ({p})", "en": "within chance ({p})"},
+    "dx.criteria.same": {"ru": "разница в пределах шума ({p})", "en": "within noise ({p})"},
     "dx.trend.text": {"ru": "Если жалоба появилась после одной плохой недели, следующая неделя, скорее всего, будет ближе к "
                             "обычной (возврат к среднему): смотрите на всю линию, а не на последнюю точку.",
                       "en": "If the complaint followed one bad week, the next is likely to be closer to normal (regression "
@@ -491,8 +531,8 @@ TEXTS.update({
                       "en": "«Qualified» is judged by the people who complain. When managers of one channel differ a lot "
                             "in qualified share, part of the «bad leads» is different criteria between people."},
     "col.managers": {"ru": "Менеджеров", "en": "Managers"},
-    "col.lowest": {"ru": "Ниже всех (сглажено)", "en": "Lowest (shrunk)"},
-    "col.highest": {"ru": "Выше всех (сглажено)", "en": "Highest (shrunk)"},
+    "col.lowest": {"ru": "Ниже всех", "en": "Lowest"},
+    "col.highest": {"ru": "Выше всех", "en": "Highest"},
     "dx.noise.none": {"ru": "Недостаточно менеджеров с 20+ лидами в одном канале для сравнения.",
                       "en": "Too few managers with 20+ leads in one channel to compare."},
     "dx.costs.title": {"ru": "Стоимость: предмет жалобы против остальных платных каналов",
@@ -542,14 +582,14 @@ TEXTS.update({
     "act.budget.dearer": {"ru": "переносите бюджет туда, где квалифицированный лид дешевле", "en": "move budget to where a qualified lead is cheaper"},
     "act.budget.similar": {"ru": "разница в пределах неопределённости", "en": "the difference is within the uncertainty"},
     "act.wait": {"ru": "Соберите ещё данных: {text}", "en": "Collect more data: {text}"},
-    "act.none": {"ru": "Отдельных действий данные не требуют: разрывы в пределах случайности.",
+    "act.none": {"ru": "Отдельных действий данные не требуют: разрывы в пределах шума.",
                  "en": "The data calls for no specific action: the gaps are within chance."},
 })
 
 
 # experiment evaluation (analysis.experiment_report)
 TEXTS.update({
-    "ex.section.decision": {"ru": "Решение", "en": "Decision"},
+    "ex.section.decision": {"ru": "Как принято решение", "en": "How the decision was made"},
     "ex.section.arms": {"ru": "Группы эксперимента", "en": "Arms"},
     "ex.section.metrics": {"ru": "Показатели по группам", "en": "Metrics by arm"},
     "ex.section.checks": {"ru": "Проверки дизайна", "en": "Design checks"},
@@ -697,8 +737,8 @@ TEXTS.update({
 
 # quarterly report (analysis.quarterly_report)
 TEXTS.update({
-    "q.section.kpis": {"ru": "Квартал на одном экране", "en": "The quarter on one screen"},
-    "q.section.findings": {"ru": "Главное", "en": "Key findings"},
+    "q.section.kpis": {"ru": "Показатели квартала", "en": "The quarter's KPIs"},
+    "q.section.findings": {"ru": "Что показывают данные", "en": "What the data shows"},
     "q.section.funnel": {"ru": "Воронка квартала", "en": "The quarter's funnel"},
     "q.section.channels": {"ru": "Каналы", "en": "Channels"},
     "q.section.trends": {"ru": "Динамика по месяцам и неделям", "en": "Monthly and weekly trends"},
@@ -720,9 +760,9 @@ TEXTS.update({
     "q.kpi.sla_30": {"ru": "Ответ за 30 рабочих минут", "en": "Answered within 30 working min"},
     "q.vs.previous": {"ru": "к прошлому кварталу", "en": "vs previous quarter"},
     "q.vs.year_ago": {"ru": "к тому же кварталу год назад", "en": "vs same quarter a year ago"},
-    "q.change.up": {"ru": "▲ рост, больше случайности", "en": "▲ up, beyond noise"},
-    "q.change.down": {"ru": "▼ снижение, больше случайности", "en": "▼ down, beyond noise"},
-    "q.change.flat": {"ru": "≈ в пределах случайности", "en": "≈ within noise"},
+    "q.change.up": {"ru": "рост, не шум", "en": "up, beyond noise"},
+    "q.change.down": {"ru": "снижение, не шум", "en": "down, beyond noise"},
+    "q.change.flat": {"ru": "в пределах шума", "en": "within noise"},
     "q.change.untested": {"ru": "бюджет задаётся, не тестируется", "en": "set by budget, not tested"},
     "q.change.immature": {"ru": "этап ещё не завершился — сравнивать рано", "en": "stage not complete yet — too early to compare"},
     "q.change.none": {"ru": "нет данных", "en": "no data"},
@@ -758,8 +798,8 @@ TEXTS.update({
                                      "в среднем (медиана до контакта {median} мин). Сначала обработка, потом бюджет.",
                                "en": "«{channel}» leads wait longest: {share} answered within 15 working minutes vs {overall} "
                                      "overall (median to contact {median} min). Fix processing before budget."},
-    "q.finding.slow_manager": {"ru": "Дозвон у менеджера {manager} — {rate}, ниже ожидаемого для его каналов ({expected}), и "
-                                     "это больше, чем объясняет случайность.",
+    "q.finding.slow_manager": {"ru": "{manager}: дозвон {rate} при ожидаемых {expected} для такого набора каналов — "
+                                     "меньше, чем объясняет случайность.",
                                "en": "Manager {manager} reaches {rate} of leads, below the {expected} expected for the channel "
                                      "mix, beyond what chance explains."},
     "q.budget.slow": {"ru": "; но лиды канала ждут ответа дольше всех — сначала обработка",
@@ -796,21 +836,25 @@ TEXTS.update({
                             "платных каналов, остальные этапы — по всем лидам.",
                       "en": "Impressions and clicks cover the paid channels of the spend file only; click-to-lead conversion "
                             "uses paid channels' leads, the other stages all leads."},
-    "col.qualified_share_ci": {"ru": "Доля квалиф. (сглажено, 95%)", "en": "Qualified share (shrunk, 95%)"},
+    "col.qualified_share_ci": {"ru": "Доля квалиф. (95%)", "en": "Qualified share (95%)"},
     "col.qoq": {"ru": "К прошлому кварталу", "en": "QoQ"},
     "col.roas": {"ru": "Выручка / расход", "en": "Revenue / spend"},
-    "q.channels.note": {"ru": "Доля квалифицированных у маленьких каналов «сглажена» к общей (эмпирический Байес): так мелкий "
-                              "канал не выглядит лучшим или худшим из-за пары лидов.",
-                        "en": "Small channels' qualified shares are shrunk toward the overall rate (empirical Bayes), so a "
-                              "tiny channel does not look best or worst because of a few leads."},
+    "q.channels.note": {"ru": "Доля квалифицированных — с учётом размера канала (см. словарь): мелкий канал не выглядит "
+                              "лучшим или худшим из-за пары лидов. Каналы без расходов в файле расходов показаны без цен.",
+                        "en": "Qualified shares allow for each channel's size (see the glossary): a tiny channel does not "
+                              "look best or worst because of a few leads. Channels with no spend in the spend file have no costs."},
     "plot.q.monthly.title": {"ru": "Лиды, квалифицированные и сделки по месяцам", "en": "Leads, qualified and deals by month"},
     "plot.q.weekly.title": {"ru": "Лиды по неделям", "en": "Leads by week"},
     "plot.q.quarter": {"ru": "отчётный квартал", "en": "report quarter"},
     "plot.q.holidays": {"ru": "праздничные недели", "en": "holiday weeks"},
-    "q.seasonality": {"ru": "Сезонность (лиды в день к среднему месяцу): {months}.",
-                      "en": "Seasonality (leads per day against the average month): {months}."},
-    "q.processing.text": {"ru": "Время до первого контакта за квартал: медиана {median} рабочих минут, 90-й процентиль {p90}.",
-                          "en": "Time to first contact this quarter: median {median} working minutes, 90th percentile {p90}."},
+    "q.seasonality": {"ru": "Сезонность: лиды в день в каждом месяце к среднему месяцу (1,00 — обычный месяц, 1,20 — на 20% больше).",
+                      "en": "Seasonality: leads per day in each month against the average month (1.00 a usual month, 1.20 is 20% more)."},
+    "q.processing.text": {"ru": "Половина лидов квартала дозвонились за {median} рабочих минут, девять из десяти — за {p90}.",
+                          "en": "Half of the quarter's leads were reached within {median} working minutes, nine in ten within {p90}."},
+    "q.processing.text_never": {"ru": "Половина лидов квартала дозвонились за {median} рабочих минут; больше чем с каждым "
+                                      "десятым лидом не связались вовсе.",
+                                "en": "Half of the quarter's leads were reached within {median} working minutes; more than one "
+                                      "lead in ten was never reached."},
     "q.missed": {"ru": "Пропущенные звонки: {missed} из {calls} звонков; перезвонили и связались с {reached}.",
                  "en": "Missed calls: {missed} of {calls} calls; {reached} were called back and reached."},
     "col.within_15": {"ru": "За 15 мин", "en": "Within 15 min"},
@@ -818,7 +862,7 @@ TEXTS.update({
     "col.median_minutes": {"ru": "Медиана, мин", "en": "Median, min"},
     "col.p90_minutes": {"ru": "P90, мин", "en": "P90, min"},
     "col.contact_rate": {"ru": "Дозвон", "en": "Contacted"},
-    "col.contact_shrunk": {"ru": "Дозвон (сглажено, 95%)", "en": "Contacted (shrunk, 95%)"},
+    "col.contact_shrunk": {"ru": "Дозвон (95%)", "en": "Contacted (95%)"},
     "col.expected_mix": {"ru": "Ожидаемо при таком наборе каналов", "en": "Expected for this channel mix"},
     "q.managers.note": {"ru": "Менеджеры в алфавитном порядке, не рейтинг: сравнивайте дозвон каждого с ожидаемым для его "
                               "набора каналов. Интервал показывает неопределённость оценки; о различии судите по тесту, а не по "
@@ -952,4 +996,335 @@ TEXTS.update({
     "plot.ex.untouched.y": {"ru": "Квалиф. лидов в день", "en": "Qualified per day"},
     "plot.ex.untouched.scope": {"ru": "канал эксперимента", "en": "experiment's channel"},
     "plot.ex.untouched.other": {"ru": "нетронутые каналы", "en": "untouched channels"},
+})
+
+
+# what a manager reads first: the summary, KPI tiles, owners, the glossary (issue: reports a manager forwards)
+TEXTS.update({
+    "summary.title": {"ru": "Коротко", "en": "In short"},
+    "summary.actions": {"ru": "Что делать", "en": "What to do"},
+    "owner.who.marketing": {"ru": "Маркетинг", "en": "Marketing"},
+    "owner.who.sales": {"ru": "Продажи", "en": "Sales"},
+    "owner.who.management": {"ru": "Руководство", "en": "Management"},
+    "section.glossary": {"ru": "Словарь: что значат слова отчёта", "en": "Glossary: what the report's words mean"},
+    **{f"month.{m}": {"ru": ru, "en": en} for m, (ru, en) in enumerate(
+        [("янв", "Jan"), ("фев", "Feb"), ("мар", "Mar"), ("апр", "Apr"), ("май", "May"), ("июн", "Jun"),
+         ("июл", "Jul"), ("авг", "Aug"), ("сен", "Sep"), ("окт", "Oct"), ("ноя", "Nov"), ("дек", "Dec")], start=1)},
+    "gloss.noise": {"ru": "Шум и «не шум»", "en": "Noise and “beyond noise”"},
+    "gloss.noise.means": {
+        "ru": "Любой показатель колеблется сам по себе. «Не шум» — изменение или разница больше, чем такие колебания "
+              "объясняют (проверка на уровне 5%): по ней можно действовать. «В пределах шума» — действовать не стоит.",
+        "en": "Every figure moves by itself from period to period. “Beyond noise”: a change or difference larger than "
+              "such movement explains (tested at the 5% level) — worth acting on. “Within noise”: not worth acting on."},
+    "gloss.interval": {"ru": "Интервал (95%)", "en": "Interval (95%)"},
+    "gloss.interval.means": {
+        "ru": "Диапазон значений, с которыми данные согласуются. Если он целиком по одну сторону от нуля, направление "
+              "надёжно; если широкий — данных мало, решение стоит отложить.",
+        "en": "The range of values the data agree with. Entirely on one side of zero: the direction is reliable; wide: "
+              "there is little data and a decision can wait."},
+    "gloss.holm": {"ru": "Поправка на число сравнений (Холма)", "en": "Correction for many comparisons (Holm)"},
+    "gloss.holm.means": {
+        "ru": "Чем больше показателей сравнивается сразу, тем чаще какой-то «сдвинется» случайно. Поправка делает "
+              "порог строже, чтобы на странице не было ложных тревог.",
+        "en": "The more figures compared at once, the more often one “moves” by chance. The correction raises the bar so "
+              "the page raises no false alarms."},
+    "gloss.pts": {"ru": "п.п. (процентные пункты)", "en": "pts (percentage points)"},
+    "gloss.pts.means": {"ru": "Разница двух долей: 30% и 33% отличаются на 3 п.п., а не на 10%.",
+                        "en": "The difference of two shares: 30% and 33% differ by 3 pts, not by 10%."},
+    "gloss.cohort": {"ru": "Лиды квартала", "en": "The quarter's leads"},
+    "gloss.cohort.means": {
+        "ru": "Лиды, созданные в квартале, с их исходом на дату выгрузки: сделка, закрытая позже, засчитывается "
+              "кварталу, в котором пришёл лид. Повторные обращения того же человека новыми лидами не считаются.",
+        "en": "Leads created in the quarter, with their outcome as of the export: a deal closed later counts for the "
+              "quarter the lead came in. Repeat requests of the same person are not new leads."},
+    "gloss.working_minutes": {"ru": "Рабочие минуты", "en": "Working minutes"},
+    "gloss.working_minutes.means": {
+        "ru": "Время ответа без ночей, выходных и праздников: лид, пришедший в субботу, не ждёт до понедельника.",
+        "en": "Response time without nights, weekends and holidays: a lead that came on Saturday is not waiting until "
+              "Monday."},
+    "gloss.funnel_limits": {"ru": "Границы на графике каналов", "en": "Limits on the channel chart"},
+    "gloss.funnel_limits.means": {
+        "ru": "Маленький канал колеблется сильнее большого. Линии показывают, куда случайно попадает канал такого "
+              "размера; точка за линией 99,8% отличается от общего уровня не случайно — канал стоит разобрать.",
+        "en": "A small channel swings more than a large one. The lines show where a channel of that size lands by "
+              "chance; a point beyond the 99.8% line differs from the overall level for real — examine that channel."},
+    "gloss.shrinkage": {"ru": "Оценка с учётом размера канала", "en": "Estimate allowing for size"},
+    "gloss.shrinkage.means": {
+        "ru": "Доля у маленького канала или менеджера подтянута к общей тем сильнее, чем меньше лидов: канал из "
+              "пяти лидов не выглядит лучшим или худшим случайно.",
+        "en": "A small channel's or manager's share is pulled toward the overall one, the more the fewer leads it "
+              "has: a five-lead channel does not look best or worst by chance."},
+    "gloss.immature": {"ru": "Рано судить", "en": "Too early"},
+    "gloss.immature.means": {
+        "ru": "Часть лидов конца периода ещё не дошла до этапа и не закрыта: их исход появится позже, поэтому "
+              "сравнение этапа откладывается, а не делается по неполным данным.",
+        "en": "Some late leads have neither reached the stage nor closed yet: their outcome comes later, so the stage is "
+              "compared later, not on incomplete data."},
+    "gloss.p_value": {"ru": "p (вероятность случайности)", "en": "p (chance)"},
+    "gloss.p_value.means": {
+        "ru": "Как часто разница такого размера возникала бы случайно, если бы на самом деле разницы не было. "
+              "p < 0,05 — «не шум». Это не вероятность того, что жалоба верна.",
+        "en": "How often a difference this large would arise by chance if there were really no difference. p < 0.05 is “beyond "
+              "noise”. It is not the probability that the complaint is true."},
+    "gloss.min_gap": {"ru": "Заметная разница", "en": "A gap that matters"},
+    "gloss.min_gap.means": {
+        "ru": "Меньше какой разницы жалобу не поддерживаем, даже если она не шум: по умолчанию 20% от уровня базы, "
+              "но не меньше 3 п.п. (задаётся параметром --min-gap).",
+        "en": "The smallest gap that supports a complaint even when it is beyond noise: by default 20% of the baseline's "
+              "level, at least 3 pts (set with --min-gap)."},
+    "gloss.baseline": {"ru": "База", "en": "Baseline"},
+    "gloss.baseline.means": {
+        "ru": "С чем сравнивается предмет жалобы: по умолчанию остальные лиды того же периода.",
+        "en": "What the complaint's scope is compared with: by default the other leads of the same period."},
+    "gloss.adjusted": {"ru": "При одинаковой обработке", "en": "With processing held equal"},
+    "gloss.adjusted.means": {
+        "ru": "Разница после того, как предмет жалобы и база сравнены внутри одинаковых групп по скорости первого "
+              "звонка и менеджеру. Если разница держится — дело в лидах, если исчезает — в обработке.",
+        "en": "The gap once scope and baseline are compared within the same groups of first-call speed and manager. "
+              "If it holds, the leads are the cause; if it vanishes, processing is."},
+    "gloss.odds_ratio": {"ru": "Отношение шансов", "en": "Odds ratio"},
+    "gloss.odds_ratio.means": {
+        "ru": "Во сколько раз шансы лида предмета жалобы дойти до этапа меньше (меньше 1) или больше (больше 1), чем у "
+              "лида базы при той же обработке. 1 — разницы нет.",
+        "en": "How many times smaller (below 1) or larger (above 1) a scope lead's odds of reaching the stage are than a "
+              "baseline lead's under the same processing. 1: no difference."},
+    "gloss.time_to_contact": {"ru": "Кривая времени до контакта", "en": "Time-to-contact curve"},
+    "gloss.time_to_contact.means": {
+        "ru": "Какая доля лидов дозвонилась к каждой рабочей минуте; лиды, с которыми ещё не связались, учтены честно "
+              "(метод Каплана — Мейера). Попытка звонка и состоявшийся контакт — разные вещи.",
+        "en": "What share of leads was reached by each working minute, with leads not reached yet counted fairly "
+              "(Kaplan–Meier). A call attempt and a contact made are different things."},
+    "gloss.association": {"ru": "Сила связи (V Крамера)", "en": "Strength of association (Cramér’s V)"},
+    "gloss.association.means": {
+        "ru": "Насколько набор причин отказа у предмета жалобы отличается от базы: 0 — не отличается, 0,1 — слабо, "
+              "0,3 и больше — сильно.",
+        "en": "How different the scope's mix of loss reasons is from the baseline's: 0 none, 0.1 weak, 0.3 or more "
+              "strong."},
+    "gloss.posterior": {"ru": "Вероятность, что вариант лучше", "en": "Chance the variant is better"},
+    "gloss.posterior.means": {
+        "ru": "Доля правдоподобных сценариев, в которых вариант выигрывает по главному показателю. 50% — ничего не "
+              "известно; 95% и выше — почти наверняка лучше.",
+        "en": "The share of plausible scenarios in which the variant wins on the decision metric. 50%: nothing known; "
+              "95% or more: almost surely better."},
+    "gloss.decision_rule": {"ru": "Правило решения", "en": "Decision rule"},
+    "gloss.decision_rule.means": {
+        "ru": "Внедрять, если вариант даёт квалифицированных лидов на рубль не меньше (с запасом) и либо больше их, "
+              "либо заметно меньше лишних звонков; оставить контроль, если хуже; иначе — данных мало.",
+        "en": "Adopt when the variant gives no fewer qualified leads per rouble (with a margin) and either more of them "
+              "or clearly fewer calls to make; keep the control when it is worse; otherwise there is not enough data."},
+    # quarterly summary and tiles
+    "q.summary.title": {"ru": "Квартал {quarter} ({start} — {end}) коротко", "en": "{quarter} ({start} – {end}) in short"},
+    "q.summary.note": {"ru": "Цвет плитки — хорошо (зелёный) или плохо (красный) для бизнеса, и только если изменение не "
+                             "шум; серый — в пределах шума. Линия — тот же показатель за последние кварталы.",
+                       "en": "A tile's colour says good (green) or bad (red) for the business, only when the change is beyond "
+                             "noise; grey is within noise. The line is the same figure over the last quarters."},
+    "q.badge.early": {"ru": "рано судить", "en": "too early"},
+    "q.badge.chosen": {"ru": "задаётся бюджетом", "en": "set by budget"},
+    "q.badge.real": {"ru": "не шум", "en": "beyond noise"},
+    "q.badge.noise": {"ru": "в пределах шума", "en": "within noise"},
+    "q.vs.short.previous": {"ru": "{delta} к прошлому кварталу", "en": "{delta} vs last quarter"},
+    "q.vs.short.year_ago": {"ru": "{delta} к году назад", "en": "{delta} vs a year ago"},
+    "q.tile.leads": {"ru": "Лиды", "en": "Leads"},
+    "q.tile.qualified_rate": {"ru": "Доля квалифицированных", "en": "Qualified share"},
+    "q.tile.contact_rate": {"ru": "Дозвон", "en": "Contact rate"},
+    "q.tile.deals": {"ru": "Сделки", "en": "Deals"},
+    "q.tile.spend": {"ru": "Расход", "en": "Spend"},
+    "q.tile.cpl": {"ru": "Цена лида", "en": "Cost per lead"},
+    "q.tile.cpql": {"ru": "Цена квалифицированного лида", "en": "Cost per qualified lead"},
+    "q.tile.cac": {"ru": "Цена сделки", "en": "Cost per deal"},
+    "q.tile.sla_15": {"ru": "Ответ за 15 рабочих минут", "en": "Answered in 15 working min"},
+    "q.tile.sla_30": {"ru": "Ответ за 30 рабочих минут", "en": "Answered in 30 working min"},
+    "q.story.spend": {"ru": "Расход {spend} ({spend_change} {vs}) дал {leads} лидов — {leads_change}.",
+                      "en": "Spend of {spend} ({spend_change} {vs}) brought {leads} leads — {leads_change}."},
+    "q.story.leads": {"ru": "Лидов {leads} — {change} {vs}.", "en": "{leads} leads — {change} {vs}."},
+    "q.story.more": {"ru": "на {delta} больше, и это не шум", "en": "{delta} more, beyond noise"},
+    "q.story.fewer": {"ru": "на {delta} меньше, и это не шум", "en": "{delta} fewer, beyond noise"},
+    "q.story.noise": {"ru": "{delta}, в пределах шума", "en": "{delta}, within noise"},
+    "q.story.early": {"ru": "судить рано: этап ещё не завершился", "en": "too early: the stage is not complete"},
+    "q.story.dearer": {"ru": "выросла на {delta}, и это не шум", "en": "rose {delta}, beyond noise"},
+    "q.story.cheaper": {"ru": "снизилась на {delta}, и это не шум", "en": "fell {delta}, beyond noise"},
+    "q.story.up": {"ru": "рост на {delta}, не шум", "en": "up {delta}, beyond noise"},
+    "q.story.down": {"ru": "снижение на {delta}, не шум", "en": "down {delta}, beyond noise"},
+    "q.story.cpl": {"ru": "Цена лида", "en": "Cost per lead"},
+    "q.story.cpql": {"ru": "цена квалифицированного лида", "en": "cost per qualified lead"},
+    "q.story.quality": {"ru": "Качество: {items}.", "en": "Quality: {items}."},
+    "q.story.speed": {"ru": "Скорость: за 15 рабочих минут отвечают на {share} лидов ({change}).",
+                      "en": "Speed: {share} of leads are answered within 15 working minutes ({change})."},
+    "q.story.slowest": {"ru": "Медленнее всех — «{channel}» ({share}).", "en": "Slowest: «{channel}» ({share})."},
+    "q.headline.cpql_up": {"ru": "Квалифицированный лид подорожал на {delta}", "en": "A qualified lead cost {delta} more"},
+    "q.headline.cpql_down": {"ru": "Квалифицированный лид подешевел на {delta}", "en": "A qualified lead cost {delta} less"},
+    "q.headline.quality_up": {"ru": "Доля квалифицированных лидов выросла", "en": "The qualified share rose"},
+    "q.headline.quality_down": {"ru": "Доля квалифицированных лидов упала", "en": "The qualified share fell"},
+    "q.headline.more_same_cost": {"ru": "Лидов на {leads} больше, а квалифицированный лид не подорожал сверх шума",
+                                  "en": "{leads} more leads, and a qualified lead costs no more beyond noise"},
+    "q.headline.more": {"ru": "Лидов на {leads} больше", "en": "{leads} more leads"},
+    "q.headline.fewer": {"ru": "Лидов на {leads} меньше", "en": "{leads} fewer leads"},
+    "q.headline.no_history": {"ru": "Первый квартал в данных: сравнивать не с чем",
+                              "en": "The first quarter in the data: nothing to compare with"},
+    "q.headline.flat": {"ru": "Без изменений сверх шума: объём, цена и качество лидов на прежнем уровне",
+                        "en": "Nothing moved beyond noise: volume, cost and quality of leads held"},
+    "q.do.outlier": {"ru": "Разберите лиды «{channel}»: квалифицированы {rate} — ниже границы, до которой канал такого "
+                           "размера опускается случайно ({low}). Проверьте таргетинг и объявления; подробно — "
+                           "leadaudit diagnose --channel «{channel}».",
+                     "en": "Examine «{channel}» leads: {rate} qualified — below the level a channel of its size reaches by "
+                           "chance ({low}). Check targeting and ads; in detail: leadaudit diagnose --channel «{channel}»."},
+    "q.do.budget": {"ru": "Переносите часть бюджета с «{from_}» (квалифицированный лид за {from_cpql}) на «{to}» "
+                          "(за {to_cpql}).",
+                    "en": "Move part of the budget from «{from_}» (a qualified lead at {from_cpql}) to «{to}» (at {to_cpql})."},
+    "q.do.slow_managers": {"ru": "Ускорьте ответ по «{channel}»: {share} его лидов ведут {managers}, а они отвечают за 15 "
+                                 "минут лишь в {within} случаев (в среднем — {overall}). Перераспределите лиды или "
+                                 "разберите загрузку.",
+                           "en": "Speed up «{channel}»: {share} of its leads go to {managers}, who answer only {within} "
+                                 "within 15 minutes ({overall} overall). Reassign the leads or look at their workload."},
+    "q.do.slow_channel": {"ru": "Ускорьте ответ по «{channel}»: за 15 минут отвечают на {share} лидов (в среднем — {overall}).",
+                          "en": "Speed up «{channel}»: {share} of its leads are answered within 15 minutes ({overall} overall)."},
+    "q.do.slow_manager": {"ru": "{manager}: дозвон {rate} при ожидаемых {expected} для такого набора каналов — разберите "
+                                "причины.",
+                          "en": "{manager}: {rate} of leads reached against {expected} expected for the channel mix — find out why."},
+    "q.do.scale": {"ru": "Решите, держать ли такой бюджет: расход {spend}, цена лида {cpl} (не шум), а цена "
+                         "квалифицированного лида {cpql}.",
+                   "en": "Decide whether to keep this budget: spend {spend}, cost per lead {cpl} (beyond noise), and the "
+                         "cost per qualified lead {cpql}."},
+    "q.do.immature": {"ru": "Лиды квартала ещё доходят до этапов ({stages}): их число и цену оценивайте после {date}.",
+                      "en": "The quarter's leads are still reaching some stages ({stages}): judge their counts and costs after {date}."},
+    "q.finding.outlier.below": {"ru": "«{channel}»: квалифицированы {rate} лидов при общем уровне {overall} — ниже границы "
+                                      "99,8% для канала такого размера ({low}): это не случайность.",
+                                "en": "«{channel}»: {rate} of leads qualified against {overall} overall — below the 99.8% "
+                                      "limit for a channel of its size ({low}): not chance."},
+    "q.finding.outlier.above": {"ru": "«{channel}»: квалифицированы {rate} лидов при общем уровне {overall} — выше границы "
+                                      "99,8% для канала такого размера ({high}): это не случайность.",
+                                "en": "«{channel}»: {rate} of leads qualified against {overall} overall — above the 99.8% "
+                                      "limit for a channel of its size ({high}): not chance."},
+    "q.finding.slow_managers": {"ru": "Лиды канала ведут {managers} ({share} его лидов); на всех своих лидах они отвечают за "
+                                      "15 минут в {within} случаев — медлительность канала объясняется ими.",
+                                "en": "The channel's leads go to {managers} ({share} of them); over all their leads they "
+                                      "answer {within} within 15 minutes — they explain the channel's slowness."},
+    "q.kpis.note": {"ru": "В скобках — 95% интервал изменения; «не шум» — изменение подтверждено проверкой с поправкой на "
+                          "число сравнений на этой странице (см. словарь).",
+                    "en": "In brackets: the change's 95% interval; “beyond noise”: the change passed a test corrected for "
+                          "the number of comparisons on this page (see the glossary)."},
+    "q.owners": {"ru": "Кто может исправить причины отказа (доля отказов): {owners}.",
+                 "en": "Who can fix the losses (share of losses): {owners}."},
+    "q.reasons.rest": {"ru": "Ещё причин: {count} — вместе {lost} отказов ({share}); ни одна не изменилась сверх шума.",
+                       "en": "{count} more reasons — {lost} losses together ({share}); none changed beyond noise."},
+    "plot.q.funnel.kept": {"ru": "{share}% от предыдущего", "en": "{share}% of the step before"},
+    "plot.q.funnel.title": {"ru": "Сколько лидов доходит до каждого этапа (серым — прошлый квартал)",
+                            "en": "How many leads reach each step (grey: last quarter)"},
+})
+
+# the diagnosis a manager reads first
+TEXTS.update({
+    "dx.summary.title": {"ru": "Коротко", "en": "In short"},
+    "dx.gap.worse": {"ru": "хуже на {pts}", "en": "worse by {pts}"},
+    "dx.gap.better": {"ru": "лучше на {pts}", "en": "better by {pts}"},
+    "dx.gap.same": {"ru": "без разницы", "en": "no difference"},
+    "dx.range": {"ru": "от {low} до {high}", "en": "{low} to {high}"},
+    "dx.number.scope": {"ru": "{metric} у предмета жалобы ({events} из {total})",
+                        "en": "{metric} in scope ({events} of {total})"},
+    "dx.number.baseline": {"ru": "в базе — {baseline} ({events} из {total})",
+                           "en": "in the baseline — {baseline} ({events} of {total})"},
+    "dx.number.gap": {"ru": "разница с базой (95%: {range}); заметной считаем от {delta}",
+                      "en": "against the baseline (95%: {range}); a gap that matters starts at {delta}"},
+    "dx.number.gap_adjusted": {"ru": "разница с базой (95%: {range}); при одинаковой обработке — {adjusted}",
+                               "en": "against the baseline (95%: {range}); with processing held equal: {adjusted}"},
+    "dx.summary.echo": {"ru": "В выгрузке есть причина отказа «{text}» ({count} лидов), которой нет в справочнике, — она "
+                              "звучит как сама жалоба и в сравнение не вошла.",
+                        "en": "The export has a loss reason «{text}» ({count} leads) that is not in the mapping — it echoes "
+                              "the complaint itself and is not in the comparison."},
+    "act.echo": {"ru": "Добавьте причину «{text}» в сопоставление (reasons в файле сопоставления), чтобы её {count} отказов "
+                       "вошли в сравнение, и повторите анализ.",
+                 "en": "Add the reason «{text}» to the mapping (reasons in the mapping file) so that its {count} losses enter "
+                       "the comparison, then rerun."},
+    "dx.numbers": {
+        "ru": "Главный показатель — {metric}: {scope_rate} у предмета жалобы ({scope_events} из {scope_total}) против "
+              "{base_rate} в базе ({base_events} из {base_total}). Предмет жалобы {gap_words} (интервал {range}; "
+              "{p}). Заметной считаем разницу от {delta} — 20% от уровня базы, но не меньше 3 п.п. (см. словарь).",
+        "en": "Primary metric, {metric}: {scope_rate} in scope ({scope_events} of {scope_total}) vs {base_rate} in the "
+              "baseline ({base_events} of {base_total}). The scope is {gap_words} (interval {range}; {p}). A gap "
+              "matters from {delta} — 20% of the baseline's level, at least 3 pts (see the glossary)."},
+    "dx.numbers.adjusted": {
+        "ru": "При одинаковой обработке (те же доли по времени первого звонка{manager}) предмет жалобы {gap_words} "
+              "(интервал {range}); сравнение покрывает {coverage} лидов базы.{share}",
+        "en": "With processing held equal (the same mix of first-response times{manager}) the scope is {gap_words} "
+              "(interval {range}); the comparison covers {coverage} of the baseline's leads.{share}"},
+    "dx.numbers.clock": {"ru": "Если время ответа считать по часам, а не в рабочих минутах, — {gap_words} (интервал {range}).",
+                         "en": "With response times on the clock rather than in working minutes: {gap_words} (interval {range})."},
+    "dx.scope.counts": {"ru": "Сколько лидов в каждом расчёте: {parts}.", "en": "How many leads each figure rests on: {parts}."},
+    "dx.scope.count.stage": {"ru": "«{stage}» — {n} лидов с известным исходом", "en": "«{stage}»: {n} leads with a known outcome"},
+    "dx.scope.count.first": {"ru": "новых лидов (без повторных) — {n}", "en": "new leads (repeats left out): {n}"},
+    "dx.funnel.tiny": {"ru": "мало данных: {scope} и {baseline} лидов — разница не показывается",
+                       "en": "too little data: {scope} and {baseline} leads — no gap shown"},
+    "col.gap_words": {"ru": "Разница с базой", "en": "Against the baseline"},
+    "col.gap_rest": {"ru": "Разница с остальными", "en": "Against the rest"},
+    "dx.trend.worse": {"ru": "Предмет жалобы хуже базы в {worse} из {weeks} недель, последние {run} недель подряд — это не "
+                             "одна плохая неделя.",
+                       "en": "The scope was worse than the baseline in {worse} of {weeks} weeks, the last {run} in a row — "
+                             "not one bad week."},
+    "dx.trend.mixed": {"ru": "Предмет жалобы хуже базы в {worse} из {weeks} недель: устойчивого отставания по неделям не видно.",
+                       "en": "The scope was worse than the baseline in {worse} of {weeks} weeks: no steady shortfall week "
+                             "by week."},
+    "dx.noise.same": {"ru": "в пределах шума", "en": "within noise"},
+    "dx.noise.differ": {"ru": "различаются ({p})", "en": "differ ({p})"},
+    "col.noise": {"ru": "Различие", "en": "Difference"},
+})
+
+
+# the experiment page a manager reads first
+TEXTS.update({
+    "ex.why.workload": {
+        "ru": "Вариант внедряется, хотя разница в цене квалифицированного лида не доказана ({p}): по правилу решения "
+              "достаточно, что вариант не хуже по {dm_by} (с запасом {limit}) и при этом даёт на {cut} меньше лидов, "
+              "которые продажам нужно обзвонить. Экономия работы продаж — и есть причина.",
+        "en": "The variant is adopted although a difference in the cost per qualified lead is not proven ({p}): the "
+              "decision rule only asks that it is no worse on {dm} (within a {limit} margin) while it gives {cut} fewer "
+              "leads for sales to call. The saved sales work is the reason."},
+    "ex.effect.fewer": {"ru": "Это примерно на {n} звонков за квартал меньше при том же числе квалифицированных лидов.",
+                        "en": "That is about {n} fewer calls a quarter for the same number of qualified leads."},
+    "ex.effect.more": {"ru": "Это примерно на {n} звонков за квартал больше при том же числе квалифицированных лидов.",
+                       "en": "That is about {n} more calls a quarter for the same number of qualified leads."},
+    "ex.number.main": {"ru": "{metric}: контроль → вариант ({change}, {p})", "en": "{metric}: control → variant ({change}, {p})"},
+    "ex.number.workload.spend": {"ru": "лидов для обзвона на каждый рубль (отношение от {low} до {high})",
+                                 "en": "leads to call per rouble (ratio {low} to {high})"},
+    "ex.number.workload.days": {"ru": "лидов для обзвона в день (отношение от {low} до {high})",
+                                "en": "leads to call per day (ratio {low} to {high})"},
+    "gloss.decision_rule.days": {"ru": "Правило решения", "en": "Decision rule"},
+    "gloss.decision_rule.days.means": {
+        "ru": "Внедрять, если вариант даёт квалифицированных лидов в день не меньше (с запасом) и либо больше их, либо "
+              "заметно меньше лишних звонков; оставить контроль, если хуже; иначе — данных мало.",
+        "en": "Adopt when the variant gives no fewer qualified leads a day (with a margin) and either more of them or "
+              "clearly fewer calls to make; keep the control when it is worse; otherwise there is not enough data."},
+    "gloss.decision_rule.units": {"ru": "Правило решения", "en": "Decision rule"},
+    "gloss.decision_rule.units.means": {
+        "ru": "Внедрять, если доля конверсий у варианта выше и это не шум; оставить контроль, если ниже; иначе — "
+              "данных мало.",
+        "en": "Adopt when the variant's conversion share is higher beyond noise; keep the control when it is lower; "
+              "otherwise there is not enough data."},
+    "ex.number.posterior": {"ru": "вероятность, что вариант лучше по {dm_by}", "en": "chance the variant is better on {dm}"},
+    "ex.do.wait": {"ru": "Дождитесь исходов лидов и повторите анализ.", "en": "Wait for the leads' outcomes and rerun."},
+    "ex.do.adopt": {"ru": "Переводите трафик на «{variant}» и отключайте «{control}».",
+                    "en": "Move the traffic to «{variant}» and switch «{control}» off."},
+    "ex.do.fewer_calls": {"ru": "Ожидайте меньше входящих лидов при том же числе квалифицированных: освободившееся время — на "
+                                "быстрый ответ.",
+                          "en": "Expect fewer incoming leads for the same qualified ones: put the freed time into faster answers."},
+    "ex.do.keep": {"ru": "Оставьте «{control}»; «{variant}» не внедряйте.", "en": "Keep «{control}»; do not adopt «{variant}»."},
+    "ex.do.continue": {"ru": "Продолжайте эксперимент: для ответа нужно ещё около {weeks} недель при нынешнем потоке.",
+                       "en": "Keep the experiment running: about {weeks} more weeks are needed at the current flow."},
+    "ex.do.deals_later": {"ru": "Сделки ещё закрываются (окно {days} дней): сравните стоимость сделки позже.",
+                          "en": "Deals are still closing ({days}-day window): compare the cost per deal later."},
+    "ex.do.srm": {"ru": "Сначала проверьте, почему трафик разделился не по плану: сравнение групп может быть искажено.",
+                  "en": "First find out why the traffic did not split as planned: the arms may not be comparable."},
+    "col.change": {"ru": "Изменение", "en": "Change"},
+    "col.interval": {"ru": "95% интервал", "en": "95% interval"},
+    "ex.metrics.note": {"ru": "★ — главный показатель решения. Изменение — вариант к контролю; полоса — 95% интервал "
+                              "относительного изменения (пунктир — ноль); зелёный — хорошо, красный — плохо для бизнеса, "
+                              "серый — в пределах шума.",
+                        "en": "★ the decision metric. Change: variant against control; the bar is the 95% interval of the "
+                              "relative change (dashed: zero); green good, red bad for the business, grey within noise."},
+    "ex.metrics.deals_hidden": {"ru": "Доля и стоимость сделок скрыты: сделки ещё закрываются (окно {days} дней).",
+                                "en": "Deal rate and cost per deal are hidden: deals are still closing ({days}-day window)."},
+    "ex.daily.reading": {"ru": "Точки — отдельные дни, линии — среднее за 7 дней; сплошные — все лиды, пунктир — "
+                               "квалифицированные.",
+                         "en": "Dots are single days, lines 7-day averages; solid lines all leads, dashed qualified ones."},
+    "ex.daily.ramp": {"ru": "«{arm}» набирал ход в первую неделю: {first} лида в день против {later} потом.",
+                      "en": "«{arm}» was ramping up in its first week: {first} leads a day against {later} later."},
 })

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import __version__
-from .display import Section, heading, paragraph, section, table
+from .display import Html, Section, heading, paragraph, section, table
 from .i18n import t
 from .loading import Dataset
 
@@ -40,14 +41,32 @@ def _methods_key(job: str, parameters: dict[str, Any], dataset: Dataset) -> str:
     return job
 
 
+def _option(key: str) -> str:
+    """A parameter as the command line spells it (the same in every language)."""
+    return "--" + key.replace("_", "-")
+
+
+def _file_name(path: str) -> str:
+    """A file by its name: the folders of the analyst's machine are not the reader's business."""
+    from .database import is_database_url
+
+    return path if not path or is_database_url(path) else Path(path).name
+
+
+def _shown_value(key: str, value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return _file_name(str(value)) if key in ("leads", "spend", "mapping") else str(value)
+
+
 def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, job: str | None = None) -> Section:
     """Appendix: parameters, input files with sha256, rows dropped and flagged, methods, version."""
     params = pd.DataFrame(
-        [(key, "—" if value in (None, "", []) else (", ".join(map(str, value)) if isinstance(value, list) else str(value)))
-         for key, value in parameters.items() if key != "snapshot"],
+        [(_option(key), _shown_value(key, value))
+         for key, value in parameters.items() if key != "snapshot" and value not in (None, "", [])],
         columns=[t("col.parameter", lang), t("col.value", lang)])
     inputs = pd.DataFrame(
-        [(record.path, t(f"kind.{record.kind}", lang),
+        [(_file_name(record.path), t(f"kind.{record.kind}", lang),
           t("appendix.database_query", lang) if record.query is not None else record.file_format
           + (f", {record.encoding}" if record.encoding else "")
           + (f", «{record.separator}»" if record.separator and record.separator != "\t" else ""),
@@ -72,7 +91,7 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, jo
                 holidays=t("appendix.holidays_closed", lang, country=settings.holiday_country)
                 if settings.holidays_closed and settings.holiday_country != "none" else "",
                 maturity=maturity)
-    return section(
+    parts = section(
         heading("section.appendix", lang),
         heading("appendix.parameters", lang, level=3), table(params, lang),
         heading("appendix.inputs", lang, level=3), table(inputs, lang),
@@ -82,3 +101,5 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, jo
         paragraph(t(f"methods.{_methods_key(job, parameters, dataset)}", lang)) if job else None,
         paragraph(t("appendix.version", lang, version=__version__), "la-note"),
     )
+    # one block, so that print can set the reference part in smaller type
+    return section(Html('<div class="la-appendix">' + parts.html() + "</div>"))

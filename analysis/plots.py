@@ -78,6 +78,8 @@ def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, p0: float, lang: str
     axes.plot(limits["n"], limits["low_998"] * 100, color="#3e4c59", linestyle=":", linewidth=1.2, label=t("plot.funnel.l998", lang))
     axes.plot(limits["n"], limits["high_998"] * 100, color="#3e4c59", linestyle=":", linewidth=1.2)
     axes.axhline(p0 * 100, color="#1d4e89", linewidth=1, label=t("plot.funnel.p0", lang))
+    points = points.reset_index(drop=True).sort_values("nobs")
+    points.index = range(len(points))
     low = np.interp(points["nobs"], limits["n"], limits["low_95"])
     high = np.interp(points["nobs"], limits["n"], limits["high_95"])
     for row, lower, upper in zip(points.itertuples(), low, high):
@@ -85,8 +87,10 @@ def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, p0: float, lang: str
         outside = not lower <= row.rate <= upper
         axes.scatter(row.nobs, row.rate * 100, s=60 if chosen else 36, color=PALETTE[4] if chosen or outside else PALETTE[0],
                      zorder=3, edgecolor="white")
-        if chosen or outside:  # labels of channels inside the limits would pile up; the table names them all
-            axes.annotate(row.group, (row.nobs, row.rate * 100), textcoords="offset points", xytext=(5, 4), fontsize=8)
+        # every channel is named on the plot (the text names them); labels alternate sides so neighbours do not collide
+        side = 1 if row.Index % 2 == 0 else -1
+        axes.annotate(row.group, (row.nobs, row.rate * 100), textcoords="offset points", xytext=(6, 5 * side),
+                      va="bottom" if side > 0 else "top", fontsize=9, fontweight="bold" if chosen or outside else "normal")
     _log_x(axes, lang)
     axes.set_xlabel(t("plot.funnel.x", lang))
     axes.set_ylabel("%")
@@ -203,4 +207,40 @@ def untouched_channels_plot(daily: pd.DataFrame, periods: dict[str, tuple[pd.Tim
     axes.set_ylabel(t("plot.ex.untouched.y", lang))
     axes.legend(fontsize=8, ncols=2)
     figure.autofmt_xdate()
+    return figure
+
+
+def funnel_steps_plot(steps: pd.DataFrame, previous: pd.DataFrame | None, labels: dict[str, str], lang: str,
+                      names: tuple[str, str]) -> Figure:
+    """The funnel as bars from leads down: each step's count, the share kept from the step before,
+    and the previous quarter's funnel as ghost bars behind.
+
+    ``steps``/``previous`` columns: ``stage``, ``count`` (leads first).
+    """
+    figure = _figure(9.0, 0.55 * len(steps) + 1.0)
+    axes = figure.subplots()
+    order = list(steps["stage"])
+    y = np.arange(len(order))[::-1]
+    top = float(steps["count"].max()) or 1.0
+    if previous is not None:
+        before = previous.set_index("stage")["count"].reindex(order)
+        axes.barh(y, before.fillna(0), height=0.78, color="#e4e7eb", edgecolor="#9aa5b1", linewidth=0.8,
+                  label=names[1], zorder=1)
+        top = max(top, float(before.max()))
+    axes.barh(y, steps["count"], height=0.5, color=PALETTE[0], label=names[0], zorder=2)
+    counts = steps["count"].tolist()
+    for i, (row_y, count) in enumerate(zip(y, counts)):
+        text = format_number(count, lang)
+        if i:
+            kept = count / counts[i - 1] if counts[i - 1] else 0
+            text += "  " + t("plot.q.funnel.kept", lang, share=format_number(kept * 100, lang, 0))
+        axes.text(count + top * 0.01, row_y, text, va="center", fontsize=10, zorder=3)
+    axes.set_yticks(y, [labels[stage] for stage in order], fontsize=10)
+    axes.set_xlim(0, top * 1.35)
+    axes.set_xticks([])
+    axes.grid(False)
+    for spine in ("top", "right", "bottom"):
+        axes.spines[spine].set_visible(False)
+    axes.set_title(t("plot.q.funnel.title", lang), loc="left", fontsize=12)
+    axes.legend(fontsize=9, loc="lower right", frameon=False)
     return figure

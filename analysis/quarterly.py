@@ -165,6 +165,12 @@ class Quarterly:
     margin: float | None
     warnings: tuple[str, ...] = ()
     findings: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
+    #: the KPIs of up to eight quarters ending with this one (None where the data does not reach): sparklines
+    history: tuple[Kpis | None, ...] = ()
+    #: each channel's managers: their share of the channel's leads and their speed on all their leads
+    channel_managers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the previous quarter's funnel (ghost bars), None without one
+    funnel_previous: pd.DataFrame | None = None
 
     def figures(self) -> dict[str, Any]:
         def kpis(value: Kpis | None) -> dict[str, Any] | None:
@@ -591,16 +597,21 @@ def _findings(report: "Quarterly") -> tuple[tuple[str, dict[str, Any]], ...]:
         if len(cheaper) and len(dearer):
             out.append(("budget", {"from": dearer.iloc[-1]["channel"], "to": cheaper.iloc[0]["channel"],
                                    "from_cpql": dearer.iloc[-1]["cpql"], "to_cpql": cheaper.iloc[0]["cpql"]}))
+    for row in _outside_limits(report):
+        out.append(("outlier", row))
     sla = report.current.sla_share(15)
     channels = report.processing_channels
+    explained: set[str] = set()
     if sla is not None and len(channels) and channels["within_15"].notna().any():
         slow = channels.loc[(channels["leads"] >= 30) & (channels["within_15"] < sla - 0.2)]
         for row in slow.itertuples():
+            who = _slow_managers(report.channel_managers, row.channel, sla)
+            explained.update(who.get("managers", []))
             out.append(("slow_channel", {"channel": row.channel, "share": row.within_15, "overall": sla,
-                                         "median": row.median}))
+                                         "median": row.median, **who}))
     managers = report.processing_managers
     if len(managers) and "expected_rate" in managers:
-        below = managers.loc[managers["shrunk_high"] < managers["expected_rate"]]
+        below = managers.loc[(managers["shrunk_high"] < managers["expected_rate"]) & ~managers["manager"].isin(explained)]
         for row in below.itertuples():
             out.append(("slow_manager", {"manager": row.manager, "rate": row.shrunk_rate, "expected": row.expected_rate}))
     if sla is not None and not any(kind == "slow_channel" for kind, _ in out):
@@ -612,7 +623,54 @@ def _findings(report: "Quarterly") -> tuple[tuple[str, dict[str, Any]], ...]:
         out.append(("immature", {"stages": ", ".join(report.current.immature)}))
     if report.current.partial:
         out.append(("partial", {}))
-    return tuple(out[:6])
+    return tuple(out[:7])
+
+
+def _outside_limits(report: "Quarterly") -> list[dict[str, Any]]:
+    """Channels whose qualified share lies outside the 99.8% funnel limits for their size."""
+    limits = report.channel_limits
+    if limits is None:
+        return []
+    frame = report.channels.loc[(report.channels["channel"] != UNKNOWN) & (report.channels["leads"] > 0)]
+    low = np.interp(frame["leads"], limits.table["n"], limits.table["low_998"])
+    high = np.interp(frame["leads"], limits.table["n"], limits.table["high_998"])
+    return [{"channel": row.channel, "rate": row.qualified_rate, "overall": limits.p0, "low": lo, "high": hi,
+             "direction": "below" if row.qualified_rate < lo else "above"}
+            for row, lo, hi in zip(frame.itertuples(), low, high) if not lo <= row.qualified_rate <= hi]
+
+
+def _slow_managers(frame: pd.DataFrame, channel: str, overall: float) -> dict[str, Any]:
+    """The managers who hold most of a slow channel's leads and are slow on all their leads (they
+    explain the channel's slowness), or nothing when the channel's managers are as quick as the rest."""
+    if frame.empty:
+        return {}
+    part = frame.loc[(frame["channel"] == channel) & (frame["manager"] != UNKNOWN)]
+    part = part.loc[part["share"] >= 0.2]
+    if part.empty or part["share"].sum() < 0.5:
+        return {}
+    speed = frame.loc[frame["manager"].isin(part["manager"])]
+    within = float((speed["within_15"] * speed["tried"]).sum() / speed["tried"].sum()) if speed["tried"].sum() else None
+    if within is None or within >= overall - 0.2:
+        return {}
+    return {"managers": part.sort_values("share", ascending=False)["manager"].tolist(),
+            "managers_share": float(part["share"].sum()), "managers_within": within}
+
+
+def _channel_managers(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """Channel × manager: the manager's share of the channel's first leads, and the manager's
+    share answered within 15 working minutes over every channel."""
+    leads = dataset.leads
+    if not (has_column(leads, "manager") and has_column(leads, "response_minutes") and has_column(leads, "attempted")):
+        return pd.DataFrame()
+    first = period_mask(leads, period.start, period.end) & ~leads["is_repeat"]
+    part = pd.DataFrame({"channel": leads.loc[first, "channel"].astype(str), "manager": leads.loc[first, "manager"].astype(str),
+                         "attempted": leads.loc[first, "attempted"] & leads.loc[first, "response_minutes"].notna(),
+                         "within": leads.loc[first, "response_minutes"] <= 15})
+    counts = part.groupby(["channel", "manager"]).size().rename("leads").reset_index()
+    counts["share"] = counts["leads"] / counts.groupby("channel")["leads"].transform("sum")
+    tried = part.loc[part["attempted"]]
+    speed = tried.groupby("manager")["within"].agg(["mean", "size"]).rename(columns={"mean": "within_15", "size": "tried"})
+    return counts.join(speed, on="manager")
 
 
 def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
@@ -631,6 +689,9 @@ def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
         "previous": (cohort_kpis, dataset, previous_period) if compared is not None else None,
         "year_ago": (cohort_kpis, dataset, year_period) if _has_data(dataset, year_period) else None,
         "reasons": (_reasons, dataset, current, compared, alpha),
+        "channel_managers": (_channel_managers, dataset, current),
+        **{f"history{shift}": (cohort_kpis, dataset, quarter_period(params["quarter"], shift))
+           for shift in (-7, -6, -5, -3, -2) if _has_data(dataset, quarter_period(params["quarter"], shift))},
     })
     now, previous, year_ago = done["now"], done["previous"], done["year_ago"]
     channels, shrinkage, limits = done["channels"]
@@ -656,5 +717,9 @@ def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
         processing_channels, processing_managers, km, missed, reasons, owners,
         _flag_slow_channels(_budget(channels, alpha), processing_channels, now.sla_share(15)),
         dataset.spend is not None, now.revenue is not None, params.get("margin"), tuple(warnings))
-    return Quarterly(**{**report.__dict__, "findings": _findings(report)})
+    known = {0: now, -1: previous, -4: year_ago}
+    history = tuple(known.get(shift, done.get(f"history{shift}")) for shift in range(-7, 1))
+    report = replace(report, history=history, channel_managers=done["channel_managers"],
+                     funnel_previous=None if previous is None else _funnel(dataset, previous, previous_period))
+    return replace(report, findings=_findings(report))
 

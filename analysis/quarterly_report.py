@@ -7,16 +7,24 @@ from typing import Any
 import pandas as pd
 
 from .config import UNKNOWN
-from .display import Html, Section, callout, escape, figure, format_number, format_share, heading, paragraph, section, table
+from .display import (
+    Html, Section, callout, escape, figure, format_date, format_money, format_number, format_share, glossary, heading,
+    kpi_tile, paragraph, points, section, sparkline, summary_block, table,
+)
 from .i18n import reason_label, t
 from .loading import Dataset
-from .plots import funnel_plot, quarter_trend_plot
+from .plots import funnel_plot, funnel_steps_plot, quarter_trend_plot
 from .quarterly import Change, Kpis, Quarterly
 from .stats._common import format_p
 from .worktime import WorkingCalendar
 
 SHARE_KEYS = ("qualified_rate", "contact_rate", "sla_15", "sla_30")
 MONEY_KEYS = ("spend", "cpl", "cpql", "cac")
+#: the loss reasons listed one by one (the rest, unless changed beyond noise, in one line)
+TOP_REASONS = 8
+#: which way is good for the business: +1 up, −1 down, 0 neither (spend is chosen, not earned)
+GOOD_DIRECTION = {"leads": 1, "qualified_rate": 1, "contact_rate": 1, "deals": 1, "spend": 0, "cpl": -1, "cpql": -1,
+                  "cac": -1, "sla_15": 1, "sla_30": 1}
 
 
 def _stages(stages, lang: str) -> str:
@@ -39,32 +47,69 @@ def _kpi_value(key: str, kpis: Kpis | None, lang: str) -> str:
     return format_share(value, lang) if key in SHARE_KEYS else format_number(value, lang)
 
 
+def _kpi_short(key: str, kpis: Kpis | None, lang: str) -> str:
+    """A KPI as a tile shows it: money in readable units («8,4 млн ₽»)."""
+    text = _kpi_value(key, kpis, lang)
+    if key in MONEY_KEYS and text != "—":
+        return format_money(_kpi_raw(key, kpis), lang)
+    return text
+
+
+def _kpi_raw(key: str, kpis: Kpis | None) -> float | None:
+    if kpis is None:
+        return None
+    return {"leads": kpis.leads, "qualified_rate": kpis.qualified_rate, "contact_rate": kpis.contact_rate,
+            "deals": kpis.deals if kpis.deal_total else None, "spend": kpis.spend_total, "cpl": kpis.cpl,
+            "cpql": kpis.cpql, "cac": kpis.cac, "sla_15": kpis.sla_share(15), "sla_30": kpis.sla_share(30)}[key]
+
+
+def _delta(change: Change, lang: str) -> str:
+    """The change itself: «+14%» for counts and costs, «+1,4 п.п.» for shares."""
+    if change.key in SHARE_KEYS:
+        return ("+" if change.now >= change.then else "−") + points(change.now - change.then, lang)
+    if not change.then:
+        return ""
+    percent = (change.now / change.then - 1) * 100
+    return ("+" if percent >= 0 else "−") + format_number(abs(percent), lang, 0) + "%"
+
+
+def _signed(value: float, lang: str, digits: int) -> str:
+    text = format_number(abs(value), lang, digits)
+    return text if text.strip("0,.") == "" else ("+" if value > 0 else "−") + text
+
+
+def _badge(change: Change | None, lang: str) -> str:
+    """Whether a change is beyond noise, in a word: it is shown apart from its colour."""
+    if change is None or change.now is None or change.then is None:
+        return ""
+    if change.immature:
+        return t("q.badge.early", lang)
+    if change.key == "spend":
+        return t("q.badge.chosen", lang)
+    return t("q.badge.real" if change.beyond_noise else "q.badge.noise", lang)
+
+
+def _tone(change: Change | None) -> str:
+    if change is None or change.now is None or change.then is None or change.immature:
+        return "muted" if change is not None and change.immature else "neutral"
+    if not change.beyond_noise or not GOOD_DIRECTION.get(change.key):
+        return "neutral"
+    return "good" if (change.now - change.then) * GOOD_DIRECTION[change.key] > 0 else "bad"
+
+
 def _change_text(change: Change | None, lang: str) -> str:
+    """A change for the KPI table: the change, its interval, and whether it is beyond noise."""
     if change is None or change.now is None or change.then is None:
         return t("q.change.none", lang)
-    delta = ""
-    if change.then and change.key not in SHARE_KEYS:
-        delta = f"{(change.now / change.then - 1) * 100:+.0f}%; "
-    elif change.key in SHARE_KEYS:
-        delta = f"{(change.now - change.then) * 100:+.1f} " + ("п.п.; " if lang == "ru" else "pts; ")
-    if lang == "ru":
-        delta = delta.replace(".", ",").replace("п,п,", "п.п.")
-    if change.immature:
-        return delta + t("q.change.immature", lang)
-    if change.key == "spend":
-        return delta + t("q.change.untested", lang)
-    text = delta + t(f"q.change.{change.direction}", lang)
+    text = _delta(change, lang)
     low, high = change.effect_ci
-    if low is not None and high is not None:
+    if low is not None and high is not None and not change.immature:
         if change.effect_type == "ratio":
-            interval = f"{(low - 1) * 100:+.0f}…{(high - 1) * 100:+.0f}%"
+            interval = f"{_signed((low - 1) * 100, lang, 0)}…{_signed((high - 1) * 100, lang, 0)}%"
         else:
-            interval = f"{low * 100:+.1f}…{high * 100:+.1f}"
-            interval = (interval.replace(".", ",") + " п.п.") if lang == "ru" else interval + " pts"
-        text += " " + t("q.change.interval", lang, interval=interval)
-    if change.p_adjusted is not None:
-        text += f" ({t('q.change.p_holm', lang, p=format_p(change.p_adjusted, lang))})"
-    return text
+            interval = f"{_signed(low * 100, lang, 1)}…{_signed(high * 100, lang, 1)}"
+        text += f" ({interval})"
+    return f"{text} · {_badge(change, lang)}"
 
 
 def quarterly_warnings(report: Quarterly, lang: str) -> list[dict[str, str]]:
@@ -80,28 +125,171 @@ def _orphan_text(report: Quarterly, lang: str) -> str:
     return t("q.spend_without_leads", lang, channels=named, total=format_number(sum(orphans.values()), lang))
 
 
-def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
-    """First screen: KPIs with previous quarter and a year earlier, each change tested."""
-    now, previous, year_ago = report.current, report.previous, report.year_ago
+def _kpi_keys(report: Quarterly) -> list[str]:
+    now = report.current
     # a rate the export cannot tell (a yes/no export's contact rate) is left out, not shown as 100%
     keys = ["leads", *[k for k in ("qualified_rate", "contact_rate") if getattr(now, k) is not None],
             *(["deals"] if now.deal_total else [])]  # no deal status in the export: no "0 deals" tile
     if report.has_spend:
         keys += ["spend", "cpl", "cpql", "cac"]
-    keys += [k for k in ("sla_15", "sla_30") if now.sla_share(int(k[4:])) is not None]
+    return keys + [k for k in ("sla_15", "sla_30") if now.sla_share(int(k[4:])) is not None]
+
+
+def _changes(report: Quarterly) -> tuple[dict[str, Change], str]:
+    """The changes the summary speaks of: against the previous quarter, else a year earlier."""
+    if report.changes_previous:
+        return {c.key: c for c in report.changes_previous}, "previous"
+    return {c.key: c for c in report.changes_year_ago}, "year_ago"
+
+
+def _said(change: Change | None, lang: str, good: str, bad: str) -> str:
+    """A change in words for the story: «дороже на 14%, и это не шум» / «+6%, в пределах шума»."""
+    if change is None or change.now is None or change.then is None:
+        return ""
+    delta = _delta(change, lang).lstrip("+−")
+    if change.immature:
+        return t("q.story.early", lang)
+    if not change.beyond_noise:
+        return t("q.story.noise", lang, delta=_delta(change, lang))
+    return t(good if change.now > change.then else bad, lang, delta=delta)
+
+
+def _story(report: Quarterly, lang: str) -> tuple[str, str, list[str]]:
+    """The quarter's management story: a headline, its tone, and two or three sentences."""
+    changes, against = _changes(report)
+    now = report.current
+    vs = t(f"q.vs.{against}", lang)
+    lines = []
+    leads = changes.get("leads")
+    if report.has_spend and now.spend_total:
+        spend = changes.get("spend")
+        lines.append(t("q.story.spend", lang, spend=format_money(now.spend_total, lang),
+                       spend_change=_delta(spend, lang) if spend and spend.then else "—",
+                       leads=format_number(now.leads, lang), leads_change=_said(leads, lang, "q.story.more", "q.story.fewer")
+                       or "—", vs=vs))
+        cost = [f"{t('q.story.cpl', lang)} {_said(changes.get('cpl'), lang, 'q.story.dearer', 'q.story.cheaper')}"]
+        if changes.get("cpql") is not None:
+            cost.append(f"{t('q.story.cpql', lang)} ({format_money(now.cpql, lang)}) "
+                        f"{_said(changes.get('cpql'), lang, 'q.story.dearer', 'q.story.cheaper')}")
+        lines.append("; ".join(cost) + ".")
+    elif leads is not None:
+        lines.append(t("q.story.leads", lang, leads=format_number(now.leads, lang),
+                       change=_said(leads, lang, "q.story.more", "q.story.fewer"), vs=vs))
+    quality = [(key, changes.get(key)) for key in ("qualified_rate", "contact_rate") if getattr(now, key) is not None]
+    if quality:
+        words = [f"{t('q.kpi.' + key, lang).lower()} {format_share(getattr(now, key), lang)} "
+                 f"({_said(change, lang, 'q.story.up', 'q.story.down') if change else '—'})" for key, change in quality]
+        lines.append(t("q.story.quality", lang, items="; ".join(words)))
+    sla = now.sla_share(15)
+    if sla is not None:
+        slow = [values for kind, values in report.findings if kind == "slow_channel"]
+        text = t("q.story.speed", lang, share=format_share(sla, lang, 0),
+                 change=_said(changes.get("sla_15"), lang, "q.story.up", "q.story.down") or "—")
+        if slow:
+            text += " " + t("q.story.slowest", lang, channel=_label(slow[0]["channel"], lang),
+                            share=format_share(slow[0]["share"], lang, 0))
+        lines.append(text)
+    # the headline: what a qualified lead cost, else what the leads did
+    cpql, quality_change = changes.get("cpql"), changes.get("qualified_rate")
+    if cpql is not None and cpql.beyond_noise and not cpql.immature:
+        key, tone = ("q.headline.cpql_up", "bad") if cpql.now > cpql.then else ("q.headline.cpql_down", "good")
+    elif quality_change is not None and quality_change.beyond_noise and not quality_change.immature:
+        key, tone = ("q.headline.quality_up", "good") if quality_change.now > quality_change.then \
+            else ("q.headline.quality_down", "bad")
+    elif leads is not None and leads.beyond_noise:
+        key, tone = ("q.headline.more_same_cost" if cpql is not None else "q.headline.more", "good") \
+            if leads.now > leads.then else ("q.headline.fewer", "bad")
+    elif not changes:
+        key, tone = "q.headline.no_history", "neutral"
+    else:
+        key, tone = "q.headline.flat", "neutral"
+    delta = "" if cpql is None else _delta(cpql, lang).lstrip("+−")
+    leads_delta = "" if leads is None else _delta(leads, lang).lstrip("+−")
+    return t(key, lang, delta=delta, leads=leads_delta), tone, lines
+
+
+def _decisions(report: Quarterly, data: Dataset, lang: str) -> list[tuple[str, str]]:
+    """Two to four decisions with owners, each from a finding the report shows."""
+    out: list[tuple[str, str]] = []
+    found = dict.fromkeys(kind for kind, _ in report.findings)
+    for kind, values in report.findings:
+        if kind == "outlier" and values["direction"] == "below":
+            out.append(("marketing", t("q.do.outlier", lang, channel=_label(values["channel"], lang),
+                                       rate=format_share(values["rate"], lang), low=format_share(values["low"], lang, 0))))
+        elif kind == "budget":
+            out.append(("marketing", t("q.do.budget", lang, to=_label(values["to"], lang), from_=_label(values["from"], lang),
+                                       to_cpql=format_money(values["to_cpql"], lang),
+                                       from_cpql=format_money(values["from_cpql"], lang))))
+        elif kind == "slow_channel":
+            if values.get("managers"):
+                out.append(("sales", t("q.do.slow_managers", lang, channel=_label(values["channel"], lang),
+                                       managers=", ".join(values["managers"]),
+                                       share=format_share(values["managers_share"], lang, 0),
+                                       within=format_share(values["managers_within"], lang, 0),
+                                       overall=format_share(values["overall"], lang, 0))))
+            else:
+                out.append(("sales", t("q.do.slow_channel", lang, channel=_label(values["channel"], lang),
+                                       share=format_share(values["share"], lang, 0),
+                                       overall=format_share(values["overall"], lang, 0))))
+        elif kind == "slow_manager":
+            out.append(("sales", t("q.do.slow_manager", lang, manager=values["manager"], rate=format_share(values["rate"], lang),
+                                   expected=format_share(values["expected"], lang))))
+    changes, _ = _changes(report)
+    cpl, spend = changes.get("cpl"), changes.get("spend")
+    if cpl is not None and cpl.beyond_noise and cpl.now > cpl.then and spend is not None and spend.then \
+            and spend.now > spend.then:
+        cpql = changes.get("cpql")
+        out.append(("management", t("q.do.scale", lang, spend=_delta(spend, lang), cpl=_delta(cpl, lang),
+                                    cpql=_said(cpql, lang, "q.story.dearer", "q.story.cheaper") if cpql else "—")))
+    if "immature" in found:
+        days = max(data.mapping.settings.maturity_days.get(stage, 0) for stage in report.current.immature)
+        date = format_date(report.current.period.end + pd.Timedelta(days=days), lang)
+        out.append(("management", t("q.do.immature", lang, stages=_stages(report.current.immature, lang), date=date)))
+    return out[:5]
+
+
+def summary_section(report: Quarterly, data: Dataset, lang: str) -> Section:
+    """The first screen: the quarter's story, its KPIs coloured by what is good for the business,
+    and the decisions they imply, with owners."""
+    now = report.current
+    headline, tone, lines = _story(report, lang)
+    changes, against = _changes(report)
+    tiles = []
+    for key in _kpi_keys(report)[:8]:
+        change = changes.get(key)
+        history = [_kpi_raw(key, kpis) for kpis in report.history] if report.history else []
+        css = _tone(change)
+        vs = "" if change is None or change.then is None else t(f"q.vs.short.{against}", lang, delta=_delta(change, lang))
+        tiles.append(kpi_tile(_kpi_short(key, now, lang), t(f"q.tile.{key}", lang), vs, css, _badge(change, lang),
+                              sparkline(history, css)))
+    period = now.period
+    title = t("q.summary.title", lang, quarter=period.label, start=format_date(period.start, lang),
+              end=format_date(period.end, lang))
+    warnings = []
+    if now.partial:
+        warnings.append(t("q.partial", lang, as_of=f"{data.as_of:%d.%m.%Y}"))
+    if not report.has_spend:
+        warnings.append(t("q.no_spend", lang))
+    if report.previous is None and report.year_ago is None:
+        warnings.append(t("q.no_history", lang))
+    block = summary_block(lang, answer=headline, answer_tone=tone, lines=lines, numbers=[],
+                          tiles=f'<div class="la-kpis">{"".join(tiles)}</div>', actions=_decisions(report, data, lang),
+                          title=title, note=" ".join(warnings) or t("q.summary.note", lang))
+    return section(block)
+
+
+def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
+    """KPIs against the previous quarter and a year earlier, each change tested (Holm across all)."""
+    now, previous, year_ago = report.current, report.previous, report.year_ago
+    keys = _kpi_keys(report)
     by_previous = {c.key: c for c in report.changes_previous}
     by_year = {c.key: c for c in report.changes_year_ago}
-    cards = "".join(f'<div class="la-kpi"><div class="la-kpi-value">{escape(_kpi_value(k, now, lang))}</div>'
-                    f'<div class="la-kpi-label">{escape(t("q.kpi." + k, lang))}</div>'
-                    f'<div class="la-kpi-change">{escape(_change_text(by_previous.get(k), lang))}</div></div>'
-                    for k in keys[:8])
     rows = [{t("col.kpi", lang): t(f"q.kpi.{k}", lang), t("col.now", lang): _kpi_value(k, now, lang),
              t("col.previous", lang): _kpi_value(k, previous, lang),
              t("col.change_previous", lang): _change_text(by_previous.get(k), lang),
              t("col.year_ago", lang): _kpi_value(k, year_ago, lang),
              t("col.change_year", lang): _change_text(by_year.get(k), lang)} for k in keys]
-    parts: list[Any] = [heading("q.section.kpis", lang), Html(f'<div class="la-kpis">{cards}</div>'),
-                        table(pd.DataFrame(rows), lang)]
+    parts: list[Any] = [heading("q.section.kpis", lang), table(pd.DataFrame(rows), lang)]
     if report.has_revenue and now.spend:
         drr = format_share(now.spend / now.revenue, lang, 1) if now.revenue else "—"
         extra = f"{t('q.kpi.roas', lang, drr=drr)}: {format_number(now.roas, lang, 1)}"
@@ -109,33 +297,33 @@ def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
             romi = (now.revenue * report.margin - now.spend) / now.spend
             extra += f"; {t('q.kpi.romi', lang, margin=format_share(report.margin, lang, 0))}: {format_share(romi, lang, 0)}"
         parts.append(paragraph(extra))
-    parts.append(paragraph(t("q.cohort", lang, as_of=f"{data.as_of:%d.%m.%Y}", repeats=format_number(now.repeats, lang)),
-                           "la-note"))
-    if now.partial:
-        parts.append(callout(t("q.partial", lang, as_of=f"{data.as_of:%d.%m.%Y}"), warn=True))
+    parts.append(paragraph(t("q.cohort", lang, as_of=f"{data.as_of:%d.%m.%Y}", repeats=format_number(now.repeats, lang))
+                           + " " + t("q.kpis.note", lang), "la-note"))
     if now.immature:
         parts.append(callout(t("q.immature", lang, stages=_stages(now.immature, lang)), warn=True))
     if now.spend_without_leads:
         parts.append(callout(_orphan_text(report, lang), warn=True))
-    if not report.has_spend:
-        parts.append(callout(t("q.no_spend", lang), warn=True))
-    if previous is None and year_ago is None:
-        parts.append(paragraph(t("q.no_history", lang), "la-note"))
     return section(*parts)
 
 
 def findings_section(report: Quarterly, lang: str) -> Section:
+    """What the quarter's data shows beyond noise, each finding connected to what explains it."""
     items = []
     for kind, values in report.findings:
         if kind == "change":
             key = values["key"]
-            fmt = (lambda v: format_share(v, lang)) if key in SHARE_KEYS else (lambda v: format_number(v, lang))
+            fmt = (lambda v: format_share(v, lang)) if key in SHARE_KEYS else (lambda v: _kpi_short(key, None, lang) if v is None
+                                                                               else format_number(v, lang))
             items.append(t("q.finding.change", lang, kpi=t(f"q.kpi.{key}", lang), now=fmt(values["now"]),
                            then=fmt(values["then"]), direction=t(f"q.change.{values['direction']}", lang),
                            p=format_p(values["p"], lang)))
+        elif kind == "outlier":
+            items.append(t(f"q.finding.outlier.{values['direction']}", lang, channel=_label(values["channel"], lang),
+                           rate=format_share(values["rate"], lang), overall=format_share(values["overall"], lang),
+                           low=format_share(values["low"], lang), high=format_share(values["high"], lang)))
         elif kind == "budget":
             items.append(t("q.finding.budget", lang, to=_label(values["to"], lang), from_=_label(values["from"], lang),
-                           to_cpql=format_number(values["to_cpql"], lang), from_cpql=format_number(values["from_cpql"], lang)))
+                           to_cpql=format_money(values["to_cpql"], lang), from_cpql=format_money(values["from_cpql"], lang)))
         elif kind == "sla":
             items.append(t("q.finding.sla", lang, share=format_share(values["share"], lang, 0)))
         elif kind == "reason":
@@ -143,9 +331,14 @@ def findings_section(report: Quarterly, lang: str) -> Section:
         elif kind == "immature":
             items.append(t("q.finding.immature", lang, stages=_stages(values["stages"].split(", "), lang)))
         elif kind == "slow_channel":
-            items.append(t("q.finding.slow_channel", lang, channel=_label(values["channel"], lang),
-                           share=format_share(values["share"], lang, 0), overall=format_share(values["overall"], lang, 0),
-                           median=t("stats.not_reached", lang) if values["median"] is None else format_number(values["median"], lang)))
+            text = t("q.finding.slow_channel", lang, channel=_label(values["channel"], lang),
+                     share=format_share(values["share"], lang, 0), overall=format_share(values["overall"], lang, 0),
+                     median=t("stats.not_reached", lang) if values["median"] is None else format_number(values["median"], lang))
+            if values.get("managers"):
+                text += " " + t("q.finding.slow_managers", lang, managers=", ".join(values["managers"]),
+                                share=format_share(values["managers_share"], lang, 0),
+                                within=format_share(values["managers_within"], lang, 1))
+            items.append(text)
         elif kind == "slow_manager":
             items.append(t("q.finding.slow_manager", lang, manager=_label(values["manager"], lang), rate=format_share(values["rate"], lang),
                            expected=format_share(values["expected"], lang)))
@@ -156,12 +349,27 @@ def findings_section(report: Quarterly, lang: str) -> Section:
 
 
 def funnel_section(report: Quarterly, lang: str) -> Section:
+    """The funnel from leads down as a chart (with the previous quarter behind), the table with
+    impressions and clicks where the spend file has them."""
     frame = report.funnel
     shown = pd.DataFrame({t("col.stage", lang): frame["stage"].map(lambda s: t(f"q.funnel.stage.{s}", lang)),
                           t("col.count_abs", lang): frame["count"].round(0).astype("int64"),
                           t("col.conversion", lang): frame["conversion"].map(lambda v: format_share(v, lang, 2 if v < 0.1 else 1)
                                                                              if pd.notna(v) else "—")})
-    parts: list[Any] = [heading("q.section.funnel", lang), table(shown, lang)]
+    parts: list[Any] = [heading("q.section.funnel", lang)]
+    steps = frame.loc[~frame["stage"].isin(["impressions", "clicks"])]
+    if len(steps) >= 2:
+        previous = None
+        if report.funnel_previous is not None:
+            previous = report.funnel_previous.loc[~report.funnel_previous["stage"].isin(["impressions", "clicks"])]
+        labels = {stage: t(f"q.funnel.stage.{stage}", lang) for stage in steps["stage"]}
+        names = (report.current.period.label, report.previous.period.label if report.previous else "")
+        parts.append(figure(funnel_steps_plot(steps, previous, labels, lang, names), t("plot.q.funnel.title", lang),
+                            "la-half"))
+    if len(steps) >= 2:  # the chart shows leads down: the table keeps what comes before them
+        shown = shown.loc[frame["stage"].isin(["impressions", "clicks", "leads"]).to_numpy()]
+    if len(shown) > 1:
+        parts.append(Html(f'<div class="la-half">{table(shown, lang).html}</div>'))
     if "impressions" in set(frame["stage"]):
         parts.append(paragraph(t("q.funnel.note", lang), "la-note"))
     return section(*parts)
@@ -179,21 +387,25 @@ def channels_section(report: Quarterly, lang: str) -> Section:
         if row.qualified_rate_previous is None or pd.isna(row.qualified_rate_previous):
             return "—"
         p = row.qoq_p
-        word = t("q.change.flat", lang) if p is None or p >= report.params["alpha"] else \
+        word = t("q.badge.noise", lang) if p is None or p >= report.params["alpha"] else \
             t("q.change.up" if row.qualified_rate > row.qualified_rate_previous else "q.change.down", lang)
-        return f"{format_share(row.qualified_rate_previous, lang)} → {format_share(row.qualified_rate, lang)}: {word}"
+        return f"{format_share(row.qualified_rate_previous, lang)} → {format_share(row.qualified_rate, lang)} · {word}"
 
     columns = {
         t("col.channel", lang): frame["channel"].map(lambda c: _label(c, lang)),
         t("col.leads", lang): frame["leads"].astype("int64"),
         t("col.qualified_share_ci", lang): [ci(r) for r in frame.itertuples()],
-        t("col.won", lang): frame["deals"].astype("int64"),
     }
+    if report.current.deal_total:  # an export without a deal status has no "0 deals" column
+        columns[t("col.won", lang)] = frame["deals"].astype("int64")
     if report.has_spend:
         money = lambda v: "—" if v is None or pd.isna(v) else format_number(v, lang)  # noqa: E731
         columns.update({t("col.spend", lang): frame["spend"].map(money), t("q.kpi.cpl", lang): frame["cpl"].map(money),
-                        t("q.kpi.cpql", lang): frame["cpql"].map(money), t("q.kpi.cac", lang): frame["cac"].map(money)})
-        if report.has_revenue:
+                        t("q.kpi.cpql", lang): frame["cpql"].map(money)})
+        deals_open = "deal" in report.current.immature  # a cost per deal of deals still closing would mislead
+        if not deals_open:
+            columns[t("q.kpi.cac", lang)] = frame["cac"].map(money)
+        if report.has_revenue and not deals_open:
             columns[t("col.roas", lang)] = frame["roas"].map(lambda v: "—" if v is None or pd.isna(v) else f"{v:.0f}")
     columns[t("col.qoq", lang)] = [qoq(r) for r in frame.itertuples()]
     parts: list[Any] = [heading("q.section.channels", lang), table(pd.DataFrame(columns), lang),
@@ -220,14 +432,14 @@ def trends_section(report: Quarterly, data: Dataset, lang: str) -> Section:
     parts: list[Any] = [heading("q.section.trends", lang),
                         figure(quarter_trend_plot(report.monthly, "month", ["leads", "qualified", "deals"], labels, lang,
                                                   t("plot.q.monthly.title", lang), (period.start, period.end)),
-                               t("plot.q.monthly.title", lang)),
+                               t("plot.q.monthly.title", lang), "la-half"),
                         figure(quarter_trend_plot(report.weekly, "week", ["leads", "qualified"], labels, lang,
                                                   t("plot.q.weekly.title", lang), (period.start, period.end), weeks),
-                               t("plot.q.weekly.title", lang))]
+                               t("plot.q.weekly.title", lang), "la-half")]
     if report.seasonality is not None:
-        months = ", ".join(f"{int(r.moy):02d}: {r.index:.2f}".replace(".", "," if lang == "ru" else ".")
-                           for r in report.seasonality.itertuples())
-        parts.append(paragraph(t("q.seasonality", lang, months=months), "la-note"))
+        season = report.seasonality.set_index("moy")["index"]
+        row = {t(f"month.{m}", lang): format_number(season.get(m), lang, 2) for m in range(1, 13)}
+        parts += [paragraph(t("q.seasonality", lang), "la-note"), table(pd.DataFrame([row]), lang)]
     return section(*parts)
 
 
@@ -239,7 +451,8 @@ def processing_section(report: Quarterly, lang: str) -> Section:
         return t("stats.not_reached", lang) if value is None or pd.isna(value) else format_number(value, lang)
 
     if km is not None:
-        parts.append(paragraph(t("q.processing.text", lang, median=minutes(km.median), p90=minutes(km.p90))))
+        parts.append(paragraph(t("q.processing.text" if km.p90 is not None else "q.processing.text_never", lang,
+                                 median=minutes(km.median), p90=minutes(km.p90))))
     if report.missed_calls is not None:
         calls, missed, reached = report.missed_calls
         parts.append(paragraph(t("q.missed", lang, calls=format_number(calls, lang), missed=format_number(missed, lang),
@@ -277,6 +490,11 @@ def reasons_section(report: Quarterly, lang: str) -> Section:
     parts: list[Any] = [heading("q.section.reasons", lang)]
     if frame.empty:
         return section(*parts, paragraph(t("q.reasons.none", lang)))
+    # the reasons that make most of the losses, and any that changed beyond noise; the tail in one line
+    changed = frame["p_value"].fillna(1) < report.params["alpha"] if "p_value" in frame else False
+    keep = (pd.Series(range(len(frame)), index=frame.index) < TOP_REASONS) | changed
+    rest = frame.loc[~keep]
+    frame = frame.loc[keep]
     columns = {t("col.reason", lang): frame["reason"].map(lambda r: reason_label(r, lang)), t("col.owner", lang): frame["owner"].map(lambda o: t(f"owner.{o}", lang)),
                t("col.lost_count", lang): frame["lost"].astype("int64"),
                t("col.share_of_losses", lang): frame["share"].map(lambda v: format_share(v, lang)),
@@ -285,10 +503,11 @@ def reasons_section(report: Quarterly, lang: str) -> Section:
     if "per_lead_previous" in frame:
         columns[t("col.per_lead_previous", lang)] = frame["per_lead_previous"].map(lambda v: format_share(v, lang))
         columns[t("col.p_adjusted", lang)] = frame["p_value"].map(lambda v: format_p(v, lang))
-    owners = pd.DataFrame({t("col.owner", lang): report.owners["owner"].map(lambda o: t(f"owner.{o}", lang)),
-                           t("col.share_of_losses", lang): report.owners["share"].map(lambda v: format_share(v, lang))})
-    return section(*parts, table(pd.DataFrame(columns), lang), Html(f"<h3>{escape(t('dx.owners.title', lang))}</h3>"),
-                   table(owners, lang))
+    owners = paragraph(t("q.owners", lang, owners="; ".join(
+        f"{t(f'owner.{row.owner}', lang)} — {format_share(row.share, lang, 0)}" for row in report.owners.itertuples())))
+    tail = paragraph(t("q.reasons.rest", lang, count=len(rest), lost=format_number(rest["lost"].sum(), lang),
+                       share=format_share(rest["share"].sum(), lang)), "la-note") if len(rest) else None
+    return section(*parts, table(pd.DataFrame(columns), lang), tail, owners)
 
 
 def budget_section(report: Quarterly, lang: str) -> Section:
@@ -306,3 +525,13 @@ def budget_section(report: Quarterly, lang: str) -> Section:
                                                    for r in frame.itertuples()]})
     return section(*parts, table(shown, lang, digits=0),
                    paragraph(t("q.budget.note", lang, average=format_number(frame["average_cpql"].iloc[0], lang)), "la-note"))
+
+
+def glossary_section(report: Quarterly, lang: str) -> Section:
+    """The words of method this report uses, each with what it means for a decision."""
+    keys = ["noise", "interval", "holm", "pts", "cohort", "working_minutes"]
+    if report.channel_limits is not None:
+        keys += ["funnel_limits", "shrinkage"]
+    if report.current.immature:
+        keys.append("immature")
+    return glossary(keys, lang)

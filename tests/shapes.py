@@ -101,15 +101,17 @@ def load(leads: Path, mapping: Path, **options: Any):
 
 def _sections(job: str, result: Any, data: Any, lang: str) -> str:
     if job == "diagnose":
-        parts = (la.verdict_section(result, lang), la.scope_section(result, lang, data.lineage),
+        parts = (la.summary_section(result, lang), la.verdict_section(result, lang), la.scope_section(result, lang, data.lineage),
                  la.funnel_section(result, lang), la.channels_section(result, lang),
                  la.processing_section(result, lang), la.reasons_section(result, lang), la.trend_section(result, lang),
-                 la.label_noise_section(result, lang), la.actions_section(result, lang))
+                 la.label_noise_section(result, lang), la.actions_section(result, lang), la.glossary_section(result, lang))
     elif job == "experiment":
-        parts = (la.decision_section(result, lang), la.arms_section(result, lang), la.metrics_section(result, lang),
-                 la.checks_section(result, lang), la.daily_section(result, lang))
+        parts = (la.experiment_summary_section(result, lang), la.decision_section(result, lang),
+                 la.arms_section(result, lang), la.metrics_section(result, lang), la.checks_section(result, lang),
+                 la.daily_section(result, lang), la.experiment_glossary_section(result, lang))
     else:
-        parts = (la.kpi_section(result, data, lang), la.findings_section(result, lang),
+        parts = (la.quarter_summary_section(result, data, lang), la.kpi_section(result, data, lang),
+                 la.findings_section(result, lang), la.quarter_glossary_section(result, lang),
                  la.quarter_funnel_section(result, lang), la.quarter_channels_section(result, lang),
                  la.quarter_trends_section(result, data, lang), la.quarter_processing_section(result, lang),
                  la.quarter_reasons_section(result, lang), la.budget_section(result, lang))

@@ -53,14 +53,16 @@ def test_every_report_survives(tmp_path, kind):
 
     dx = la.diagnose(data, dx_params)
     html = "".join(section.html() for section in (
-        la.verdict_section(dx, "en"), la.scope_section(dx, "en", data.lineage), la.funnel_section(dx, "en"),
+        la.summary_section(dx, "en"), la.verdict_section(dx, "en"), la.scope_section(dx, "en", data.lineage),
+        la.funnel_section(dx, "en"), la.glossary_section(dx, "en"),
         la.channels_section(dx, "en"), la.processing_section(dx, "en"), la.reasons_section(dx, "en"),
         la.trend_section(dx, "en"), la.label_noise_section(dx, "en"), la.actions_section(dx, "en")))
     if kind == "three_leads":
         assert dx.verdict.verdict == "insufficient_data" and "Not enough data" in html
 
     ev = la.evaluate(data, ex_params)
-    html += "".join(section.html() for section in (la.decision_section(ev, "ru"), la.arms_section(ev, "ru"),
+    html += "".join(section.html() for section in (la.experiment_summary_section(ev, "ru"), la.decision_section(ev, "ru"),
+                                                   la.arms_section(ev, "ru"), la.experiment_glossary_section(ev, "ru"),
                                                    la.metrics_section(ev, "ru"), la.checks_section(ev, "ru"),
                                                    la.daily_section(ev, "ru")))
     if kind == "three_leads":
@@ -68,7 +70,8 @@ def test_every_report_survives(tmp_path, kind):
 
     report = la.quarterly(data, quarter)
     html += "".join(section.html() for section in (
-        la.kpi_section(report, data, "en"), la.findings_section(report, "en"), la.quarter_funnel_section(report, "en"),
+        la.quarter_summary_section(report, data, "en"), la.kpi_section(report, data, "en"),
+        la.findings_section(report, "en"), la.quarter_funnel_section(report, "en"), la.quarter_glossary_section(report, "en"),
         la.quarter_channels_section(report, "en"), la.quarter_trends_section(report, data, "en"),
         la.quarter_processing_section(report, "en"), la.quarter_reasons_section(report, "en"),
         la.budget_section(report, "en")))

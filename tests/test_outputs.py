@@ -16,11 +16,12 @@ import pytest
 
 from analysis.cli import DEMO_RUNS
 from analysis.config import SAMPLE_LEADS, SAMPLE_SPEND
+from analysis.i18n import agree
 from analysis.jobs import diagnose_parameters, slugify
 from analysis.report import render_report, report_name
 
 from .browser import open_page, require_browser
-from .consistency import check_report
+from .consistency import check_report, text_of
 
 pytestmark = pytest.mark.slow
 IMAGES = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
@@ -135,3 +136,17 @@ def test_inputs_read_only_unchanged_and_concurrent_runs(tmp_path):
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
         json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
     assert not list(out.glob(".*.tmp")) and not list(out.glob("*.failed.ipynb"))
+
+
+def test_russian_reports_read_as_written_by_a_person(demo_reports):
+    # issue 26: decimal commas everywhere in Russian, counted nouns agreeing with their numbers
+    for files in demo_reports[1]:
+        page = files.html.read_text(encoding="utf-8")
+        body = page.split("<main>")[1].split('id="sec-section-appendix"')[0]  # not the styles; the appendix quotes files
+        text = text_of(body)
+        text = re.sub(r"\b\d{2}\.\d{2}\.\d{4}\b", "", text)  # dates are written 31.10.2026 in both languages
+        text = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", "", text)  # ISO dates of the scope
+        dot = re.search(r".{0,40}\d\.\d.{0,30}", text)
+        assert dot is None, f"{files.html.name}: a decimal point in Russian: «{dot and dot.group(0)}»"
+        for match in re.finditer(r"(?<![\d,\u202f])(\d[\d\u202f]*) (лид|лида|лидов)(?![а-я])", text):
+            assert agree(match.group(0)) == match.group(0), f"{files.html.name}: «{match.group(0)}»"
