@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: demo test test-fast benchmark sample clean help
+.PHONY: demo test test-fast benchmark sample clean help package-check
 
 help:
 	@echo "make demo   - set up .venv and render all three reports on the bundled sample into reports/"
@@ -34,6 +34,16 @@ test: $(VENV)/.installed-test
 
 test-fast: $(VENV)/.installed-test
 	$(PY) -m pytest -m "not slow"
+
+# what a user of a release gets: build the wheel, install it (not editable) into a fresh venv
+# outside the source tree, and render the demo from there
+package-check: $(VENV)/.installed
+	@set -e; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	$(PY) -m pip wheel --quiet --no-deps --wheel-dir "$$work/dist" . ; \
+	$(PYTHON) -m venv "$$work/venv"; \
+	"$$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$$work"/dist/*.whl; \
+	cd "$$work" && "$$work/venv/bin/leadaudit" demo --out "$$work/reports" && \
+	test "$$(ls "$$work/reports" | wc -l)" -eq 9 && echo "package-check: the wheel installs and renders the demo"
 
 sample: $(VENV)/.installed
 	$(PY) -m analysis.sample

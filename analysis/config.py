@@ -6,10 +6,18 @@ from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_ROOT.parent
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+
+def _shipped(name: str) -> Path:
+    """``notebooks/`` and ``templates/`` sit at the top of the source tree; a built wheel carries
+    them inside the package (pyproject's package-dir), so a plain install finds them there."""
+    inside = PACKAGE_ROOT / name
+    return inside if inside.is_dir() else PROJECT_ROOT / name
+
+
+NOTEBOOKS_DIR = _shipped("notebooks")
+TEMPLATES_DIR = _shipped("templates")
 TEMPLATE_NAME = "leadaudit"
-REPORTS_DIR = PROJECT_ROOT / "reports"
 MAPPINGS_DIR = PACKAGE_ROOT / "mappings"
 SAMPLE_DIR = PACKAGE_ROOT / "data" / "sample"
 SAMPLE_LEADS = SAMPLE_DIR / "leads.csv"

@@ -60,14 +60,6 @@ def stage_word(stage: str, lang: str) -> str:
     return t(STAGE_WORDS[stage], lang) if stage in STAGE_WORDS else stage
 
 
-def _pts(value: float | None, lang: str) -> str:
-    """A gap in percentage points with a sign."""
-    if value is None:
-        return "—"
-    text = f"{value * 100:+.1f}"
-    return text.replace(".", ",") if lang == "ru" else text
-
-
 def gap_words(worse_by: float | None, lang: str) -> str:
     """A gap in words, one convention in the whole report: «хуже на 20,1 п.п.» / «лучше на 3,6 п.п.»."""
     if worse_by is None:
@@ -125,7 +117,7 @@ def _weeks_text(dx: Diagnosis, lang: str) -> str | None:
         return None
     if weeks is None or weeks > 520:
         return t("dx.weeks.never", lang)
-    return t("dx.weeks", lang, delta=_pts(dx.verdict.gap.min_gap, lang).lstrip("+"), weeks=format_number(weeks, lang))
+    return t("dx.weeks", lang, delta=points(dx.verdict.gap.min_gap, lang), weeks=format_number(weeks, lang))
 
 
 def _open_text(dx: Diagnosis, lang: str) -> str | None:
@@ -138,6 +130,9 @@ def _open_text(dx: Diagnosis, lang: str) -> str | None:
     stage = stage_word(dx.stage, lang)
     if dx.counts.scope_total == 0:
         return t("dx.open.nothing", lang, stage=stage, date=date)
+    if bounds.verdict_all == bounds.verdict_none:  # «if all …, X; if none, X» reads as a slip
+        return t("dx.open.same", lang, scope=format_number(bounds.scope, lang),
+                 baseline=format_number(bounds.baseline, lang), stage=stage)
     text = t("dx.open", lang, scope=format_number(bounds.scope, lang), baseline=format_number(bounds.baseline, lang),
              stage=stage, every=t("dx.verdict." + bounds.verdict_all, lang),
              none=t("dx.verdict." + bounds.verdict_none, lang))
@@ -180,6 +175,7 @@ def _gap_numbers(dx: Diagnosis, lang: str) -> list[tuple[str, str, str]]:
                       adjusted=gap_words(dx.adjusted.gap, lang))
     return [
         (format_share(test.scope_rate, lang), t("dx.number.scope", lang, metric=metric.capitalize(),
+                                                scope=dx.scope_label or t("dx.label.scope", lang),
                                                 events=format_number(counts.scope_events, lang),
                                                 total=format_number(counts.scope_total, lang)), tone),
         (format_share(test.baseline_rate, lang), t("dx.number.baseline", lang, baseline=t(f"dx.baseline.{dx.baseline_kind}", lang),
@@ -492,6 +488,8 @@ def _trend_words(dx: Diagnosis, lang: str) -> str | None:
         if not flag:
             break
         run += 1
+    if run == len(worse):
+        return t("dx.trend.always", lang, weeks=len(worse))
     key = "dx.trend.worse" if sum(worse) >= 0.75 * len(worse) and run >= 3 else "dx.trend.mixed"
     return t(key, lang, worse=sum(worse), weeks=len(worse), run=run)
 
@@ -523,8 +521,6 @@ def actions(dx: Diagnosis, lang: str) -> list[tuple[str, str]]:
     alpha = dx.params["alpha"]
     if dx.verdict.verdict == "insufficient_data":
         out.append(("management", t("act.wait", lang, text=_weeks_text(dx, lang) or "")))
-    for text, count in echoed_reasons(dx)[:1]:
-        out.append(("marketing", t("act.echo", lang, text=text, count=format_number(count, lang))))
     for row in dx.reasons.loc[dx.reasons["overrepresented"]].itertuples() if len(dx.reasons) else []:
         key = f"act.reason.{row.reason}"
         from .i18n import TEXTS
@@ -564,14 +560,16 @@ def actions(dx: Diagnosis, lang: str) -> list[tuple[str, str]]:
     if dx.costs is not None and len(dx.costs) == 2:
         scope, base = dx.costs.iloc[0], dx.costs.iloc[1]
         if scope.cpql and base.cpql:
+            verdict = None  # a cost within the uncertainty of the others' is no action: it stays in the cost table
             if scope.cpql_high is not None and scope.cpql_high < base.cpql:
                 verdict = t("act.budget.cheaper", lang)
             elif scope.cpql_low is not None and scope.cpql_low > base.cpql:
                 verdict = t("act.budget.dearer", lang)
-            else:
-                verdict = t("act.budget.similar", lang)
-            out.append(("marketing", t("act.budget", lang, scope=format_number(scope.cpql, lang),
-                                       base=format_number(base.cpql, lang), verdict=verdict)))
+            if verdict:
+                out.append(("marketing", t("act.budget", lang, scope=format_number(scope.cpql, lang),
+                                           base=format_number(base.cpql, lang), verdict=verdict)))
+    for text, count in echoed_reasons(dx)[:1]:  # a data fix for whoever keeps the export: last
+        out.append(("management", t("act.echo", lang, text=text, count=format_number(count, lang))))
     return out or [("management", t("act.none", lang))]
 
 

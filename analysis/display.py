@@ -246,6 +246,6 @@ def interval_bar(point: float | None, low: float | None, high: float | None, axi
 
 def glossary(keys: list[str], lang: str) -> Section:
     """The words of method the report uses, each with one line on what it means for the decision."""
-    items = "".join(f'<dt>{escape(t("gloss." + key, lang))}</dt><dd>{escape(t("gloss." + key + ".means", lang))}</dd>'
-                    for key in keys)
+    items = "".join(f'<div class="la-term"><dt>{escape(t("gloss." + key, lang))}</dt>'
+                    f'<dd>{escape(t("gloss." + key + ".means", lang))}</dd></div>' for key in keys)
     return section(heading("section.glossary", lang), Html(f'<dl class="la-glossary">{items}</dl>'))

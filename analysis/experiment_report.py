@@ -44,6 +44,8 @@ def _value(name: str, value: float | None, lang: str) -> str:
         return format_share(value, lang)
     if name in MONEY_METRICS:
         return format_number(value, lang)
+    if name.endswith("_per_day"):
+        return format_number(value, lang, 1)
     return format_number(value, lang, 3 if value < 10 else 1)
 
 
@@ -100,9 +102,19 @@ def _relative(metric) -> tuple[float, float, float] | None:
     return metric.effect / metric.control, low / metric.control, high / metric.control
 
 
-def _metric_tone(metric, alpha: float) -> str:
+def _direction(ev: Evaluation, name: str) -> int:
+    """Which way is good for a metric of this experiment: when the decision rests on the sales work
+    saved, fewer leads per rouble or per day is the gain and a dearer lead is its price, not a loss."""
+    if ev.decision_reason == "workload" and name in ("leads_per_1000", "leads_per_day"):
+        return -1
+    if ev.decision_reason == "workload" and name == "cpl":
+        return 0
+    return GOOD_DIRECTION.get(name, 0)
+
+
+def _metric_tone(metric, alpha: float, good: int | None = None) -> str:
     change = _relative(metric)
-    good = GOOD_DIRECTION.get(metric.name, 0)
+    good = GOOD_DIRECTION.get(metric.name, 0) if good is None else good
     if change is None or not good or metric.p_value is None or metric.p_value >= alpha:
         return "neutral"
     return "good" if change[0] * good > 0 else "bad"
@@ -144,7 +156,9 @@ def summary_section(ev: Evaluation, lang: str) -> Section:
     """The first screen: the decision, why (reconciled with p when the workload rule decides), the
     business effect in words, three numbers and who does what."""
     tone = {"adopt_variant": "good", "keep_control": "neutral", "inconclusive": "neutral"}[ev.decision]
-    answer = f"{ICONS[ev.decision]} {t('ex.decision.' + ev.decision, lang)}"
+    chosen = {"adopt_variant": ev.variant.label, "keep_control": ev.control.label}.get(ev.decision)
+    quoted = "" if chosen is None else (f" «{chosen}»" if lang == "ru" else f" “{chosen}”")
+    answer = f"{ICONS[ev.decision]} {t('ex.decision.' + ev.decision, lang)}{quoted}"
     words = _decision_words(ev, lang)
     if ev.decision_reason == "immature":
         return section(summary_block(lang, answer=answer, answer_tone="neutral", lines=[_immature_text(ev, lang)],
@@ -171,13 +185,14 @@ def summary_section(ev: Evaluation, lang: str) -> Section:
         numbers.append((f"{shown(main.control)} → {shown(main.variant)}",
                         t("ex.number.main", lang, metric=t(f"ex.metric.{main.name}", lang).split(",")[0],
                           change=_change_words(main, lang), p=format_p(main.p_value, lang)),
-                        _metric_tone(main, alpha)))
+                        _metric_tone(main, alpha, _direction(ev, main.name))))
     workload = metrics.get("leads_per_1000") or metrics.get("leads_per_day")
     if workload is not None and workload.effect is not None and ev.exposure != "rows":
-        numbers.append((_change_words(workload, lang), t(f"ex.number.workload.{ev.exposure}", lang,
-                                                         low=_x(workload.effect_ci[0], lang),
-                                                         high=_x(workload.effect_ci[1], lang)),
-                        "good" if ev.decision_reason == "workload" else "neutral"))
+        tile = (_change_words(workload, lang), t(f"ex.number.workload.{ev.exposure}", lang,
+                                                 range=_interval_words(workload, lang)),
+                _metric_tone(workload, alpha, _direction(ev, workload.name)))
+        # the number the decision rests on comes first
+        numbers.insert(0, tile) if ev.decision_reason == "workload" else numbers.append(tile)
     if ev.p_variant_better is not None:
         numbers.append((format_share(ev.p_variant_better, lang, 0), t("ex.number.posterior", lang, **words), "neutral"))
     return section(summary_block(lang, answer=answer, answer_tone=tone, lines=lines, numbers=numbers,
@@ -197,7 +212,10 @@ def _actions(ev: Evaluation, lang: str) -> list[tuple[str, str]]:
         weeks = "—" if ev.weeks_needed is None else format_number(ev.weeks_needed, lang, 0)
         out.append(("marketing", t("ex.do.continue", lang, weeks=weeks)))
     if "immature_deals" in ev.warnings:
-        out.append(("management", t("ex.do.deals_later", lang, days=ev.notes.get("deal_days", 90))))
+        days = ev.notes.get("deal_days", 90)
+        last = max((arm.last_day for arm in (ev.control, ev.variant) if arm.last_day is not None), default=None)
+        date = "—" if last is None else format_date(last + pd.Timedelta(days=days), lang)
+        out.append(("management", t("ex.do.deals_later", lang, days=days, date=date)))
     if "srm" in ev.warnings:
         out.insert(0, ("marketing", t("ex.do.srm", lang)))
     return out
@@ -253,6 +271,9 @@ def decision_section(ev: Evaluation, lang: str) -> Section:
     if ev.decision == "inconclusive" and ev.weeks_needed is not None:
         needed = format_number(ev.events_needed, lang)
         parts.append(callout(t("ex.weeks", lang, needed=needed, weeks=format_number(ev.weeks_needed, lang, 1)), warn=True))
+    saved = _calls_saved(ev)
+    if saved is not None and abs(saved) >= 1:
+        parts.append(paragraph(t("ex.effect.how", lang, n=format_number(abs(saved), lang)), "la-note"))
     if ev.exposure != "rows":
         parts.append(paragraph(t("ex.share_trap", lang, **words), "la-note"))
     return section(*parts)
@@ -301,7 +322,7 @@ def metrics_section(ev: Evaluation, lang: str) -> Section:
     rows, main = [], ("cpql" if ev.exposure == "spend" else ev.decision_metric)
     for metric in shown:
         change = _relative(metric)
-        css = _metric_tone(metric, alpha)
+        css = _metric_tone(metric, alpha, _direction(ev, metric.name))
         interval = _interval_words(metric, lang)
         bar = interval_bar(*(change or (None, None, None)), (-edge, edge), css)
         label = t(f"ex.metric.{metric.name}", lang)

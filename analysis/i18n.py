@@ -15,7 +15,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "fact.run_date": {"ru": "Дата отчёта", "en": "Report date"},
     "fact.scope": {"ru": "Предмет", "en": "Scope"},
     "fact.no_dates": {"ru": "в выгрузке нет дат создания лидов", "en": "the export has no lead creation dates"},
-    "fact.period": {"ru": "Период данных", "en": "Data period"},
+    "fact.period": {"ru": "Выгрузка охватывает", "en": "The export covers"},
     "fact.as_of": {"ru": "Данные на", "en": "Data as of"},
     "fact.leads": {"ru": "Лидов в анализе", "en": "Leads analysed"},
     "toc": {"ru": "Содержание", "en": "Contents"},
@@ -82,7 +82,7 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Rows dropped or flagged while loading"},
     "appendix.no_issues": {"ru": "Ни одна строка не отброшена.", "en": "No row was dropped."},
     "appendix.methods": {"ru": "Методы", "en": "Methods"},
-    "appendix.days": {"ru": "дн.", "en": "days"},
+    "appendix.days": {"ru": "дней", "en": "days"},
     "appendix.methods.text": {
         "ru": "Выгрузка прочитана как есть (кодировка, разделитель и строка заголовка определены автоматически), "
               "сопоставлена по файлу соответствий «{mapping}». Точные дубли строк удалены; при повторе ID "
@@ -174,7 +174,7 @@ TEXTS: dict[str, dict[str, str]] = {
                               "случайность, с поправкой на множественные сравнения (общий тест {p}).",
                         "en": "No group differs from the rest in {metric} by more than chance explains once the scan "
                               "is corrected for multiple comparisons (overall test {p})."},
-    "stats.scan.some": {"ru": "Отличаются от остальных по показателю «{metric}» (с поправкой на множественные сравнения): {groups}.",
+    "stats.scan.some": {"ru": "Отличаются от остальных по показателю «{metric}» сверх шума (с поправкой на число каналов): {groups}.",
                         "en": "Groups that differ from the rest in {metric} (corrected for multiple comparisons): {groups}."},
     "stats.association.some": {"ru": "Состав причин различается ({p}, сила связи {v} из 1); чаще ожидаемого: {cells}.",
                                "en": "The mix differs ({p}, strength of association {v} of 1); more often than expected: {cells}."},
@@ -338,9 +338,9 @@ TEXTS.update({
               "первыми более перспективным лидам.",
         "en": "Holding processing equal gives evidence consistent with a cause, not proof: reps may call promising "
               "leads first."},
-    "dx.weeks": {"ru": "Чтобы надёжно заметить разрыв в {delta} п.п., нужно ещё около {weeks} недель лидов этого предмета "
+    "dx.weeks": {"ru": "Чтобы надёжно заметить разрыв в {delta}, нужно ещё около {weeks} недель лидов этого предмета "
                        "жалобы при нынешнем потоке.",
-                 "en": "To detect a gap of {delta} points reliably, about {weeks} more weeks of the scope's leads are "
+                 "en": "To detect a gap of {delta} reliably, about {weeks} more weeks of the scope's leads are "
                        "needed at the current flow."},
     "dx.weeks.never": {"ru": "При нынешнем потоке данных для надёжного вывода не наберётся: предмет жалобы слишком мал.",
                        "en": "At the current flow there will not be enough data for a reliable answer: the scope is too small."},
@@ -351,6 +351,12 @@ TEXTS.update({
                       "«{stage}»: younger than its maturity window, neither there yet nor closed); they are left out. "
                       "If every one of them reached the stage the verdict would be «{every}»; if none did, «{none}»."},
     "dx.open.stands": {"ru": "Вывод от них не зависит.", "en": "The verdict holds either way."},
+    "dx.open.same": {"ru": "Исход ещё не известен у {scope} лидов предмета жалобы и {baseline} лидов базы (этап «{stage}»: "
+                           "лиды моложе окна созревания, ещё не дошедшие до этапа и не закрытые) — в сравнение они не "
+                           "вошли. Дойдут они до этапа все или ни один, вывод не изменится.",
+                     "en": "The outcome is not known yet for {scope} scope leads and {baseline} baseline leads (stage "
+                           "«{stage}»: younger than its maturity window, neither there yet nor closed); they are left out. "
+                           "Whether all or none of them reach the stage, the verdict stays the same."},
     "dx.open.changes": {"ru": "Вывод может измениться: повторите анализ на выгрузке после {date}.",
                         "en": "The verdict may still change: rerun on an export taken after {date}."},
     "dx.open.nothing": {"ru": "Ни у одного лида предмета жалобы исход на этапе «{stage}» ещё не известен: лиды "
@@ -458,12 +464,12 @@ TEXTS.update({
     "col.baseline_contact": {"ru": "База: дозвон", "en": "Baseline: contacted"},
     "bucket.never": {"ru": "не звонили", "en": "never"},
     "bucket.n/a": {"ru": "нет данных", "en": "no data"},
-    "dx.km.text": {"ru": "Половина лидов предмета жалобы дозвонились за {m1} рабочих минут ({tail1}); в базе — за {m2} "
+    "dx.km.text": {"ru": "С половиной лидов предмета жалобы связались за {m1} рабочих минут ({tail1}); в базе — за {m2} "
                          "({tail2}). Лиды, с которыми ещё не связались, учтены как «ещё ждут».",
                    "en": "Half of the scope's leads were reached within {m1} working minutes ({tail1}); the baseline's "
                          "within {m2} ({tail2}). Leads not reached yet count as still waiting."},
-    "dx.km.tail": {"ru": "девять из десяти — за {p90}", "en": "nine in ten within {p90}"},
-    "dx.km.tail_never": {"ru": "больше чем с каждым десятым не связались вовсе", "en": "more than one in ten was never reached"},
+    "dx.km.tail": {"ru": "с девятью из десяти — за {p90}", "en": "nine in ten within {p90}"},
+    "dx.km.tail_never": {"ru": "с каждым десятым и больше — так и не связались", "en": "one in ten or more was never reached"},
     "dx.km.attempts": {"ru": "Это время до состоявшегося контакта. Доля «первая попытка за {minutes} мин» в таблице выше "
                              "считает попытки звонка: попытка может быть быстрой, а разговор — состояться позже.",
                        "en": "This is the time to a contact made. The “first attempt within {minutes} min” share in the table "
@@ -496,14 +502,15 @@ TEXTS.update({
     "col.owner": {"ru": "Кто может исправить", "en": "Who can fix it"},
     "col.scope_lost": {"ru": "Предмет: отказов", "en": "Scope: lost"},
     "col.baseline_lost": {"ru": "База: отказов", "en": "Baseline: lost"},
-    "col.scope_reason_rate": {"ru": "Предмет: на лид в риске", "en": "Scope: per lead at risk"},
-    "col.baseline_reason_rate": {"ru": "База: на лид в риске", "en": "Baseline: per lead at risk"},
+    "col.scope_reason_rate": {"ru": "Предмет: доля лидов", "en": "Scope: share of leads"},
+    "col.baseline_reason_rate": {"ru": "База: доля лидов", "en": "Baseline: share of leads"},
     "col.over": {"ru": "Чаще, чем в базе", "en": "Over-represented"},
-    "dx.reasons.note": {"ru": "Доля — от лидов «в риске»: для причин «неверный контакт» и «дубль» — от всех лидов, для "
-                              "остальных — от тех, с кем связались. «Чаще, чем в базе» — односторонний тест с поправкой "
-                              "Бонферрони на число причин.",
-                        "en": "Rates are per lead at risk: all leads for invalid contact and duplicates, contacted leads "
-                              "for the others. «Over-represented»: one-sided test, Bonferroni-corrected for the number of reasons."},
+    "dx.reasons.note": {"ru": "Доля — от лидов, которые могли получить эту причину: для «неверный контакт» и «дубль» — от всех "
+                              "лидов, для остальных — от тех, с кем связались. «Чаще, чем в базе» — не шум с поправкой "
+                              "на число причин (см. словарь).",
+                        "en": "Shares are of the leads that could get the reason: all leads for invalid contact and duplicates, "
+                              "contacted leads for the others. «Over-represented»: beyond noise, corrected for the number of "
+                              "reasons (see the glossary)."},
     "dx.owners.title": {"ru": "Кто может исправить причины отказа (доля отказов)", "en": "Who can fix the losses (share of lost leads)"},
     "owner.marketing": {"ru": "маркетинг", "en": "marketing"},
     "owner.sales": {"ru": "продажи", "en": "sales"},
@@ -542,8 +549,8 @@ TEXTS.update({
     "col.cpql_ci": {"ru": "95% интервал", "en": "95% interval"},
     "dx.costs.note": {"ru": "Канал с меньшей долей квалифицированных может всё равно давать самого дешёвого квалифицированного лида.",
                       "en": "A channel with a lower qualified share can still be the cheapest per qualified lead."},
-    "act.reason.no_budget": {"ru": "Показывайте цену или ежемесячный платёж в объявлении и на посадочной странице: «нет денег» — {rate} отказов на лид у предмета жалобы против {base} в базе.",
-                             "en": "Show the price or monthly payment in the ad and on the landing page: «no budget» is {rate} per lead at risk in scope vs {base} in the baseline."},
+    "act.reason.no_budget": {"ru": "Показывайте цену или ежемесячный платёж в объявлении и на посадочной странице: «нет бюджета» — у {rate} лидов предмета жалобы, с которыми связались, против {base} в базе.",
+                             "en": "Show the price or monthly payment in the ad and on the landing page: «no budget» is {rate} of the scope's contacted leads vs {base} in the baseline."},
     "act.reason.wrong_model": {"ru": "Называйте в объявлении точную модель: «не та модель» — {rate} против {base}.",
                                "en": "Name the exact model in the ad: «wrong model» is {rate} vs {base}."},
     "act.reason.not_in_stock": {"ru": "Уберите проданные машины с посадочных страниц: «нет в наличии» — {rate} против {base}.",
@@ -725,8 +732,6 @@ TEXTS.update({
                      "experiment's channel and ×{u} elsewhere; the adjusted effect is ×{r} ({low} to {high}, {p})."},
     "ex.weekday": {"ru": "Доля лидов по дням недели (пн…вс): контроль {c}; вариант {v}.",
                    "en": "Share of leads by weekday (Mon…Sun): control {c}; variant {v}."},
-    "plot.ex.metrics.title": {"ru": "Отношение вариант / контроль с 95% интервалами", "en": "Variant / control ratio with 95% intervals"},
-    "plot.ex.metrics.x": {"ru": "Отношение (1 = без изменений)", "en": "Ratio (1 = no change)"},
     "plot.ex.daily.title": {"ru": "Лиды и квалифицированные лиды по дням", "en": "Leads and qualified leads by day"},
     "plot.ex.daily.y": {"ru": "Лидов в день", "en": "Leads per day"},
     "plot.ex.daily.x": {"ru": "День", "en": "Day"},
@@ -756,8 +761,8 @@ TEXTS.update({
     "q.kpi.roas": {"ru": "Выручка сделок платных каналов на 1 ₽ рекламы (ДРР — доля рекламных расходов в выручке — {drr})",
                    "en": "Revenue of paid channels' deals per ₽ of advertising (ad cost share of revenue {drr})"},
     "q.kpi.romi": {"ru": "ROMI при марже {margin}", "en": "ROMI at margin {margin}"},
-    "q.kpi.sla_15": {"ru": "Ответ за 15 рабочих минут", "en": "Answered within 15 working min"},
-    "q.kpi.sla_30": {"ru": "Ответ за 30 рабочих минут", "en": "Answered within 30 working min"},
+    "q.kpi.sla_15": {"ru": "Первая попытка связи за 15 рабочих минут", "en": "First attempt within 15 working min"},
+    "q.kpi.sla_30": {"ru": "Первая попытка связи за 30 рабочих минут", "en": "First attempt within 30 working min"},
     "q.vs.previous": {"ru": "к прошлому кварталу", "en": "vs previous quarter"},
     "q.vs.year_ago": {"ru": "к тому же кварталу год назад", "en": "vs same quarter a year ago"},
     "q.change.up": {"ru": "рост, не шум", "en": "up, beyond noise"},
@@ -837,7 +842,7 @@ TEXTS.update({
                       "en": "Impressions and clicks cover the paid channels of the spend file only; click-to-lead conversion "
                             "uses paid channels' leads, the other stages all leads."},
     "col.qualified_share_ci": {"ru": "Доля квалиф. (95%)", "en": "Qualified share (95%)"},
-    "col.qoq": {"ru": "К прошлому кварталу", "en": "QoQ"},
+    "col.qoq": {"ru": "К прошлому кварталу", "en": "Against last quarter"},
     "col.roas": {"ru": "Выручка / расход", "en": "Revenue / spend"},
     "q.channels.note": {"ru": "Доля квалифицированных — с учётом размера канала (см. словарь): мелкий канал не выглядит "
                               "лучшим или худшим из-за пары лидов. Каналы без расходов в файле расходов показаны без цен.",
@@ -857,9 +862,9 @@ TEXTS.update({
                                       "lead in ten was never reached."},
     "q.missed": {"ru": "Пропущенные звонки: {missed} из {calls} звонков; перезвонили и связались с {reached}.",
                  "en": "Missed calls: {missed} of {calls} calls; {reached} were called back and reached."},
-    "col.within_15": {"ru": "За 15 мин", "en": "Within 15 min"},
-    "col.within_30": {"ru": "За 30 мин", "en": "Within 30 min"},
-    "col.median_minutes": {"ru": "Медиана, мин", "en": "Median, min"},
+    "col.within_15": {"ru": "Попытка за 15 мин", "en": "Attempt in 15 min"},
+    "col.within_30": {"ru": "Попытка за 30 мин", "en": "Attempt in 30 min"},
+    "col.median_minutes": {"ru": "Контакт: медиана, мин", "en": "Contact: median, min"},
     "col.p90_minutes": {"ru": "P90, мин", "en": "P90, min"},
     "col.contact_rate": {"ru": "Дозвон", "en": "Contacted"},
     "col.contact_shrunk": {"ru": "Дозвон (95%)", "en": "Contacted (95%)"},
@@ -927,15 +932,19 @@ TEXTS.update({
         "ru": "Статистика: отношение пуассоновских интенсивностей (score-тест и интервал) для лидов и квалифицированных "
               "лидов на рубль и в день, с квази-пуассоновским расширением при сверхдисперсии дневных чисел; доли — "
               "score-тест и интервал Ньюкомба; цены — расход, делённый на точный интервал Гарвуда; мощность и число "
-              "недель для изменения на 20%; проверка разделения трафика χ² по показам; разность разностей против "
-              "нетронутых каналов; вероятность «вариант лучше» — гамма-пуассоновские апостериорные (Джеффрис, "
+              "недель для изменения на 20%; проверка разделения трафика χ² по показам; вероятность «вариант лучше» — гамма-пуассоновские апостериорные (Джеффрис, "
               "100 000 розыгрышей с фиксированным зерном). Решение — по одному записанному правилу.",
         "en": "Statistics: Poisson rate ratios (score test and interval) for leads and qualified leads per rouble and "
               "per day, widened quasi-Poisson when daily counts are overdispersed; rates by the score test with the "
               "Newcombe interval; costs as spend over the exact Garwood interval; power and weeks to detect a 20% change; "
-              "a chi-square sample-ratio check on impressions; difference in differences against untouched channels; "
+              "a chi-square sample-ratio check on impressions; "
               "P(variant better) from gamma-Poisson posteriors (Jeffreys, 100 000 seeded draws). The decision follows "
               "one written rule."},
+    "methods.experiment.did": {"ru": " Периоды сравниваются и с нетронутыми каналами (разность разностей): так общий "
+                                     "сдвиг спроса между периодами не принимается за эффект варианта.",
+                               "en": " The periods are also compared with the untouched channels (difference in "
+                                     "differences), so a general shift in demand between periods is not taken for the "
+                                     "variant's effect."},
     "methods.experiment.units": {
         "ru": "Статистика: каждая строка файла — единица (пользователь), исход — да/нет, поэтому модель биномиальная: "
               "отношение долей конверсии со score-интервалом, разность долей — score-тест и интервал Ньюкомба; "
@@ -1016,6 +1025,12 @@ TEXTS.update({
               "объясняют (проверка на уровне 5%): по ней можно действовать. «В пределах шума» — действовать не стоит.",
         "en": "Every figure moves by itself from period to period. “Beyond noise”: a change or difference larger than "
               "such movement explains (tested at the 5% level) — worth acting on. “Within noise”: not worth acting on."},
+    "gloss.edge": {"ru": "На грани шума", "en": "On the edge of noise"},
+    "gloss.edge.means": {
+        "ru": "Сам по себе сдвиг больше шума (его интервал не задевает ноль), но не после поправки на число сравнений на "
+              "странице. Следите за ним в следующем квартале, но решений на нём одном не стройте.",
+        "en": "On its own the change is beyond noise (its interval misses zero), but not once every comparison on the page "
+              "is counted. Watch it next quarter; do not base a decision on it alone."},
     "gloss.interval": {"ru": "Интервал (95%)", "en": "Interval (95%)"},
     "gloss.interval.means": {
         "ru": "Диапазон значений, с которыми данные согласуются. Если он целиком по одну сторону от нуля, направление "
@@ -1063,9 +1078,9 @@ TEXTS.update({
     "gloss.p_value": {"ru": "p (вероятность случайности)", "en": "p (chance)"},
     "gloss.p_value.means": {
         "ru": "Как часто разница такого размера возникала бы случайно, если бы на самом деле разницы не было. "
-              "p < 0,05 — «не шум». Это не вероятность того, что жалоба верна.",
-        "en": "How often a difference this large would arise by chance if there were really no difference. p < 0.05 is “beyond "
-              "noise”. It is not the probability that the complaint is true."},
+              "p < 0,05 — «не шум». Это не вероятность того, что вывод верен.",
+        "en": "How often a difference this large would arise by chance if there were really no difference. p < 0.05 is "
+              "“beyond noise”. It is not the probability that the conclusion is true."},
     "gloss.min_gap": {"ru": "Заметная разница", "en": "A gap that matters"},
     "gloss.min_gap.means": {
         "ru": "Меньше какой разницы жалобу не поддерживаем, даже если она не шум: по умолчанию 20% от уровня базы, "
@@ -1113,15 +1128,20 @@ TEXTS.update({
         "en": "Adopt when the variant gives no fewer qualified leads per rouble (with a margin) and either more of them "
               "or clearly fewer calls to make; keep the control when it is worse; otherwise there is not enough data."},
     # quarterly summary and tiles
-    "q.summary.title": {"ru": "Квартал {quarter} ({start} — {end}) коротко", "en": "{quarter} ({start} – {end}) in short"},
-    "q.summary.note": {"ru": "Цвет плитки — хорошо (зелёный) или плохо (красный) для бизнеса, и только если изменение не "
-                             "шум; серый — в пределах шума. Линия — тот же показатель за последние кварталы.",
-                       "en": "A tile's colour says good (green) or bad (red) for the business, only when the change is beyond "
-                             "noise; grey is within noise. The line is the same figure over the last quarters."},
+    "q.summary.title": {"ru": "{quarter} ({start} — {end}): коротко", "en": "{quarter} ({start} – {end}) in short"},
+    "q.summary.note": {"ru": "Зелёный или красный — хорошо или плохо для бизнеса (только когда изменение не шум), серый — "
+                             "в пределах шума; линия — последние кварталы.",
+                       "en": "Green or red: good or bad for the business (only when the change is beyond noise); grey: "
+                             "within noise; the line: the last quarters."},
     "q.badge.early": {"ru": "рано судить", "en": "too early"},
     "q.badge.chosen": {"ru": "задаётся бюджетом", "en": "set by budget"},
     "q.badge.real": {"ru": "не шум", "en": "beyond noise"},
     "q.badge.noise": {"ru": "в пределах шума", "en": "within noise"},
+    "q.badge.edge": {"ru": "на грани шума", "en": "on the edge of noise"},
+    "q.story.yoy": {"ru": "К тому же кварталу год назад (тот же сезон): {items}.", "en": "Against the same quarter a year ago (same season): {items}."},
+    "q.story.yoy.leads": {"ru": "лидов", "en": "leads"},
+    "q.story.yoy.cpl": {"ru": "цена лида", "en": "cost per lead"},
+    "q.story.yoy.cpql": {"ru": "цена квалифицированного лида", "en": "cost per qualified lead"},
     "q.vs.short.previous": {"ru": "{delta} к прошлому кварталу", "en": "{delta} vs last quarter"},
     "q.vs.short.year_ago": {"ru": "{delta} к году назад", "en": "{delta} vs a year ago"},
     "q.tile.leads": {"ru": "Лиды", "en": "Leads"},
@@ -1132,8 +1152,8 @@ TEXTS.update({
     "q.tile.cpl": {"ru": "Цена лида", "en": "Cost per lead"},
     "q.tile.cpql": {"ru": "Цена квалифицированного лида", "en": "Cost per qualified lead"},
     "q.tile.cac": {"ru": "Цена сделки", "en": "Cost per deal"},
-    "q.tile.sla_15": {"ru": "Ответ за 15 рабочих минут", "en": "Answered in 15 working min"},
-    "q.tile.sla_30": {"ru": "Ответ за 30 рабочих минут", "en": "Answered in 30 working min"},
+    "q.tile.sla_15": {"ru": "Первая попытка за 15 рабочих минут", "en": "First attempt in 15 working min"},
+    "q.tile.sla_30": {"ru": "Первая попытка за 30 рабочих минут", "en": "First attempt in 30 working min"},
     "q.story.spend": {"ru": "Расход {spend} ({spend_change} {vs}) дал {leads} лидов — {leads_change}.",
                       "en": "Spend of {spend} ({spend_change} {vs}) brought {leads} leads — {leads_change}."},
     "q.story.leads": {"ru": "Лидов {leads} — {change} {vs}.", "en": "{leads} leads — {change} {vs}."},
@@ -1148,26 +1168,28 @@ TEXTS.update({
     "q.story.cpl": {"ru": "Цена лида", "en": "Cost per lead"},
     "q.story.cpql": {"ru": "цена квалифицированного лида", "en": "cost per qualified lead"},
     "q.story.quality": {"ru": "Качество: {items}.", "en": "Quality: {items}."},
-    "q.story.speed": {"ru": "Скорость: за 15 рабочих минут отвечают на {share} лидов ({change}).",
-                      "en": "Speed: {share} of leads are answered within 15 working minutes ({change})."},
+    "q.story.speed": {"ru": "Скорость: первая попытка связи за 15 рабочих минут — у {share} лидов ({change}).",
+                      "en": "Speed: {share} of leads get a first call attempt within 15 working minutes ({change})."},
     "q.story.slowest": {"ru": "Медленнее всех — «{channel}» ({share}).", "en": "Slowest: «{channel}» ({share})."},
-    "q.headline.cpql_up": {"ru": "Квалифицированный лид подорожал на {delta}", "en": "A qualified lead cost {delta} more"},
-    "q.headline.cpql_down": {"ru": "Квалифицированный лид подешевел на {delta}", "en": "A qualified lead cost {delta} less"},
-    "q.headline.quality_up": {"ru": "Доля квалифицированных лидов выросла", "en": "The qualified share rose"},
-    "q.headline.quality_down": {"ru": "Доля квалифицированных лидов упала", "en": "The qualified share fell"},
-    "q.headline.more_same_cost": {"ru": "Лидов на {leads} больше, а квалифицированный лид не подорожал сверх шума",
-                                  "en": "{leads} more leads, and a qualified lead costs no more beyond noise"},
+    "q.headline.cpql_up": {"ru": "квалифицированный лид подорожал на {delta}", "en": "a qualified lead cost {delta} more"},
+    "q.headline.cpql_down": {"ru": "квалифицированный лид подешевел на {delta}", "en": "a qualified lead cost {delta} less"},
+    "q.headline.cpl_up": {"ru": "лид подорожал на {delta}, а квалифицированный — нет", "en": "a lead cost {delta} more, a qualified one did not"},
+    "q.headline.cpl_down": {"ru": "лид подешевел на {delta}", "en": "a lead cost {delta} less"},
+    "q.headline.cost_same": {"ru": "цена лида и квалифицированного лида прежняя", "en": "the cost per lead and per qualified lead held"},
+    "q.headline.quality_same": {"ru": "качество лидов прежнее", "en": "lead quality held"},
+    "q.headline.leads_same": {"ru": "Лидов столько же", "en": "As many leads"},
+    "q.headline.spend": {"ru": " при расходе {delta}", "en": " on spend {delta}"},
+    "q.headline.quality_up": {"ru": "доля квалифицированных выросла", "en": "the qualified share rose"},
+    "q.headline.quality_down": {"ru": "доля квалифицированных упала", "en": "the qualified share fell"},
     "q.headline.more": {"ru": "Лидов на {leads} больше", "en": "{leads} more leads"},
     "q.headline.fewer": {"ru": "Лидов на {leads} меньше", "en": "{leads} fewer leads"},
     "q.headline.no_history": {"ru": "Первый квартал в данных: сравнивать не с чем",
                               "en": "The first quarter in the data: nothing to compare with"},
-    "q.headline.flat": {"ru": "Без изменений сверх шума: объём, цена и качество лидов на прежнем уровне",
-                        "en": "Nothing moved beyond noise: volume, cost and quality of leads held"},
     "q.do.outlier": {"ru": "Разберите лиды «{channel}»: квалифицированы {rate} — ниже границы, до которой канал такого "
                            "размера опускается случайно ({low}). Проверьте таргетинг и объявления; подробно — "
-                           "leadaudit diagnose --channel «{channel}».",
+                           "leadaudit diagnose --channel \"{channel}\".",
                      "en": "Examine «{channel}» leads: {rate} qualified — below the level a channel of its size reaches by "
-                           "chance ({low}). Check targeting and ads; in detail: leadaudit diagnose --channel «{channel}»."},
+                           "chance ({low}). Check targeting and ads; in detail: leadaudit diagnose --channel \"{channel}\"."},
     "q.do.budget": {"ru": "Переносите часть бюджета с «{from_}» (квалифицированный лид за {from_cpql}) на «{to}» "
                           "(за {to_cpql}).",
                     "en": "Move part of the budget from «{from_}» (a qualified lead at {from_cpql}) to «{to}» (at {to_cpql})."},
@@ -1203,6 +1225,8 @@ TEXTS.update({
                           "число сравнений на этой странице (см. словарь).",
                     "en": "In brackets: the change's 95% interval; “beyond noise”: the change passed a test corrected for "
                           "the number of comparisons on this page (see the glossary)."},
+    "q.by_channel": {"ru": "По каналам", "en": "By channel"},
+    "q.by_manager": {"ru": "По менеджерам", "en": "By manager"},
     "q.owners": {"ru": "Кто может исправить причины отказа (доля отказов): {owners}.",
                  "en": "Who can fix the losses (share of losses): {owners}."},
     "q.reasons.rest": {"ru": "Ещё причин: {count} — вместе {lost} отказов ({share}); ни одна не изменилась сверх шума.",
@@ -1219,22 +1243,22 @@ TEXTS.update({
     "dx.gap.better": {"ru": "лучше на {pts}", "en": "better by {pts}"},
     "dx.gap.same": {"ru": "без разницы", "en": "no difference"},
     "dx.range": {"ru": "от {low} до {high}", "en": "{low} to {high}"},
-    "dx.number.scope": {"ru": "{metric} у предмета жалобы ({events} из {total})",
-                        "en": "{metric} in scope ({events} of {total})"},
+    "dx.number.scope": {"ru": "{metric}, — {scope} ({events} из {total})",
+                        "en": "{metric} — {scope} ({events} of {total})"},
     "dx.number.baseline": {"ru": "в базе — {baseline} ({events} из {total})",
                            "en": "in the baseline — {baseline} ({events} of {total})"},
     "dx.number.gap": {"ru": "разница с базой (95%: {range}); заметной считаем от {delta}",
                       "en": "against the baseline (95%: {range}); a gap that matters starts at {delta}"},
     "dx.number.gap_adjusted": {"ru": "разница с базой (95%: {range}); при одинаковой обработке — {adjusted}",
                                "en": "against the baseline (95%: {range}); with processing held equal: {adjusted}"},
-    "dx.summary.echo": {"ru": "В выгрузке есть причина отказа «{text}» ({count} лидов), которой нет в справочнике, — она "
-                              "звучит как сама жалоба и в сравнение не вошла.",
-                        "en": "The export has a loss reason «{text}» ({count} leads) that is not in the mapping — it echoes "
-                              "the complaint itself and is not in the comparison."},
-    "act.echo": {"ru": "Добавьте причину «{text}» в сопоставление (reasons в файле сопоставления), чтобы её {count} отказов "
-                       "вошли в сравнение, и повторите анализ.",
-                 "en": "Add the reason «{text}» to the mapping (reasons in the mapping file) so that its {count} losses enter "
-                       "the comparison, then rerun."},
+    "dx.summary.echo": {"ru": "В выгрузке есть причина отказа «{text}» ({count} отказов во всей выгрузке), которой нет в "
+                              "справочнике: она звучит как сама жалоба, а учтена как «другое».",
+                        "en": "The export has a loss reason «{text}» ({count} losses in the whole export) that is not in the "
+                              "mapping: it echoes the complaint itself but is counted as “other”."},
+    "act.echo": {"ru": "Тому, кто ведёт выгрузку: отнесите причину «{text}» к одной из причин справочника (reasons в "
+                       "файле сопоставления) — так её {count} отказов будут видны в разборе причин.",
+                 "en": "For whoever keeps the export: map the reason «{text}» to one of the mapping's reasons (reasons in "
+                       "the mapping file) so that its {count} losses show in the reason analysis."},
     "dx.numbers": {
         "ru": "Главный показатель — {metric}: {scope_rate} у предмета жалобы ({scope_events} из {scope_total}) против "
               "{base_rate} в базе ({base_events} из {base_total}). Предмет жалобы {gap_words} (интервал {range}; "
@@ -1260,6 +1284,11 @@ TEXTS.update({
                              "одна плохая неделя.",
                        "en": "The scope was worse than the baseline in {worse} of {weeks} weeks, the last {run} in a row — "
                              "not one bad week."},
+    "dx.trend.always": {"ru": "Предмет жалобы хуже базы во всех {weeks} неделях графика: проблема давняя, а не одна плохая "
+                              "неделя. Последние точки опираются на немногих лидов с уже известным исходом.",
+                        "en": "The scope was worse than the baseline in every one of the chart's {weeks} weeks: a "
+                              "long-standing problem, not one bad week. The last points rest on the few leads whose outcome "
+                              "is known already."},
     "dx.trend.mixed": {"ru": "Предмет жалобы хуже базы в {worse} из {weeks} недель: устойчивого отставания по неделям не видно.",
                        "en": "The scope was worse than the baseline in {worse} of {weeks} weeks: no steady shortfall week "
                              "by week."},
@@ -1278,15 +1307,21 @@ TEXTS.update({
         "en": "The variant is adopted although a difference in the cost per qualified lead is not proven ({p}): the "
               "decision rule only asks that it is no worse on {dm} (within a {limit} margin) while it gives {cut} fewer "
               "leads for sales to call. The saved sales work is the reason."},
-    "ex.effect.fewer": {"ru": "Это примерно на {n} звонков за квартал меньше при том же числе квалифицированных лидов.",
-                        "en": "That is about {n} fewer calls a quarter for the same number of qualified leads."},
-    "ex.effect.more": {"ru": "Это примерно на {n} звонков за квартал больше при том же числе квалифицированных лидов.",
-                       "en": "That is about {n} more calls a quarter for the same number of qualified leads."},
+    "ex.effect.fewer": {"ru": "Это примерно на {n} лидов для обзвона за квартал меньше при том же числе квалифицированных.",
+                        "en": "That is about {n} fewer leads to call a quarter for the same number of qualified ones."},
+    "ex.effect.more": {"ru": "Это примерно на {n} лидов для обзвона за квартал больше при том же числе квалифицированных.",
+                       "en": "That is about {n} more leads to call a quarter for the same number of qualified ones."},
+    "ex.effect.how": {"ru": "Как посчитано: квалифицированные лиды контроля за квартал (91 день), делённые на долю "
+                            "квалифицированных в каждой группе, — столько лидов нужно обзвонить ради того же числа "
+                            "квалифицированных; разница — {n}.",
+                      "en": "How it is computed: the control's qualified leads per quarter (91 days) over each arm's "
+                            "qualified share is how many leads must be called for that many qualified ones; the difference "
+                            "is {n}."},
     "ex.number.main": {"ru": "{metric}: контроль → вариант ({change}, {p})", "en": "{metric}: control → variant ({change}, {p})"},
-    "ex.number.workload.spend": {"ru": "лидов для обзвона на каждый рубль (отношение от {low} до {high})",
-                                 "en": "leads to call per rouble (ratio {low} to {high})"},
-    "ex.number.workload.days": {"ru": "лидов для обзвона в день (отношение от {low} до {high})",
-                                "en": "leads to call per day (ratio {low} to {high})"},
+    "ex.number.workload.spend": {"ru": "лидов, которых продажам нужно обзвонить, на тот же бюджет (95%: {range})",
+                                 "en": "leads for sales to call for the same budget (95%: {range})"},
+    "ex.number.workload.days": {"ru": "лидов, которых продажам нужно обзвонить, в день (95%: {range})",
+                                "en": "leads for sales to call a day (95%: {range})"},
     "gloss.decision_rule.days": {"ru": "Правило решения", "en": "Decision rule"},
     "gloss.decision_rule.days.means": {
         "ru": "Внедрять, если вариант даёт квалифицированных лидов в день не меньше (с запасом) и либо больше их, либо "
@@ -1309,8 +1344,8 @@ TEXTS.update({
     "ex.do.keep": {"ru": "Оставьте «{control}»; «{variant}» не внедряйте.", "en": "Keep «{control}»; do not adopt «{variant}»."},
     "ex.do.continue": {"ru": "Продолжайте эксперимент: для ответа нужно ещё около {weeks} недель при нынешнем потоке.",
                        "en": "Keep the experiment running: about {weeks} more weeks are needed at the current flow."},
-    "ex.do.deals_later": {"ru": "Сделки ещё закрываются (окно {days} дней): сравните стоимость сделки позже.",
-                          "en": "Deals are still closing ({days}-day window): compare the cost per deal later."},
+    "ex.do.deals_later": {"ru": "Сделки ещё закрываются (окно {days} дней): сравните стоимость сделки после {date}.",
+                          "en": "Deals are still closing ({days}-day window): compare the cost per deal after {date}."},
     "ex.do.srm": {"ru": "Сначала проверьте, почему трафик разделился не по плану: сравнение групп может быть искажено.",
                   "en": "First find out why the traffic did not split as planned: the arms may not be comparable."},
     "col.change": {"ru": "Изменение", "en": "Change"},

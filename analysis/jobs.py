@@ -319,6 +319,32 @@ def scope_text(job: str, params: dict[str, Any]) -> str:
     return params["quarter"]
 
 
+def quarter_name(label: str, lang: str) -> str:
+    """``2026Q3`` as a person writes it: «III квартал 2026», "Q3 2026"."""
+    start, _ = parse_quarter(label)
+    number = (start.month - 1) // 3 + 1
+    return f"{'I II III IV'.split()[number - 1]} квартал {start.year}" if lang == "ru" else f"Q{number} {start.year}"
+
+
+def scope_shown(job: str, params: dict[str, Any], lang: str) -> str:
+    """The scope as the report's header shows it (dates as the report writes them, words in its language);
+    :func:`scope_text` stays the stable form that names the files."""
+    def dates(period: str) -> str:
+        start, end = str(period).split(":")
+        return f"{pd.Timestamp(start):%d.%m.%Y} — {pd.Timestamp(end):%d.%m.%Y}"
+
+    if job == "diagnose":
+        parts = [*params["channel"], *params["campaign"], *params["model"], *params["manager"]]
+        if params["period"]:
+            parts.append(dates(params["period"]))
+        return " · ".join(parts)
+    if job == "experiment":
+        scope = f"{params['control']} {'против' if lang == 'ru' else 'vs'} {params['variant']}"
+        return f"{params['scope_channel']}: {scope}" if params["scope_channel"] else scope
+    start, end = parse_quarter(params["quarter"])
+    return f"{quarter_name(params['quarter'], lang)} ({start:%d.%m} — {end:%d.%m.%Y})"
+
+
 def parameters_hash(params: dict[str, Any]) -> str:
     """Six hex characters of the parameters (without the snapshot's temporary path)."""
     stable = {key: value for key, value in params.items() if key != "snapshot"}

@@ -53,16 +53,19 @@ def _file_name(path: str) -> str:
     return path if not path or is_database_url(path) else Path(path).name
 
 
-def _shown_value(key: str, value: Any) -> str:
+def _shown_value(key: str, value: Any, lang: str) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
+    if isinstance(value, float):  # a decimal comma in Russian, like every other number of the report
+        text = f"{value:g}"
+        return text.replace(".", ",") if lang == "ru" else text
     return _file_name(str(value)) if key in ("leads", "spend", "mapping") else str(value)
 
 
 def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, job: str | None = None) -> Section:
     """Appendix: parameters, input files with sha256, rows dropped and flagged, methods, version."""
     params = pd.DataFrame(
-        [(_option(key), _shown_value(key, value))
+        [(_option(key), _shown_value(key, value, lang))
          for key, value in parameters.items() if key != "snapshot" and value not in (None, "", [])],
         columns=[t("col.parameter", lang), t("col.value", lang)])
     inputs = pd.DataFrame(
@@ -87,7 +90,7 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, jo
     maturity = ", ".join(f"{t(stage_keys.get(stage, 'stage.leads'), lang).lower()} — {days} {t('appendix.days', lang)}"
                          for stage, days in settings.maturity_days.items())
     methods = t("appendix.methods.text", lang, mapping=dataset.mapping.name, window=settings.repeat_window_days,
-                hours=settings.working_hours,
+                hours=str(settings.working_hours).replace("-", "–"),
                 holidays=t("appendix.holidays_closed", lang, country=settings.holiday_country)
                 if settings.holidays_closed and settings.holiday_country != "none" else "",
                 maturity=maturity)
@@ -96,9 +99,12 @@ def appendix_section(dataset: Dataset, parameters: dict[str, Any], lang: str, jo
         heading("appendix.parameters", lang, level=3), table(params, lang),
         heading("appendix.inputs", lang, level=3), table(inputs, lang),
         heading("appendix.issues", lang, level=3),
-        table(issues, lang) if len(issues) else paragraph(t("appendix.no_issues", lang)),
+        Html(f'<div class="la-issues">{table(issues, lang).html}</div>') if len(issues)
+        else paragraph(t("appendix.no_issues", lang)),
         heading("appendix.methods", lang, level=3), paragraph(methods),
-        paragraph(t(f"methods.{_methods_key(job, parameters, dataset)}", lang)) if job else None,
+        paragraph(t(f"methods.{_methods_key(job, parameters, dataset)}", lang)
+                  + (t("methods.experiment.did", lang) if job == "experiment" and parameters.get("arms_by") == "period"
+                     and parameters.get("scope_channel") else "")) if job else None,
         paragraph(t("appendix.version", lang, version=__version__), "la-note"),
     )
     # one block, so that print can set the reference part in smaller type

@@ -87,16 +87,42 @@ def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, p0: float, lang: str
         outside = not lower <= row.rate <= upper
         axes.scatter(row.nobs, row.rate * 100, s=60 if chosen else 36, color=PALETTE[4] if chosen or outside else PALETTE[0],
                      zorder=3, edgecolor="white")
-        # every channel is named on the plot (the text names them); labels alternate sides so neighbours do not collide
-        side = 1 if row.Index % 2 == 0 else -1
-        axes.annotate(row.group, (row.nobs, row.rate * 100), textcoords="offset points", xytext=(6, 5 * side),
-                      va="bottom" if side > 0 else "top", fontsize=9, fontweight="bold" if chosen or outside else "normal")
+    _label_points(axes, points, limits, highlight, low, high)
     _log_x(axes, lang)
     axes.set_xlabel(t("plot.funnel.x", lang))
     axes.set_ylabel("%")
     axes.set_title(t("plot.funnel.title", lang) + "\n" + metric_label, loc="left", fontsize=11)
     axes.legend(fontsize=8, loc="lower right")
     return figure
+
+
+#: where a point's label may go (offset in points from the point, horizontal alignment), tried in order
+LABEL_SPOTS = ((6, 4, "left"), (6, -12, "left"), (-6, 4, "right"), (-6, -12, "right"), (6, 14, "left"), (6, -22, "left"),
+               (-6, 14, "right"), (-6, -22, "right"))
+
+
+def _label_points(axes, points: pd.DataFrame, limits: pd.DataFrame, highlight: set[str], low, high) -> None:
+    """Name every channel on the funnel plot (the text names them), each label where it overlaps no other:
+    boxes are estimated in axes fractions from the label's length (9-pt type on the 9-inch figure)."""
+    x_low, x_high = np.log10(max(1, float(limits["n"].min()))), np.log10(float(limits["n"].max()))
+    width_pt, height_pt = 8.2 * 72, 3.9 * 72  # the axes' size in points, near enough
+    placed: list[tuple[float, float, float, float]] = []
+    for row, lower, upper in zip(points.itertuples(), low, high):
+        outside = not lower <= row.rate <= upper
+        x = (np.log10(max(row.nobs, 1)) - x_low) / ((x_high - x_low) or 1)
+        y = row.rate  # the y axis runs 0–100%
+        w, h = len(str(row.group)) * 5.4 / width_pt, 11 / height_pt
+        # near the right edge a label goes to the left of its point, or it would leave the frame
+        spots = sorted(LABEL_SPOTS, key=lambda spot: spot[2] != "right") if x + w > 0.95 else LABEL_SPOTS
+        for dx, dy, align in spots:
+            left = x + dx / width_pt - (w if align == "right" else 0)
+            bottom = y + dy / height_pt
+            box = (left, bottom, left + w, bottom + h)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                break
+        placed.append(box)
+        axes.annotate(str(row.group), (row.nobs, row.rate * 100), textcoords="offset points", xytext=(dx, dy), ha=align,
+                      fontsize=9, fontweight="bold" if row.group in highlight or outside else "normal")
 
 
 def survival_plot(curves: dict[str, pd.DataFrame], labels: dict[str, str], lang: str, sla_minutes: float) -> Figure:
@@ -135,22 +161,6 @@ def trend_plot(trend: pd.DataFrame, labels: dict[str, str], lang: str, metric_la
     axes.set_title(t("plot.trend.title", lang) + "\n" + metric_label, loc="left", fontsize=11)
     axes.legend(fontsize=8)
     figure.autofmt_xdate()
-    return figure
-
-
-def ratio_forest_plot(rows: pd.DataFrame, lang: str) -> Figure:
-    """Variant/control ratios with intervals, one line per metric (``label, effect, low, high``)."""
-    figure = _figure(9.0, max(2.4, 0.5 * len(rows) + 1.2))
-    axes = figure.subplots()
-    y = list(range(len(rows)))[::-1]
-    for position, row in zip(y, rows.itertuples()):
-        color = PALETTE[4] if row.decision else PALETTE[0]
-        axes.plot([row.low, row.high], [position, position], color=color, linewidth=2.2)
-        axes.scatter([row.effect], [position], color=color, zorder=3, s=40)
-    axes.axvline(1.0, color="#3e4c59", linewidth=1)
-    axes.set_yticks(y, rows["label"].tolist())
-    axes.set_xlabel(t("plot.ex.metrics.x", lang))
-    axes.set_title(t("plot.ex.metrics.title", lang), loc="left", fontsize=12)
     return figure
 
 

@@ -12,14 +12,18 @@ from .display import (
     kpi_tile, paragraph, points, section, sparkline, summary_block, table,
 )
 from .i18n import reason_label, t
+from .jobs import quarter_name
 from .loading import Dataset
 from .plots import funnel_plot, funnel_steps_plot, quarter_trend_plot
 from .quarterly import Change, Kpis, Quarterly
+from . import stats
 from .stats._common import format_p
 from .worktime import WorkingCalendar
 
 SHARE_KEYS = ("qualified_rate", "contact_rate", "sla_15", "sla_30")
 MONEY_KEYS = ("spend", "cpl", "cpql", "cac")
+#: the level the raw p-value of a change is read at for the "on the edge" badge (the report's alpha is 0.05 by default)
+ALPHA_SHOWN = 0.05
 #: the loss reasons listed one by one (the rest, unless changed beyond noise, in one line)
 TOP_REASONS = 8
 #: which way is good for the business: +1 up, −1 down, 0 neither (spend is chosen, not earned)
@@ -30,6 +34,12 @@ GOOD_DIRECTION = {"leads": 1, "qualified_rate": 1, "contact_rate": 1, "deals": 1
 def _stages(stages, lang: str) -> str:
     words = {"qualified": "stage.qualified", "deal": "stage.won", "contacted": "stage.contacted", "visit": "stage.visited"}
     return ", ".join(t(words[s], lang).lower() if s in words else s for s in stages)
+
+
+def _joined(names: list[str], lang: str) -> str:
+    """«А, Б и В» / "A, B and C"."""
+    word = " и " if lang == "ru" else " and "
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + word + names[-1]
 
 
 def _label(value: str, lang: str) -> str:
@@ -86,6 +96,8 @@ def _badge(change: Change | None, lang: str) -> str:
         return t("q.badge.early", lang)
     if change.key == "spend":
         return t("q.badge.chosen", lang)
+    if not change.beyond_noise and change.p_value is not None and change.p_value < ALPHA_SHOWN:
+        return t("q.badge.edge", lang)  # beyond noise alone, not once every comparison of the page is counted
     return t("q.badge.real" if change.beyond_noise else "q.badge.noise", lang)
 
 
@@ -175,8 +187,15 @@ def _story(report: Quarterly, lang: str) -> tuple[str, str, list[str]]:
     elif leads is not None:
         lines.append(t("q.story.leads", lang, leads=format_number(now.leads, lang),
                        change=_said(leads, lang, "q.story.more", "q.story.fewer"), vs=vs))
+    if against == "previous" and report.changes_year_ago:  # the same season a year earlier: no seasonal swing
+        year = {c.key: c for c in report.changes_year_ago}
+        said = [f"{t('q.story.yoy.' + key, lang)} {_delta(year[key], lang)} ({_badge(year[key], lang)})"
+                for key in ("leads", "cpl", "cpql") if key in year and year[key].then]
+        if said:
+            lines.append(t("q.story.yoy", lang, items=", ".join(said)))
+    # quality gets a line when it moved (the tiles show it either way)
     quality = [(key, changes.get(key)) for key in ("qualified_rate", "contact_rate") if getattr(now, key) is not None]
-    if quality:
+    if quality and any(change is not None and (change.beyond_noise or change.immature) for _, change in quality):
         words = [f"{t('q.kpi.' + key, lang).lower()} {format_share(getattr(now, key), lang)} "
                  f"({_said(change, lang, 'q.story.up', 'q.story.down') if change else '—'})" for key, change in quality]
         lines.append(t("q.story.quality", lang, items="; ".join(words)))
@@ -189,23 +208,40 @@ def _story(report: Quarterly, lang: str) -> tuple[str, str, list[str]]:
             text += " " + t("q.story.slowest", lang, channel=_label(slow[0]["channel"], lang),
                             share=format_share(slow[0]["share"], lang, 0))
         lines.append(text)
-    # the headline: what a qualified lead cost, else what the leads did
-    cpql, quality_change = changes.get("cpql"), changes.get("qualified_rate")
-    if cpql is not None and cpql.beyond_noise and not cpql.immature:
-        key, tone = ("q.headline.cpql_up", "bad") if cpql.now > cpql.then else ("q.headline.cpql_down", "good")
-    elif quality_change is not None and quality_change.beyond_noise and not quality_change.immature:
-        key, tone = ("q.headline.quality_up", "good") if quality_change.now > quality_change.then \
-            else ("q.headline.quality_down", "bad")
-    elif leads is not None and leads.beyond_noise:
-        key, tone = ("q.headline.more_same_cost" if cpql is not None else "q.headline.more", "good") \
-            if leads.now > leads.then else ("q.headline.fewer", "bad")
-    elif not changes:
-        key, tone = "q.headline.no_history", "neutral"
+    # the headline: volume and what it cost — a cost per qualified lead that moved beyond noise first
+    cpql, cpl, spend = changes.get("cpql"), changes.get("cpl"), changes.get("spend")
+    quality_change = changes.get("qualified_rate")
+    real = lambda c: c is not None and c.beyond_noise and not c.immature  # noqa: E731
+    if not changes:
+        return t("q.headline.no_history", lang), "neutral", lines
+    parts = []
+    if real(leads):
+        parts.append(t("q.headline.more" if leads.now > leads.then else "q.headline.fewer", lang,
+                       leads=_delta(leads, lang).lstrip("+−")))
     else:
-        key, tone = "q.headline.flat", "neutral"
-    delta = "" if cpql is None else _delta(cpql, lang).lstrip("+−")
-    leads_delta = "" if leads is None else _delta(leads, lang).lstrip("+−")
-    return t(key, lang, delta=delta, leads=leads_delta), tone, lines
+        parts.append(t("q.headline.leads_same", lang))
+    if spend is not None and spend.then and abs(spend.now / spend.then - 1) >= 0.1:
+        parts[-1] += t("q.headline.spend", lang, delta=_delta(spend, lang))
+    if real(cpql):
+        parts.append(t("q.headline.cpql_up" if cpql.now > cpql.then else "q.headline.cpql_down", lang,
+                       delta=_delta(cpql, lang).lstrip("+−")))
+        tone = "bad" if cpql.now > cpql.then else "good"
+    elif real(cpl):
+        parts.append(t("q.headline.cpl_up" if cpl.now > cpl.then else "q.headline.cpl_down", lang,
+                       delta=_delta(cpl, lang).lstrip("+−")))
+        tone = "mixed" if cpl.now > cpl.then else "good"
+    elif real(quality_change):
+        parts.append(t("q.headline.quality_up" if quality_change.now > quality_change.then else "q.headline.quality_down",
+                       lang))
+        tone = "good" if quality_change.now > quality_change.then else "bad"
+    else:
+        parts.append(t("q.headline.cost_same" if cpql is not None else "q.headline.quality_same", lang))
+        tone = "good" if real(leads) and leads.now > leads.then else "neutral"
+    if real(quality_change) and quality_change.now < quality_change.then:
+        tone = "bad"
+    return "; ".join(parts), tone, lines
+
+
 
 
 def _decisions(report: Quarterly, data: Dataset, lang: str) -> list[tuple[str, str]]:
@@ -223,7 +259,7 @@ def _decisions(report: Quarterly, data: Dataset, lang: str) -> list[tuple[str, s
         elif kind == "slow_channel":
             if values.get("managers"):
                 out.append(("sales", t("q.do.slow_managers", lang, channel=_label(values["channel"], lang),
-                                       managers=", ".join(values["managers"]),
+                                       managers=_joined(values["managers"], lang),
                                        share=format_share(values["managers_share"], lang, 0),
                                        within=format_share(values["managers_within"], lang, 0),
                                        overall=format_share(values["overall"], lang, 0))))
@@ -263,7 +299,7 @@ def summary_section(report: Quarterly, data: Dataset, lang: str) -> Section:
         tiles.append(kpi_tile(_kpi_short(key, now, lang), t(f"q.tile.{key}", lang), vs, css, _badge(change, lang),
                               sparkline(history, css)))
     period = now.period
-    title = t("q.summary.title", lang, quarter=period.label, start=format_date(period.start, lang),
+    title = t("q.summary.title", lang, quarter=quarter_name(period.label, lang), start=format_date(period.start, lang),
               end=format_date(period.end, lang))
     warnings = []
     if now.partial:
@@ -290,7 +326,7 @@ def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
              t("col.year_ago", lang): _kpi_value(k, year_ago, lang),
              t("col.change_year", lang): _change_text(by_year.get(k), lang)} for k in keys]
     parts: list[Any] = [heading("q.section.kpis", lang), table(pd.DataFrame(rows), lang)]
-    if report.has_revenue and now.spend:
+    if report.has_revenue and now.spend and "deal" not in now.immature:  # revenue of deals still closing would mislead
         drr = format_share(now.spend / now.revenue, lang, 1) if now.revenue else "—"
         extra = f"{t('q.kpi.roas', lang, drr=drr)}: {format_number(now.roas, lang, 1)}"
         if report.margin is not None and now.revenue is not None:
@@ -335,7 +371,7 @@ def findings_section(report: Quarterly, lang: str) -> Section:
                      share=format_share(values["share"], lang, 0), overall=format_share(values["overall"], lang, 0),
                      median=t("stats.not_reached", lang) if values["median"] is None else format_number(values["median"], lang))
             if values.get("managers"):
-                text += " " + t("q.finding.slow_managers", lang, managers=", ".join(values["managers"]),
+                text += " " + t("q.finding.slow_managers", lang, managers=_joined(values["managers"], lang),
                                 share=format_share(values["managers_share"], lang, 0),
                                 within=format_share(values["managers_within"], lang, 1))
             items.append(text)
@@ -363,13 +399,13 @@ def funnel_section(report: Quarterly, lang: str) -> Section:
         if report.funnel_previous is not None:
             previous = report.funnel_previous.loc[~report.funnel_previous["stage"].isin(["impressions", "clicks"])]
         labels = {stage: t(f"q.funnel.stage.{stage}", lang) for stage in steps["stage"]}
-        names = (report.current.period.label, report.previous.period.label if report.previous else "")
-        parts.append(figure(funnel_steps_plot(steps, previous, labels, lang, names), t("plot.q.funnel.title", lang),
-                            "la-half"))
+        names = (quarter_name(report.current.period.label, lang),
+                 quarter_name(report.previous.period.label, lang) if report.previous else "")
+        parts.append(figure(funnel_steps_plot(steps, previous, labels, lang, names), t("plot.q.funnel.title", lang)))
     if len(steps) >= 2:  # the chart shows leads down: the table keeps what comes before them
         shown = shown.loc[frame["stage"].isin(["impressions", "clicks", "leads"]).to_numpy()]
     if len(shown) > 1:
-        parts.append(Html(f'<div class="la-half">{table(shown, lang).html}</div>'))
+        parts.append(table(shown, lang))
     if "impressions" in set(frame["stage"]):
         parts.append(paragraph(t("q.funnel.note", lang), "la-note"))
     return section(*parts)
@@ -379,9 +415,11 @@ def channels_section(report: Quarterly, lang: str) -> Section:
     frame = report.channels.sort_values("leads", ascending=False)
 
     def ci(row) -> str:
-        if row.shrunk_rate is None or pd.isna(row.shrunk_rate):
-            return format_share(row.qualified_rate, lang)
-        return f"{format_share(row.shrunk_rate, lang)} ({format_share(row.shrunk_low, lang)}–{format_share(row.shrunk_high, lang)})"
+        # the channel's own share (the one the text and the previous-quarter column quote) with its interval
+        if row.qualified_rate is None or pd.isna(row.qualified_rate) or not row.leads:
+            return "—"
+        interval = stats.rate_interval(int(row.qualified), int(row.leads), report.params["alpha"]).ci
+        return f"{format_share(row.qualified_rate, lang)} ({format_share(interval[0], lang)}–{format_share(interval[1], lang)})"
 
     def qoq(row) -> str:
         if row.qualified_rate_previous is None or pd.isna(row.qualified_rate_previous):
@@ -432,10 +470,10 @@ def trends_section(report: Quarterly, data: Dataset, lang: str) -> Section:
     parts: list[Any] = [heading("q.section.trends", lang),
                         figure(quarter_trend_plot(report.monthly, "month", ["leads", "qualified", "deals"], labels, lang,
                                                   t("plot.q.monthly.title", lang), (period.start, period.end)),
-                               t("plot.q.monthly.title", lang), "la-half"),
+                               t("plot.q.monthly.title", lang)),
                         figure(quarter_trend_plot(report.weekly, "week", ["leads", "qualified"], labels, lang,
                                                   t("plot.q.weekly.title", lang), (period.start, period.end), weeks),
-                               t("plot.q.weekly.title", lang), "la-half")]
+                               t("plot.q.weekly.title", lang), "la-screen-only")]
     if report.seasonality is not None:
         season = report.seasonality.set_index("moy")["index"]
         row = {t(f"month.{m}", lang): format_number(season.get(m), lang, 2) for m in range(1, 13)}
@@ -465,9 +503,8 @@ def processing_section(report: Quarterly, lang: str) -> Section:
                               t("col.within_15", lang): frame["within_15"].map(share),
                               t("col.within_30", lang): frame["within_30"].map(share),
                               t("col.median_minutes", lang): frame["median"].map(minutes),
-                              t("col.p90_minutes", lang): frame["p90"].map(minutes),
                               t("col.contact_rate", lang): frame["contact_rate"].map(share)})
-        parts += [Html(f"<h3>{escape(t('col.channel', lang))}</h3>"), table(shown, lang)]
+        parts += [Html(f"<h3>{escape(t('q.by_channel', lang))}</h3>"), table(shown, lang)]
     managers = report.processing_managers
     if len(managers):
         share = lambda v: "—" if v is None or pd.isna(v) else format_share(v, lang)  # noqa: E731
@@ -480,7 +517,7 @@ def processing_section(report: Quarterly, lang: str) -> Section:
                                           for r in managers.itertuples()],
             t("col.within_15", lang): managers["within_15"].map(share),
             t("col.median_minutes", lang): managers["median"].map(minutes)})
-        parts += [Html(f"<h3>{escape(t('col.manager', lang))}</h3>"), table(shown, lang),
+        parts += [Html(f"<h3>{escape(t('q.by_manager', lang))}</h3>"), table(shown, lang),
                   paragraph(t("q.managers.note", lang), "la-note")]
     return section(*parts)
 
@@ -518,8 +555,9 @@ def budget_section(report: Quarterly, lang: str) -> Section:
     shown = pd.DataFrame({t("col.channel", lang): frame["channel"], t("col.spend", lang): frame["spend"].round(0),
                           t("q.kpi.cpql", lang): [f"{format_number(r.cpql, lang)} ({format_number(r.cpql_low, lang)}–"
                                                   f"{format_number(r.cpql_high, lang)})" for r in frame.itertuples()],
-                          t("q.kpi.cac", lang): frame["cac"].map(lambda v: "—" if v is None or pd.isna(v)
-                                                                 else format_number(v, lang)),
+                          **({} if "deal" in report.current.immature else {
+                              t("q.kpi.cac", lang): frame["cac"].map(lambda v: "—" if v is None or pd.isna(v)
+                                                                     else format_number(v, lang))}),
                           t("col.verdict", lang): [t(f"q.budget.{r.verdict}", lang)
                                                    + (t("q.budget.slow", lang) if getattr(r, "slow", False) else "")
                                                    for r in frame.itertuples()]})
@@ -529,9 +567,11 @@ def budget_section(report: Quarterly, lang: str) -> Section:
 
 def glossary_section(report: Quarterly, lang: str) -> Section:
     """The words of method this report uses, each with what it means for a decision."""
-    keys = ["noise", "interval", "holm", "pts", "cohort", "working_minutes"]
+    keys = ["noise", "edge", "interval", "holm", "pts", "cohort", "working_minutes"]
     if report.channel_limits is not None:
-        keys += ["funnel_limits", "shrinkage"]
+        keys.append("funnel_limits")
+    if len(report.processing_managers):
+        keys.append("shrinkage")
     if report.current.immature:
         keys.append("immature")
     return glossary(keys, lang)

@@ -28,7 +28,7 @@ from .database import is_database_url, redact_url
 from .errors import ParameterError, ReportExecutionError
 from .i18n import t
 from .kernel import warm_kernel
-from .jobs import PARAMETERS, arm_column_of, check_against_data, parameters_hash, scope_text, slugify
+from .jobs import PARAMETERS, arm_column_of, check_against_data, parameters_hash, scope_shown, scope_text, slugify
 from .loading import Dataset, load_dataset, save_snapshot
 from .summary import dumps, extract_summary
 
@@ -291,7 +291,7 @@ def _header(job: str, params: dict[str, Any], dataset: Dataset, notebook: Any, r
     return {
         "title": t(f"title.{job}", lang),
         "facts": [
-            [t("fact.scope", lang), scope_text(job, params) or t("scope.all", lang)],
+            [t("fact.scope", lang), scope_shown(job, params, lang) or t("scope.all", lang)],
             # without creation dates the data has no period and no export date of its own
             *([[t("fact.period", lang), period], [t("fact.as_of", lang), f"{dataset.as_of:%d.%m.%Y %H:%M}"]]
               if dataset.has_dates else [[t("fact.period", lang), t("fact.no_dates", lang)]]),
@@ -374,7 +374,7 @@ def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, ke
                                    hint="its last cell must call la.emit_summary(...)")
     _say("rendering HTML", progress)
     notebook.metadata["leadaudit"] = _header(job, params, dataset, notebook, run_date)
-    notebook.metadata["title"] = f"{t(f'title.{job}', params['lang'])} — {scope_text(job, params)}"
+    notebook.metadata["title"] = f"{t(f'title.{job}', params['lang'])} — {scope_shown(job, params, params['lang'])}"
     if warming is not None:
         warming.join()
     html = _export_html(notebook, params["lang"])

@@ -210,7 +210,7 @@ def test_a_user_level_ab_file_is_analysed_as_units(tmp_path):
     assert figures["dispersion"] == 1.0 and figures["weeks_needed"] is None
     html = outcome["html"]
     assert "rouble" not in html.split("Appendix")[0]  # no per-rouble wording without spend
-    assert "Planned traffic split 50:50" in html and "«A»" in html
+    assert "Planned traffic split 50:50" in html and "“A”" in html  # English quotes in English text
 
 
 def test_a_user_level_file_with_dates_counts_final_outcomes_of_young_users(tmp_path):

@@ -80,7 +80,8 @@ class GroupScan:
         flagged = self.table.loc[self.table["flagged"]]
         if flagged.empty:
             return t("stats.scan.none", lang, metric=metric, p=format_p(self.homogeneity_p, lang))
-        parts = [f"{row.group} ({format_pct(row.rate, lang)} vs {format_pct(row.rest_rate, lang)})"
+        versus = "против" if lang == "ru" else "vs"
+        parts = [f"{row.group} ({format_pct(row.rate, lang)} {versus} {format_pct(row.rest_rate, lang)})"
                  for row in flagged.itertuples()]
         return t("stats.scan.some", lang, metric=metric, groups=", ".join(parts), adjust=self.adjust)
 
