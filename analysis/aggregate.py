@@ -1,4 +1,4 @@
-"""Raw lead rows → the count tables the statistics take (STYLE rule 2, SPEC 2.6).
+"""Raw lead rows → the count tables the statistics take.
 
 Every report goes through these functions; nothing statistical sees a row. Masks select
 leads; counts come back as small frames or :class:`~analysis.verdict.MetricCounts`.
@@ -219,7 +219,7 @@ def weekly_counts(leads: pd.DataFrame, mask: pd.Series, event_mask: pd.Series) -
 # importing the statistics stack)
 
 def scope_and_baseline(dataset: Dataset, params: dict[str, Any]) -> tuple[pd.Series, pd.Series, tuple, tuple]:
-    """Masks of the scope and its baseline (SPEC 3.1, 3.1.1), with both periods."""
+    """Masks of the scope and its baseline, with both periods."""
     leads = dataset.leads
     dims = {key: params[key] for key in ("channel", "campaign", "model", "manager")}
     parsed = parse_period(params["period"])
@@ -244,7 +244,7 @@ def scope_and_baseline(dataset: Dataset, params: dict[str, Any]) -> tuple[pd.Ser
 
 
 def check_scope(dataset: Dataset, params: dict[str, Any]) -> None:
-    """Bad scopes are errors before any kernel starts (issue 4): empty scope, the whole data, no baseline."""
+    """Bad scopes are errors before any kernel starts: empty scope, the whole data, no baseline."""
     from .errors import ScopeError
 
     dims = [params[key] for key in ("channel", "campaign", "model", "manager")]

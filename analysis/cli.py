@@ -1,4 +1,4 @@
-"""The ``leadaudit`` command (SPEC 4): a thin wrapper over :func:`analysis.report.render_report`."""
+"""The ``leadaudit`` command: a thin wrapper over :func:`analysis.report.render_report`."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.modules.setdefault("rfc3987_syntax", None)
     tune_this_process()  # freed blocks kept for reuse: see analysis.allocator
     # SIGTERM unwinds like Ctrl-C: the kernel is shut down (its connection file goes) and the
-    # work folder with the data snapshot is removed; no report file is half-written (SPEC 4)
+    # work folder with the data snapshot is removed; no report file is half-written
     signal.signal(signal.SIGTERM, _terminated)
     try:
         runs = [(job, {"lang": args.lang, **kwargs}) for job, kwargs in DEMO_RUNS] if args.command == "demo" \

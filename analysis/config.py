@@ -40,7 +40,7 @@ NOTEBOOK_OF_JOB = {
     "quarterly": "quarterly_report.ipynb",
 }
 
-# the commands' choices (SPEC 4), here so that the CLI parses its arguments without pandas
+# the commands' choices, here so that the CLI parses its arguments without pandas
 CLAIMS = ("not_target", "no_contact", "no_budget", "wrong_model", "cold", "duplicates", "general")
 #: the funnel stages each claim's primary metric needs the export to tell apart
 CLAIM_STAGES = {"no_contact": ("contacted",), "not_target": ("contacted", "qualified"),

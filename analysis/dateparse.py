@@ -230,7 +230,7 @@ def parse_formats(text: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray
     return result.view("datetime64[ns]"), remaining
 
 
-#: dates a lead, a contact or a spend row can have (issue 25): a year 1900 or 2200 in an export
+#: dates a lead, a contact or a spend row can have: a year 1900 or 2200 in an export
 #: is a typo, and as an unreadable cell it is counted with its example, not an int64 overflow
 #: in the working-minute arithmetic later
 FIRST_PLAUSIBLE = np.datetime64("1970-01-01T00:00:00", "s")

@@ -1,8 +1,8 @@
-"""Complaint diagnosis (SPEC 3.1): is "the leads are bad" supported, and whose problem is it?
+"""Complaint diagnosis: is "the leads are bad" supported, and whose problem is it?
 
 :func:`diagnose` turns a dataset and validated parameters into a frozen :class:`Diagnosis`:
 the scope and its baseline, the primary metric's counts on mature leads, the verdict of
-SPEC 3.1.1 with its evidence, and every section's tables. It calls the aggregation layer
+the verdict rule with its evidence, and every section's tables. It calls the aggregation layer
 for counts and :mod:`analysis.stats` for every test; the report module only displays it.
 """
 
@@ -50,7 +50,7 @@ class StageRow:
 
 @dataclass(frozen=True)
 class DeficitCheck:
-    """One processing check of SPEC 3.1.1's D: scope vs baseline share, flagged when worse by ≥ 0.10."""
+    """One processing check of the verdict rule's D: scope vs baseline share, flagged when worse by ≥ 0.10."""
 
     name: str
     comparison: stats.RateComparison
@@ -113,7 +113,7 @@ class Diagnosis:
     evidence: Evidence | None = None
 
     def figures(self) -> dict[str, Any]:
-        """The ``figures`` of the JSON summary (SPEC 4.1)."""
+        """The ``figures`` of the JSON summary."""
         test = self.verdict.gap
         return {
             "primary_metric": self.metric,
@@ -177,7 +177,7 @@ def _rate(events: pd.Series, rows: pd.Series, alpha: float) -> stats.RateResult:
 
 def _strata(leads: pd.DataFrame, bucket: pd.Series, rows_scope: pd.Series, rows_base: pd.Series
             ) -> tuple[pd.Series | None, str]:
-    """Stratum of each lead: response bucket × manager where managers overlap ≥ 80% (SPEC 3.1.1)."""
+    """Stratum of each lead: response bucket × manager where managers overlap ≥ 80%."""
     has_response = has_column(leads, "response_minutes") and leads["response_minutes"].notna().any()
     has_manager = "manager" in leads and (leads["manager"] != UNKNOWN).any()
     bucket = bucket if has_response else None
@@ -239,7 +239,7 @@ def _stratified_counts(key: pd.Series, events: pd.Series, rows_scope: pd.Series,
 
 def adjusted_gap(dataset: Dataset, bucket: pd.Series, rows_scope: pd.Series, rows_base: pd.Series,
                  events: pd.Series, higher_is_worse: bool, alpha: float) -> tuple[stats.AdjustedGap | None, str]:
-    """Q of SPEC 3.1.1: the scope's rate standardised to the baseline's processing mix
+    """Q of the verdict rule: the scope's rate standardised to the baseline's processing mix
     (``bucket``: :func:`response_bucket` of the leads)."""
     leads = dataset.leads
     key, strata = _strata(leads, bucket, rows_scope, rows_base)
@@ -259,7 +259,7 @@ def adjusted_gap(dataset: Dataset, bucket: pd.Series, rows_scope: pd.Series, row
 
 def processing_deficit(dataset: Dataset, scope: pd.Series, baseline: pd.Series, sla_minutes: float,
                        alpha: float) -> tuple[DeficitCheck, ...]:
-    """D of SPEC 3.1.1: slower first attempts, more leads never attempted, or unreached leads given up early."""
+    """D of the verdict rule: slower first attempts, more leads never attempted, or unreached leads given up early."""
     leads = dataset.leads
     if not has_column(leads, "attempted"):
         return ()
@@ -419,7 +419,7 @@ def _summary_rates(dataset: Dataset, rows: pd.Series, alpha: float, sla_minutes:
 
 
 def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
-    """Run the complaint diagnosis of SPEC 3.1 on a loaded dataset with validated parameters."""
+    """Run the complaint diagnosis on a loaded dataset with validated parameters."""
     leads = dataset.leads
     alpha = params["alpha"]
     claim = params["claim"]
@@ -436,7 +436,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
                           int(rows_base.sum()), int((scope & first & mature_stage).sum()))
     if metric == "repeat_rate" and "duplicate_copies" in leads:
         # removed exact copies count as rows read and as repeats — each on its kept row's own
-        # channel and date, so only the copies of the compared period's rows enter (SPEC 3.1.1)
+        # channel and date, so only the copies of the compared period's rows enter
         copies = leads["duplicate_copies"]
         in_scope, in_base = int(copies[rows_scope].sum()), int(copies[rows_base].sum())
         counts = MetricCounts(counts.scope_events + in_scope, counts.scope_total + in_scope,
@@ -487,7 +487,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
     criteria_lower = bool(criteria is not None and criteria.p_value is not None and criteria.p_value < alpha)
     if processing_columns:
         q, q_ci = adjusted.gap, adjusted.ci
-    else:  # without processing columns Q = G (SPEC 3.1.1): it proves nothing about location by itself
+    else:  # without processing columns Q = G: it proves nothing about location by itself
         plain = gap_test(counts, higher_is_worse, alpha, params["min_gap"])
         q, q_ci = plain.gap, plain.ci
     clock_holds = processing_columns and adjusted_clock is not None and adjusted_clock.gap is not None
@@ -538,7 +538,7 @@ def diagnose(dataset: Dataset, params: dict[str, Any]) -> Diagnosis:
 
 @dataclass(frozen=True)
 class OpenBounds:
-    """Still-open young leads of the primary metric (SPEC 2.5) and the verdict at both bounds:
+    """Still-open young leads of the primary metric and the verdict at both bounds:
     every one of them ends as an event, or none does. ``stands`` when both give the verdict."""
 
     scope: int
@@ -807,7 +807,7 @@ def _costs(dataset: Dataset, params: dict[str, Any], scope: pd.Series, baseline:
     in_window = (spend["date"] >= period[0].normalize()) & (spend["date"] <= end)
     lead_window = period_mask(leads, period[0], end) & ~leads["is_repeat"]
     out = []
-    # only channels the leads name: spend of a channel without leads bought none of them (issue 25)
+    # only channels the leads name: spend of a channel without leads bought none of them
     paid = set(spend["channel"]) & set(label_counts(leads["channel"]).index)
     for name, channels in (("scope", set(params["channel"])), ("baseline", paid - set(params["channel"]))):
         money = float(spend.loc[in_window & spend["channel"].isin(channels), "spend"].sum())

@@ -121,7 +121,7 @@ def _weeks_text(dx: Diagnosis, lang: str) -> str | None:
 
 
 def _open_text(dx: Diagnosis, lang: str) -> str | None:
-    """What the still-open young leads could change (SPEC 2.5), or the one message when the scope
+    """What the still-open young leads could change, or the one message when the scope
     has no known outcome yet; None when every outcome is known."""
     bounds = dx.still_open
     if bounds is None or not (bounds.scope or bounds.baseline):

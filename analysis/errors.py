@@ -37,7 +37,7 @@ class LeadAuditError(ValueError):
 
     def __post_init__(self) -> None:
         # a message quotes cells of the data (unknown statuses, unreadable dates): no phone or
-        # e-mail reaches stderr, whichever column a wrong mapping pointed at (SPEC 2.5)
+        # e-mail reaches stderr, whichever column a wrong mapping pointed at
         from .masking import mask_personal
 
         self.message = mask_personal(self.message)

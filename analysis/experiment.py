@@ -1,9 +1,9 @@
-"""Experiment evaluation (SPEC 3.2, 3.2.1): fewer leads but better ones — is it worth it?
+"""Experiment evaluation: fewer leads but better ones — is it worth it?
 
 :func:`evaluate` splits the leads into two arms (by campaign, by a column's value, or by
 two periods), finds each arm's exposure (spend from the spend table or the parameters;
 days or rows without spend), computes every metric per arm and as an effect, and applies
-the decision rule of SPEC 3.2.1 on qualified leads per ₽ — never on the qualified share
+the written decision rule (docs/methods.md §5) on qualified leads per ₽ — never on the qualified share
 alone, whose denominator the variant changes.
 """
 
@@ -23,7 +23,7 @@ from .errors import ScopeError
 from .jobs import arm_data_column, parse_period
 from .loading import Dataset, has_column
 
-#: SPEC 3.2.1
+#: the decision rule
 WORKLOAD_CUT = 0.8
 DETECT_CHANGE = 1.2
 POSTERIOR_DRAWS = 100_000
@@ -116,7 +116,7 @@ class Evaluation:
     notes: dict[str, Any] = field(default_factory=dict)
 
     def figures(self) -> dict[str, Any]:
-        """``figures`` of the JSON summary (SPEC 4.1)."""
+        """``figures`` of the JSON summary."""
         return {
             "decision_metric": self.decision_metric,
             "decision_reason": self.decision_reason,
@@ -190,7 +190,7 @@ def _spend_rows(dataset: Dataset, params: dict[str, Any], arm: str, days: tuple 
 
 
 def _arm(dataset: Dataset, params: dict[str, Any], name: str, mask: pd.Series) -> tuple[Arm, pd.DataFrame | None]:
-    """One arm's counts over every day it ran (SPEC 2.5): outcomes are counted where they are
+    """One arm's counts over every day it ran: outcomes are counted where they are
     known — old enough leads, and young ones already qualified or lost — and the still-open
     young leads are counted apart (``open``) so the decision can be checked at both bounds."""
     leads = dataset.leads
@@ -240,7 +240,7 @@ def _arm(dataset: Dataset, params: dict[str, Any], name: str, mask: pd.Series) -
 
 def decide_experiment(ratio: stats.PoissonComparison, workload: stats.PoissonComparison,
                       margin: float = 0.10) -> tuple[str, str]:
-    """SPEC 3.2.1 in order: (decision, reason) from R = variant/control on the decision metric
+    """the decision rule in order: (decision, reason) from R = variant/control on the decision metric
     and W = variant/control leads per exposure, both with their (widened) intervals."""
     low, high = ratio.ratio_ci
     _, work_high = workload.ratio_ci
@@ -373,10 +373,10 @@ def _unit_comparison(count1: int, units1: int, count2: int, units2: int, alpha: 
 
 
 def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
-    """Evaluate the experiment of SPEC 3.2 with the decision rule of SPEC 3.2.1.
+    """Evaluate the experiment with its written decision rule (docs/methods.md §5).
 
     Every day of each arm counts. The decision metric counts qualified leads among the leads
-    whose outcome is known (SPEC 2.5) over the exposure those leads bought (the arm's spend,
+    whose outcome is known over the exposure those leads bought (the arm's spend,
     days or rows times their share of the arm's leads); the still-open young leads are then
     added as all qualified and as none, and a decision that differs at either bound is
     reported as not yet final, with the date its leads will have matured."""

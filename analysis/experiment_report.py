@@ -54,7 +54,7 @@ def _labels(ev: Evaluation) -> dict[str, str]:
 
 
 def experiment_warnings(ev: Evaluation, lang: str) -> list[dict[str, str]]:
-    """The SPEC 3.2.1 warning codes with their texts, for the JSON and the checks section."""
+    """The the decision rule warning codes with their texts, for the JSON and the checks section."""
     out = []
     for code in ev.warnings:
         if code == "srm" and ev.srm is not None:

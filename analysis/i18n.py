@@ -1,4 +1,4 @@
-"""Every text a report shows, in Russian and English (STYLE rule 6): one table, no prose in notebooks."""
+"""Every text a report shows, in Russian and English: one table, no prose in notebooks."""
 
 from __future__ import annotations
 

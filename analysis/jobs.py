@@ -94,7 +94,7 @@ def diagnose_parameters(
     manager: list[str] | None = None, period: str | None = None, claim: str = "general", complaint: str = "",
     baseline: str = "rest", sla_minutes: float = 15, working_hours: str | None = None, min_gap: float | None = None,
 ) -> dict[str, Any]:
-    """Validate the complaint diagnosis parameters (SPEC 3.1, 4)."""
+    """Validate the complaint diagnosis parameters."""
     params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     if claim not in CLAIMS:
         raise ParameterError(f"claim «{claim}» is not known", hint=f"use one of: {', '.join(CLAIMS)}")
@@ -124,7 +124,7 @@ def experiment_parameters(
     arm_column: str | None = None, scope_channel: str | None = None, spend_control: float | None = None,
     spend_variant: float | None = None, expected_split: str = "50:50", margin: float = 0.10,
 ) -> dict[str, Any]:
-    """Validate the experiment parameters (SPEC 3.2, 4)."""
+    """Validate the experiment parameters."""
     params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     if arms_by not in ARMS_BY:
         raise ParameterError(f"arms-by «{arms_by}» is not known", hint=f"use one of: {', '.join(ARMS_BY)}")
@@ -164,7 +164,7 @@ def quarterly_parameters(
     query: str | None = None,
     quarter: str = "2026Q3", margin: float | None = None,
 ) -> dict[str, Any]:
-    """Validate the quarterly report parameters (SPEC 3.3, 4)."""
+    """Validate the quarterly report parameters."""
     params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     parse_quarter(quarter)
     params.update(quarter=str(quarter).strip().upper(),
@@ -217,7 +217,7 @@ def arm_data_column(params: dict[str, Any], leads: pd.DataFrame) -> str:
 
 
 def check_against_data(job: str, params: dict[str, Any], dataset: Dataset) -> None:
-    """Checks that need the loaded data (SPEC 4): scope values exist, the quarter has leads; options
+    """Checks that need the loaded data: scope values exist, the quarter has leads; options
     that need creation dates are refused on an export without them."""
     if not dataset.has_dates:
         dated = {"--as-of": params["as_of"], "--period": params.get("period"),

@@ -1,4 +1,4 @@
-"""Where the numbers come from: input files, rows read, used and dropped, and why (SPEC 2, 4.1).
+"""Where the numbers come from: input files, rows read, used and dropped, and why.
 
 Every report prints the lineage in its appendix and its JSON summary. No lead is lost
 silently: rows that cannot be used are counted by reason with their first examples (line
@@ -31,7 +31,7 @@ class InputRecord:
     query: str | None = None  # for a database: the SELECT that was run
 
     def to_json(self) -> dict[str, Any]:
-        """The SPEC 4.1 ``inputs`` entry (for a database, ``path`` is the URL without its password)."""
+        """The the JSON summary ``inputs`` entry (for a database, ``path`` is the URL without its password)."""
         entry = {"path": self.path, "sha256": self.sha256, "rows_read": self.rows_read,
                  "rows_used": self.rows_used, "kind": self.kind, "format": self.file_format,
                  "mapping": self.mapping}
@@ -58,7 +58,7 @@ class Issue:
     values: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        """Examples and counted values are cells of the data: phones and e-mails masked (SPEC 2.5)."""
+        """Examples and counted values are cells of the data: phones and e-mails masked."""
         from .masking import shown_text
 
         object.__setattr__(self, "examples", tuple(shown_text(str(e)) for e in self.examples))

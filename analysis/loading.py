@@ -1,4 +1,4 @@
-"""From an export file to the canonical lead and spend tables (SPEC 2.1–2.5), with lineage.
+"""From an export file to the canonical lead and spend tables (the canonical tables), with lineage.
 
 :func:`load_dataset` is the one entry point: it reads the file (:mod:`analysis.readers`),
 picks or reads the mapping (:mod:`analysis.mapping`), cleans every column, hashes personal
@@ -84,12 +84,12 @@ class Dataset:
     Attributes
     ----------
     leads
-        One row per lead (SPEC 2.1), personal data replaced by ``person_id``; derived
+        One row per lead, personal data replaced by ``person_id``; derived
         columns ``stage_rank``, ``contacted``, ``qualified``, ``visited``, ``won``,
         ``attempted``, ``response_minutes`` (working time), ``is_repeat``,
         ``repeat_first_channel``, ``reason_owner``, ``age_days``.
     spend
-        One row per day × channel [× campaign] (SPEC 2.2), or None.
+        One row per day × channel [× campaign], or None.
     """
 
     leads: pd.DataFrame
@@ -103,7 +103,7 @@ class Dataset:
     known_masks: dict[str, pd.Series] = field(default_factory=dict, repr=False, compare=False)
 
     def mature(self, stage: str) -> pd.Series:
-        """Leads whose outcome for ``stage`` is known (SPEC 2.5): old enough to have reached it
+        """Leads whose outcome for ``stage`` is known: old enough to have reached it
         (``settings.maturity_days``), or younger but already final — they reached the stage,
         or they were lost. Only still-open young leads are left out (:meth:`still_open`).
         Without creation dates there is no age: every outcome counts as known."""
@@ -122,7 +122,7 @@ class Dataset:
 
     @property
     def funnel_stages(self) -> tuple[str, ...]:
-        """The funnel stages this export can tell apart (SPEC 2.1): those where some lead is
+        """The funnel stages this export can tell apart: those where some lead is
         recorded to rest — a status mapped to it, a loss whose recorded reason places it there —
         and ``contacted`` when a contact column says who was reached. A stage no lead can rest
         at is implied by the stages around it (a yes/no export's "contacted" is every lead by
@@ -792,7 +792,7 @@ def _identifier_columns(cleaner: _Cleaner) -> dict[int, pd.Series]:
 
 
 def _identifiers(cleaner: _Cleaner, columns: dict[int, pd.Series]) -> list[np.ndarray]:
-    """Codes of every raw row's phone and e-mail (keyed hashes, SPEC 2.5); phones and
+    """Codes of every raw row's phone and e-mail (keyed hashes, known outcomes); phones and
     e-mails go no further than this function."""
     placeholders = cleaner.mapping.placeholders
     phone = cleaner.coalesced("phone", columns, placeholders_void=not any(map(could_be_phone, placeholders)))
@@ -1024,7 +1024,7 @@ def _reasons(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
 
 
 def _funnel_flags(cleaner: _Cleaner, out: pd.DataFrame, index: pd.Index) -> None:
-    """Furthest stage reached and the booleans derived from it (SPEC 2.1, 2.3)."""
+    """Furthest stage reached and the booleans derived from it."""
     implies = {c: STAGE_ORDER[r.implies] for c, r in cleaner.mapping.reasons.items()}
     rank = _mapped(out["stage"], STAGE_ORDER)
     lost_rank = _mapped(out["disqualification_reason"], implies)
@@ -1148,7 +1148,7 @@ def _person_time_order(person: np.ndarray, created: np.ndarray, line: np.ndarray
 
 
 def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFrame, list[Issue]]:
-    """Map and clean a spend table (SPEC 2.2)."""
+    """Map and clean a spend table."""
     cleaner = _Cleaner(raw, mapping, path, "spend")
     cleaner.require(REQUIRED_SPEND_COLUMNS)
     cleaner.drop(cleaner.frame.duplicated(keep="first"), "duplicate_rows")

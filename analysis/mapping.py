@@ -1,4 +1,4 @@
-"""The mapping file (SPEC 2.4): which raw header is which canonical column, and what raw values mean.
+"""The mapping file: which raw header is which canonical column, and what raw values mean.
 
 A mapping is read from YAML into a frozen :class:`Mapping`. The package ships mappings for
 amoCRM deal exports, Bitrix24 lead and deal exports and its own sample
@@ -21,7 +21,7 @@ from .errors import InputFileError, MappingError
 from .reasons import OWNERS, REASONS, Reason
 from .worktime import country_of_timezone
 
-#: Canonical columns of the lead table (SPEC 2.1) and of the spend table (SPEC 2.2).
+#: Canonical columns of the lead table and of the spend table.
 LEAD_COLUMNS = (
     "lead_id", "created_at", "channel", "campaign", "model", "manager",
     "first_response_at", "response_minutes", "first_contact_at", "lead_type",
@@ -59,7 +59,7 @@ def normalize_label(text: object) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    """Analysis settings of a mapping (SPEC 2.4 ``settings``); CLI options override them."""
+    """Analysis settings of a mapping (repeat leads ``settings``); CLI options override them."""
 
     working_hours: str = "09:00-21:00"
     holidays_closed: bool = False
@@ -250,7 +250,7 @@ def load_mapping(path: str | Path, *, _loader: type = _NoAliasLoader) -> Mapping
     Parameters
     ----------
     path
-        A YAML file in the format of SPEC 2.4.
+        A YAML file in the format of repeat leads.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""Personal data out of every text the package shows (SPEC 2.5, docs/methods.md).
+"""Personal data out of every text the package shows (docs/methods.md).
 
 Clients type phones and e-mails into comments, loss-reason texts and campaign names, and a
 wrong mapping can put them in any column. :func:`mask_personal` replaces phone- and

@@ -1,4 +1,4 @@
-"""Personal data: normalised, hashed on load with a per-run key, then dropped (SPEC 2.1, 2.5).
+"""Personal data: normalised, hashed on load with a per-run key, then dropped.
 
 Phones and e-mails are only used to find the same person behind several leads. They are
 normalised (+7 / 8 / spaces / dashes → E.164), hashed with a random key that lives only in

@@ -1,4 +1,4 @@
-"""Quarterly management report (SPEC 3.3): the quarter's cohort KPIs against the previous
+"""Quarterly management report: the quarter's cohort KPIs against the previous
 quarter and the same quarter a year earlier, the funnel, channels, trends, processing
 speed, loss reasons and budget suggestions — each change tested against noise.
 
@@ -225,7 +225,7 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
     if mask is not None:
         in_period &= mask
     first = in_period & ~leads["is_repeat"]
-    # a stage is not mature while some lead of the quarter is still open for it (SPEC 2.5): young,
+    # a stage is not mature while some lead of the quarter is still open for it: young,
     # and neither there yet nor lost
     told = dataset.funnel_stages  # a stage the export cannot tell apart has no rate (not "100%" by construction)
     immature = tuple(stage for stage in ("qualified", "deal")
@@ -674,7 +674,7 @@ def _channel_managers(dataset: Dataset, period: Period) -> pd.DataFrame:
 
 
 def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
-    """Build the quarterly report of SPEC 3.3 for ``params['quarter']``."""
+    """Build the quarterly report for ``params['quarter']``."""
     alpha = params["alpha"]
     current = quarter_period(params["quarter"])
     previous_period = quarter_period(params["quarter"], -1)

@@ -1,4 +1,4 @@
-"""Canonical disqualification reasons (SPEC 2.3): who can fix each, and how far the lead got."""
+"""Canonical disqualification reasons: who can fix each, and how far the lead got."""
 
 from __future__ import annotations
 

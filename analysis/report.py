@@ -1,6 +1,6 @@
 """Render a report: validate, load once, run the notebook with papermill, export HTML, write atomically.
 
-:func:`render_report` is the one function behind every CLI command (SPEC 4): parameters
+:func:`render_report` is the one function behind every CLI command: parameters
 are validated and the export is loaded and checked before the notebook runs (bad input →
 :class:`~analysis.errors.LeadAuditError`, nothing written); the kernel gets a canonical
 snapshot (an Arrow IPC file), so the export is parsed once; the HTML (no code, no prompts, nothing
@@ -95,7 +95,7 @@ def _load_once(params: dict[str, Any]) -> Dataset:
 
 
 def report_name(job: str, params: dict[str, Any], run_date: dt.date | None = None) -> str:
-    """``<run date>-<job>-<slug>-<hash>`` (SPEC 4)."""
+    """``<run date>-<job>-<slug>-<hash>``."""
     run_date = run_date or dt.date.today()
     return f"{run_date.isoformat()}-{job}-{slugify(scope_text(job, params))}-{parameters_hash(params)}"
 
@@ -108,7 +108,7 @@ STALE_AFTER_SECONDS = 6 * 3600
 def check_out(out: Path, name: str) -> None:
     """``--out`` is a folder this run can write its three files into (created if missing): a
     file, a dangling link, a folder that cannot be written, or a folder where a report file
-    goes, is exit 2 before anything is loaded or written (SPEC 4)."""
+    goes, is exit 2 before anything is loaded or written."""
     if out.is_symlink() and not out.exists():
         raise ParameterError(f"--out «{out}» is a link to «{os.readlink(out)}», which does not exist",
                              hint="give an existing folder, or remove the broken link")
@@ -158,7 +158,7 @@ def sweep_stale(out: Path) -> None:
 
 
 def write_set(files: list[tuple[Path, bytes]]) -> None:
-    """Write a report's files as one set (SPEC 4): every file is written in full and synced as a
+    """Write a report's files as one set: every file is written in full and synced as a
     temporary file beside its target first; only when all are written are they renamed into
     place, the HTML last. A full disk or an unwritable folder fails before any rename, leaving
     the previous set whole and no temporary file; readers key on the HTML, which is never newer

@@ -1,4 +1,4 @@
-"""The JSON summary beside each report (SPEC 4.1): a contract read by users' scripts.
+"""The JSON summary beside each report: a contract read by users' scripts.
 
 The notebook computes the job's figures and hands them out as a display output of a
 private MIME type (so ``papermill`` used directly keeps them in the executed notebook);
@@ -54,7 +54,7 @@ def lineage_warnings(dataset: Dataset, lang: str) -> list[dict[str, str]]:
 
 def build_summary(job: str, dataset: Dataset, parameters: dict[str, Any], figures: dict[str, Any],
                   warnings: list[dict[str, str]] | None = None, **top_level: Any) -> dict[str, Any]:
-    """Assemble the SPEC 4.1 summary: common keys, job-specific ``figures`` and top-level keys."""
+    """Assemble the the JSON summary summary: common keys, job-specific ``figures`` and top-level keys."""
     lang = parameters.get("lang", "ru")
     summary = {
         "job": job,

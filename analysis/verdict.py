@@ -1,4 +1,4 @@
-"""The verdict rule of SPEC 3.1.1, on counts, exactly as written there.
+"""The verdict rule of the verdict rule, on counts, exactly as written there.
 
 Everything here takes numbers (counts, a gap, intervals, booleans of evidence); the
 diagnosis module computes them from the data. Keeping the rule apart makes it testable
@@ -25,7 +25,7 @@ PRIMARY_METRIC: dict[str, tuple[str, str, bool]] = {
     "wrong_model": ("reason_rate", "qualified", True),
     "duplicates": ("repeat_rate", "contacted", True),
 }
-#: SPEC 3.1.1 rule 1
+#: the verdict rule rule 1
 MIN_MATURE_LEADS = 30
 MIN_EVENTS = 5
 #: processing deficit D: a difference of at least this much, one-sided p < alpha
@@ -61,7 +61,7 @@ class GapTest:
 
 
 def gap_test(counts: MetricCounts, higher_is_worse: bool, alpha: float, min_gap: float | None = None) -> GapTest:
-    """The gap of SPEC 3.1.1 with its sign chosen so that positive means worse for the scope."""
+    """The gap of the verdict rule with its sign chosen so that positive means worse for the scope."""
     comparison = compare_rates(counts.scope_events, counts.scope_total, counts.baseline_events,
                                counts.baseline_total, alpha=alpha)
     delta = min_gap if min_gap is not None else default_min_gap(comparison.rate2)
@@ -76,13 +76,13 @@ def gap_test(counts: MetricCounts, higher_is_worse: bool, alpha: float, min_gap:
 
 
 def _holds(gap: float | None, ci: tuple[float | None, float | None], min_gap: float) -> bool:
-    """An adjusted gap that counts: lower bound above 0 and at least half of δ (SPEC 3.1.1)."""
+    """An adjusted gap that counts: lower bound above 0 and at least half of δ."""
     return gap is not None and ci[0] is not None and ci[0] > 0 and gap >= min_gap / 2
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What points at lead quality and what at processing (SPEC 3.1.1 "Location")."""
+    """What points at lead quality and what at processing (the verdict rule "Location")."""
 
     adjusted_gap: float | None
     adjusted_gap_ci: tuple[float | None, float | None]
@@ -154,7 +154,7 @@ def weeks_for_power(counts: MetricCounts, test: GapTest, higher_is_worse: bool, 
 
 def decide(counts: MetricCounts, higher_is_worse: bool, evidence: Evidence, alpha: float = 0.05,
            min_gap: float | None = None, scope_weeks: float = 0.0) -> VerdictResult:
-    """Apply SPEC 3.1.1 in order; the first rule that matches decides."""
+    """Apply the verdict rule in order; the first rule that matches decides."""
     test = gap_test(counts, higher_is_worse, alpha, min_gap)
     share = processing_share(test.gap, evidence.adjusted_gap)
     quality = evidence.quality(test.min_gap)

@@ -1,4 +1,4 @@
-"""Working time (SPEC 2.5): speed to lead is measured in the dealership's working minutes.
+"""Working time: speed to lead is measured in the dealership's working minutes.
 
 A lead that arrives at 23:00 and is called at 09:10 the next morning (hours 09:00–21:00)
 was answered in 10 working minutes. Public holidays come from the maintained ``holidays``

@@ -3,7 +3,7 @@
 Simulates COUNT TABLES (numpy binomial / Poisson / gamma draws per stratum or per day, never
 rows per lead) and runs them through the package's own statistics and rules:
 
-- ``standardised_gap`` (the adjusted gap Q of SPEC 3.1.1): coverage of its 95% interval,
+- ``standardised_gap`` (the adjusted gap Q of the verdict rule): coverage of its 95% interval,
   beside the two formulas it replaced (pooled variance, raw plug-in), computed here;
 - ``verdict.decide`` with ``Evidence`` on working-time and clock-time bucket tables: how often
   lead quality is blamed when only processing differs (delays in working time, delays that

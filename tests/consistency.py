@@ -1,4 +1,4 @@
-"""The JSON summary and the HTML report give the same figure under the same name (issue 23).
+"""The JSON summary and the HTML report give the same figure under the same name.
 
 :func:`check_report` reads the HTML's tables and text and, for every figure both show, checks
 that the HTML shows the JSON's value as the report formats it: the diagnosis's gap, interval,

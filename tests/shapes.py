@@ -1,4 +1,4 @@
-"""Exports of every shape a user may bring, cut from the bundled sample (issue 23).
+"""Exports of every shape a user may bring, cut from the bundled sample.
 
 :func:`write_shape` writes a cut of the sample's own export (cp1251, ``;``) with some of its
 optional columns dropped, its rows filtered or its columns rewritten, and the mapping that
@@ -26,7 +26,7 @@ from analysis.jobs import check_against_data
 from analysis.loading import load_dataset
 from analysis.summary import build_summary, dumps
 
-#: SPEC 2.1's optional lead columns, as the sample's mapping names them
+#: the canonical tables's optional lead columns, as the sample's mapping names them
 OPTIONAL = ("created_at", "campaign", "model", "manager", "lead_type", "first_response_at", "first_contact_at",
             "call_attempts", "disqualification_reason", "deal_amount", "phone", "email", "name", "budget",
             "purchase_horizon")

@@ -1,4 +1,4 @@
-"""Hostile and broken input, case by case (issue 7): exit code 2, one message naming what, where and how
+"""Hostile and broken input, case by case: exit code 2, one message naming what, where and how
 to fix, no traceback, nothing written — and messy-but-usable or degenerate data never crashes."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""PostgreSQL as a source (SPEC 2.6, 4): a real server, the sample export loaded into typed
+"""PostgreSQL as a source: a real server, the sample export loaded into typed
 columns, and every report's figures identical from the database and from the file."""
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ ESCAPING = ('SELECT * FROM crm.leads) TO STDOUT; COMMIT; CREATE TABLE crm.pwned 
 
 @pytest.mark.parametrize("query", [ESCAPING, "SELECT 1; SELECT 2", "SET TimeZone TO 'UTC'"])
 def test_a_query_is_one_statement_in_a_read_only_session(database, query):
-    # issue 25: the query was pasted into COPY (…) and sent where several statements run; the escaping one
+    # the query was pasted into COPY (…) and sent where several statements run; the escaping one
     # committed its CREATE TABLE and INSERT while the command said "the query failed"
     import psycopg
 
@@ -208,7 +208,7 @@ def test_a_query_is_one_statement_in_a_read_only_session(database, query):
 
 @pytest.mark.parametrize("password", ["pa#ss-1", "pa/ss?2", "p@ss:3"])
 def test_a_password_never_shows_whatever_it_holds(database, password, tmp_path):
-    # issue 25: URL splitting stops at '#', '/' or '?': the password reached the report, the JSON and stderr
+    # URL splitting stops at '#', '/' or '?': the password reached the report, the JSON and stderr
     import psycopg
     from urllib.parse import quote
 

@@ -23,7 +23,7 @@ def pandas_formats(text: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarra
         if not remaining.any():
             break
         parsed = pd.to_datetime(text[remaining], format=fmt, errors="coerce")
-        # within the plausible years of an export, 1970-2100 (issue 25: a year 1900 or 2200 is a
+        # within the plausible years of an export, 1970-2100 (a year 1900 or 2200 is a
         # typo, an unreadable cell; pandas 3 parses a year 1600 to seconds, which the loader's cast
         # to nanoseconds once crashed on)
         hit = parsed.notna() & (parsed >= pd.Timestamp("1970-01-01")) & (parsed <= pd.Timestamp("2100-12-31 23:59:59"))

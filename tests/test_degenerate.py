@@ -1,5 +1,5 @@
 """Valid but degenerate data — one channel, zero deals, all leads in one day, three leads in total —
-gives reports that say what they could not judge, never a crash (issue 7)."""
+gives reports that say what they could not judge, never a crash."""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ def test_tiny_channel_is_insufficient(sample):
 
 def test_recent_scope_counts_known_outcomes_and_bounds_the_open_ones(sample):
     # the last ten days: every lead is younger than the 14-day qualification window; those already
-    # qualified or lost count (SPEC 2.5), the still-open ones are left out and bound the verdict
+    # qualified or lost count, the still-open ones are left out and bound the verdict
     dx = run(sample, channel=["Авито"], claim="not_target", period="2026-10-22:2026-10-31")
     leads = sample.leads
     scope = leads["channel"].eq("Авито") & (leads["created_at"] >= "2026-10-22") & ~leads["is_repeat"] \
@@ -227,7 +227,7 @@ def test_attempt_shares_are_pd_cut_value_counts():
 
 
 def test_duplicates_claim_counts_only_the_compared_periods_copies(tmp_path):
-    # issue 24: exact copies removed from the whole file were added, by channel, to a one-period
+    # exact copies removed from the whole file were added, by channel, to a one-period
     # comparison. A: 40 leads in September and 40 in October; 10 copies of September rows, 2 of October
     # rows. B: 40 leads a month, no copies. The October comparison sees A's 2 copies only.
     rows = []
@@ -248,7 +248,7 @@ def test_duplicates_claim_counts_only_the_compared_periods_copies(tmp_path):
 
 
 def test_reasons_are_over_represented_per_lead_at_risk_beyond_the_bonferroni_cut(tmp_path):
-    # issue 24 / docs/methods.md: one rule — per lead at risk, one-sided (more in the scope), at alpha / k
+    # an earlier review / docs/methods.md: one rule — per lead at risk, one-sided (more in the scope), at alpha / k
     # for the k reasons tested; not adjusted residuals of the lost leads' table. Scope A: 200 contacted
     # leads, 40 lost for "Нет денег", 14 for "Спам"; baseline B: 200 contacted, 16 and 6.
     from analysis.diagnosis import reason_tables
@@ -273,7 +273,7 @@ def test_reasons_are_over_represented_per_lead_at_risk_beyond_the_bonferroni_cut
 
 
 def test_the_baselines_costs_leave_out_spend_of_channels_without_leads(tmp_path):
-    # issue 25: spend rows of a channel the leads never name went into the baseline's CPL and CPQL
+    # spend rows of a channel the leads never name went into the baseline's CPL and CPQL
     rows = [sample_row(i, created=f"{1 + i % 28:02d}.08.2026 10:00", channel=["A", "B"][i % 2],
                        status=["В работе", "Квалифицирован"][i % 2 if i % 3 else 0], phone=f"+7 900 {i:07d}")
             for i in range(120)]

@@ -1,5 +1,5 @@
 """The README's example exports run as written, and every figure their reports show in HTML is
-the JSON summary's figure under the same name (issue 23); the demo reports are checked the same
+the JSON summary's figure under the same name; the demo reports are checked the same
 way in test_outputs. Notebooks are executed: slow."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Experiment evaluation (SPEC 3.2, 3.2.1) with exact counts and on the sample's planted experiment."""
+"""Experiment evaluation with exact counts and on the sample's planted experiment."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def decision(qc, qv, lc, lv, spend_c=100.0, spend_v=100.0, margin=0.10):
 
 
 def test_methods_price_example_is_inconclusive_though_the_share_differs():
-    # METHODS 5: A 200 leads, 60 qualified; B 140 leads, 63 qualified; 100 000 ₽ each
+    # docs/methods.md: A 200 leads, 60 qualified; B 140 leads, 63 qualified; 100 000 ₽ each
     share = stats.compare_rates(63, 140, 60, 200)
     assert share.p_value < 0.01  # the share differs significantly ...
     # ... but qualified per ₽ cannot tell the arms apart, and 30% fewer leads is not proven ≥ 20%
@@ -105,7 +105,7 @@ def test_unbalanced_randomised_split_is_flagged(tmp_path):
     assert "srm" in ev.warnings and ev.srm.p_value < 0.001
     assert ev.exposure == "rows" and "qualified_per_1000" in ev.skipped
     assert "no_spend" in ev.warnings
-    metric = ev.figures()["metrics"]["cpql"]  # SPEC 4.1: present, null, and a warning says why
+    metric = ev.figures()["metrics"]["cpql"]  # the JSON summary: present, null, and a warning says why
     assert metric["effect"] is None and metric["effect_type"] == "ratio"
 
 
@@ -126,7 +126,7 @@ def test_an_arm_without_leads_is_bad_input(sample):
 
 
 def test_dispersion_widens_whenever_phi_exceeds_one_and_counts_days_without_leads():
-    # issue 24 / METHODS 4. 12 days per arm; the counts' Pearson X²/df by hand: each arm's mean, then
+    # an earlier review / docs/methods.md. 12 days per arm; the counts' Pearson X²/df by hand: each arm's mean, then
     # Σ (y − μ)²/μ over both arms divided by 24 − 2
     from analysis.experiment import _dispersion
 
@@ -163,7 +163,7 @@ def test_daily_counts_include_the_days_an_arm_had_no_lead(tmp_path):
 
 
 def test_when_deals_decide_every_line_of_the_decision_speaks_of_deals():
-    # issue 24: P(variant better) is the decision metric's posterior, and said so; the numbers line gives
+    # P(variant better) is the decision metric's posterior, and said so; the numbers line gives
     # the decision metric's rates, not qualified leads beside a deals ratio
     import re
 
@@ -181,7 +181,7 @@ def test_when_deals_decide_every_line_of_the_decision_speaks_of_deals():
 
 
 def test_cac_counts_deals_over_the_spend_that_bought_them_and_is_null_while_immature(sample):
-    # issue 24: deals among >= 90-day-old leads were divided into all the spend (2.8x too high)
+    # deals among >= 90-day-old leads were divided into all the spend (2.8x too high)
     params = experiment_parameters(leads="x", arms_by="campaign", control="Creta без цены", variant="Creta с ценой",
                                    scope_channel="Яндекс Директ")
     ev = evaluate(sample, params)  # as of 31.10: the Jul-Sep arms' deals are not mature

@@ -1,4 +1,4 @@
-"""Fuzzing the loader (issue 7): generated CSVs — random headers, separators, encodings, quoting and
+"""Fuzzing the loader: generated CSVs — random headers, separators, encodings, quoting and
 cells — either load or raise our own LeadAuditError, never anything else."""
 
 from __future__ import annotations

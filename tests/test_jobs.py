@@ -1,4 +1,4 @@
-"""Report parameters: validation before any kernel starts, names of output files (SPEC 4)."""
+"""Report parameters: validation before any kernel starts, names of output files."""
 
 from __future__ import annotations
 

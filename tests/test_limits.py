@@ -1,4 +1,4 @@
-"""Limits on hostile input (issue 25): each an exit-2 error naming the limit and what to do,
+"""Limits on hostile input: each an exit-2 error naming the limit and what to do,
 never a traceback, a hang or a memory blow-up."""
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def test_labels_lose_control_characters_and_long_ones_are_shown_truncated(tmp_pa
 
 
 def test_parquet_timestamps_in_year_1_or_9999_are_unreadable_cells(tmp_path):
-    # issue 25: a traceback before; now each is an unreadable creation date, counted (exit 2 only when
+    # a traceback before; now each is an unreadable creation date, counted (exit 2 only when
     # more than 5% of the column fails)
     import datetime as dt
 

@@ -1,4 +1,4 @@
-"""From an export to canonical tables (SPEC 2.1–2.5): dialects, cleaning, lineage, errors."""
+"""From an export to canonical tables (the canonical tables): dialects, cleaning, lineage, errors."""
 
 from __future__ import annotations
 
@@ -216,7 +216,7 @@ def test_as_of_drops_later_leads_and_sets_age(sample_csv):
     assert data.leads["created_at"].max() <= data.as_of
     assert data.lineage.count("created_after_as_of") > 0
     assert (data.leads["age_days"] >= 0).all()
-    # known outcomes (SPEC 2.5): old enough, or already qualified, or lost
+    # known outcomes: old enough, or already qualified, or lost
     leads = data.leads
     known = (leads["age_days"] >= 14) | leads["qualified"] | leads["stage"].eq("disqualified")
     assert data.mature("qualified").equals(known)

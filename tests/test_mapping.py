@@ -1,4 +1,4 @@
-"""Mapping files (SPEC 2.4): the format, its errors, and the built-in mappings chosen from headers."""
+"""Mapping files: the format, its errors, and the built-in mappings chosen from headers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from analysis.errors import InputFileError, MappingError
 from analysis.mapping import builtin_mappings, detect_mapping, load_mapping, parse_mapping, resolve_header
 
-# CRM_EXPORTS.md: amoCRM's older header generation (2022–23), with the trailing space in «Бюджет »
+# amoCRM's older header generation (2022–23), with the trailing space in «Бюджет »
 AMO_OLD = ["ID", "Название сделки", "Бюджет ", "Ответственный", "Дата создания сделки", "Кем создана сделка",
            "Дата редактирования", "Кем редактирована", "Дата закрытия", "Теги", "Примечание", "Этап сделки",
            "Воронка", "Полное имя контакта", "Компания контакта", "Ответственный за контакт", "Компания",

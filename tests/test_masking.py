@@ -1,4 +1,4 @@
-"""No client's phone or e-mail reaches any output, from any column (issue 25, SPEC 2.5): texts the
+"""No client's phone or e-mail reaches any output, from any column: texts the
 package shows from the data — labels, reason texts, the loader's examples, error messages, the
 complaint — have phone- and e-mail-like substrings masked, the rest of the text kept."""
 

@@ -1,4 +1,4 @@
-"""Notebooks are thin and their parameters are the entry points' keyword arguments (STYLE rule 5)."""
+"""Notebooks are thin and their parameters are the entry points' keyword arguments."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """No job reads an optional column without asking :func:`analysis.loading.has_column` first
-(issue 23): a column the export does not have skips a section, never raises KeyError.
+: a column the export does not have skips a section, never raises KeyError.
 
 Every function of the job modules that names an optional column in a subscript
 (``leads["deal_amount"]``, ``leads.loc[rows, "created_at"]``, ``leads[["created_at", …]]``) must

@@ -1,5 +1,5 @@
 """The three outputs are one set, and a folder that cannot take them is refused before anything
-runs (issue 25, SPEC 4): a read-only or dangling --out, a folder where a report file goes, a full
+runs: a read-only or dangling --out, a folder where a report file goes, a full
 disk — exit 2 with the previous report whole and no temporary file left behind."""
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def test_stale_temporary_files_and_snapshots_are_swept(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_sigterm_during_a_run_leaves_no_snapshot_no_kernel_file_and_no_report(tmp_path):
-    # issue 25: SIGKILL/SIGTERM during the run left the data snapshot and the kernel's connection
+    # SIGKILL/SIGTERM during the run left the data snapshot and the kernel's connection
     # file (with its key) behind
     import signal
     import subprocess

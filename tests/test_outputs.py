@@ -1,4 +1,4 @@
-"""What leaves the machine (issue 7): personal data never in any output, user text escaped and
+"""What leaves the machine: personal data never in any output, user text escaped and
 passed as data, files written safely, and each demo report checked in a real browser offline."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def sample_personal_data():
 
 
 def test_json_and_html_give_the_same_figures(demo_reports):
-    # issue 23: every figure both show, under the same name (the demo renders in Russian)
+    # every figure both show, under the same name (the demo renders in Russian)
     for files in demo_reports[1]:
         compared = check_report(files.summary_data, files.html.read_text(encoding="utf-8"), "ru")
         assert compared >= 10, files.html.name
@@ -139,7 +139,7 @@ def test_inputs_read_only_unchanged_and_concurrent_runs(tmp_path):
 
 
 def test_russian_reports_read_as_written_by_a_person(demo_reports):
-    # issue 26: decimal commas everywhere in Russian, counted nouns agreeing with their numbers
+    # decimal commas everywhere in Russian, counted nouns agreeing with their numbers
     for files in demo_reports[1]:
         page = files.html.read_text(encoding="utf-8")
         body = page.split("<main>")[1].split('id="sec-section-appendix"')[0]  # not the styles; the appendix quotes files

@@ -1,4 +1,4 @@
-"""Personal data and repeat leads (SPEC 2.5)."""
+"""Personal data and repeat leads."""
 
 from __future__ import annotations
 

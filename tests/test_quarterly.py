@@ -1,4 +1,4 @@
-"""Quarterly KPIs against hand-computed figures on a small export (SPEC 3.3)."""
+"""Quarterly KPIs against hand-computed figures on a small export."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_partial_quarter_and_immature_stages(small, tmp_path):
     data = load_dataset(small.lineage.inputs[0].path, small.lineage.inputs[1].path, as_of="2026-08-31")
     report = quarterly(data, quarterly_parameters(leads="x", quarter="2026Q3"))
     assert report.current.partial and "partial_quarter" in report.warnings
-    # a stage is immature while a lead of the quarter is still open for it (SPEC 2.5): on 31.08 every July
+    # a stage is immature while a lead of the quarter is still open for it: on 31.08 every July
     # lead is past the 14-day qualification window, but none is 90 days old, and the open ones may yet buy
     assert set(report.current.immature) == {"deal"}
     early = quarterly(load_dataset(small.lineage.inputs[0].path, as_of="2026-07-12"),
@@ -153,7 +153,7 @@ def test_missed_calls_sentence_groups_thousands():
 
 
 def test_kpi_changes_have_intervals_and_holm_adjusted_arrows_across_both_comparisons():
-    # issue 24 / docs/methods.md §7: ~10 KPIs x 2 comparisons are one family
+    # an earlier review / docs/methods.md §7: ~10 KPIs x 2 comparisons are one family
     from analysis.config import SAMPLE_LEADS, SAMPLE_SPEND
 
     data = load_dataset(SAMPLE_LEADS, SAMPLE_SPEND)
@@ -182,7 +182,7 @@ def test_kpi_changes_have_intervals_and_holm_adjusted_arrows_across_both_compari
 
 
 def test_spend_for_channels_without_leads_is_in_the_total_only_and_named(small, tmp_path):
-    # issue 25: spend rows for a channel the leads never name were added silently (896 100 instead of 396 100)
+    # spend rows for a channel the leads never name were added silently (896 100 instead of 396 100)
     leads_path = small.lineage.inputs[0].path
     spend = write_csv(tmp_path / "spend.csv", ["Дата", "Источник", "Кампания", "Расход"],
                       [["01.07.2026", "A", "c", "1000,00"], ["15.09.2026", "A", "c", "2000,00"],

@@ -1,4 +1,4 @@
-"""Reading exports in every dialect the loader promises (SPEC 2, CRM_EXPORTS.md)."""
+"""Reading exports in every dialect the loader promises."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rendering: papermill → nbconvert → three files written atomically (SPEC 4); notebooks executed, so slow."""
+"""Rendering: papermill → nbconvert → three files written atomically; notebooks executed, so slow."""
 
 from __future__ import annotations
 
@@ -74,15 +74,15 @@ def test_render_each_report(tmp_path, small_export, job, kwargs, shown):
     assert summary["lineage"]["dropped"] == []  # the small export is clean
     assert "+7 (900)" not in html and "+7 (900)" not in files.notebook.read_text(encoding="utf-8")
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".ipynb", ".json"]
-    if job == "quarterly":  # SPEC 4.1
+    if job == "quarterly":  # the JSON summary
         for key in ("kpis", "kpis_previous", "kpis_year_ago", "channels"):
             assert key in summary["figures"]
         assert set(summary["figures"]["kpis"]) >= {"leads", "qualified_rate", "deals", "spend", "cpl", "cpql", "cac"}
-    if job == "experiment":  # SPEC 4.1
+    if job == "experiment":  # the JSON summary
         assert summary["decision"] in ("adopt_variant", "keep_control", "inconclusive")
         assert "decision_metric" in summary["figures"] and "p_variant_better" in summary["figures"]
         assert summary["figures"]["metrics"]["qualified_rate"]["effect_type"] == "difference"
-    if job == "diagnose":  # SPEC 4.1's keys for this job
+    if job == "diagnose":  # the JSON summary's keys for this job
         assert summary["verdict"] in ("supported", "partly_supported", "not_supported", "insufficient_data")
         assert summary["problem_location"] in ("lead_quality", "processing", "both", "neither", "unknown")
         figures = summary["figures"]

@@ -245,7 +245,7 @@ def test_telegram_is_tiny(leads: pd.DataFrame) -> None:
     pattern = PLANTED["volume"]["telegram_leads_per_month_pattern"]
     # untracked (empty-channel) rows may hide one of the planted 24; never more than 24
     assert sum(pattern) * 6 - 2 <= len(telegram) <= sum(pattern) * 6
-    assert len(telegram) < 30  # SPEC 3.1.1 rule 1: insufficient_data
+    assert len(telegram) < 30  # the verdict rule rule 1: insufficient_data
     per_month = telegram.groupby(telegram["created_day"].dt.to_period("M")).size()
     assert per_month.between(1, 2).all()
 
@@ -331,7 +331,7 @@ def test_vk_is_slow_but_its_leads_are_equal(leads: pd.DataFrame) -> None:
     sla_rest = (done.loc[~vk & attempted, "response_minutes"] < 15).mean()
     assert sla_vk < 0.2 and sla_rest > 0.6  # processing deficit D: ≥ 0.10 lower
 
-    # crude contact gap vs the SPEC 3.1.1 min_gap δ = 0.2 × baseline: the upper end of the
+    # crude contact gap vs the the verdict rule min_gap δ = 0.2 × baseline: the upper end of the
     # gap's 95% interval must reach δ (else the verdict would be not_supported)
     p_vk, p_rest = done.loc[vk, "contacted"].mean(), done.loc[~vk, "contacted"].mean()
     n_vk, n_rest = vk.sum(), (~vk).sum()
@@ -442,7 +442,7 @@ def test_experiment_arms(leads: pd.DataFrame, spend: pd.DataFrame) -> None:
     control, variant = totals.loc[arms[0]], totals.loc[arms[1]]
     # equal budgets: daily lognormal σ 0.05 over 92 days → SE of the log ratio ≈ 0.0074
     assert abs(np.log(variant["rub"] / control["rub"])) < Z * 0.0074
-    # no sample-ratio mismatch on impressions (chi-square, 1 df, SPEC flags p < 0.001)
+    # no sample-ratio mismatch on impressions (chi-square, 1 df, flagged at p < 0.001)
     a, b = control["impressions"], variant["impressions"]
     assert (a - b) ** 2 / (a + b) < 10.83
 
@@ -476,7 +476,7 @@ def test_experiment_arms(leads: pd.DataFrame, spend: pd.DataFrame) -> None:
     assert within(q.loc[arms[0], "sum"], q.loc[arms[0], "size"],
                   EXPERIMENT["expected"]["control_qualified_share_of_leads"], allowance=0.01)
 
-    # SPEC 3.2.1 on this realisation (log-Wald intervals, close to the score intervals
+    # the decision rule on this realisation (log-Wald intervals, close to the score intervals
     # at these counts). Not a planted guarantee: the design meets rule 3 with probability
     # ≈ 0.8 (README); the downstream reports rely on the shipped data doing so.
     r = (q.loc[arms[1], "sum"] / variant["rub"]) / (q.loc[arms[0], "sum"] / control["rub"])

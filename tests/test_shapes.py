@@ -1,5 +1,5 @@
 """Every shape of data gives a report or a clear error — never a crash, never a silent misreading
-(issue 23). Exports are cut from the sample (:mod:`tests.shapes`): each optional column dropped,
+. Exports are cut from the sample (:mod:`tests.shapes`): each optional column dropped,
 combinations of them, degenerate distributions, yes/no outcomes, no dates, a user-level A/B
 file. Each job runs its computation, every section and its JSON summary; the shapes that once
 crashed are named in the ids (``was_crash``)."""

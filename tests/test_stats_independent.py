@@ -100,7 +100,7 @@ def poisson_score_ratio_interval(x1: float, e1: float, x2: float, e2: float, z: 
 def test_quasi_poisson_widening_is_the_score_test_on_counts_over_phi():
     # package: statsmodels test_poisson_2indep / confint_poisson_2indep (numeric inversion) on counts/φ.
     # Hand: z from the formula above; scaling counts AND exposures by 1/φ leaves e1/E unchanged and
-    # divides X by φ, so z_φ = z_1/√φ exactly. METHODS 9: (100, 7, 60, 7) gives z = √10 = 3.162277660168379,
+    # divides X by φ, so z_φ = z_1/√φ exactly. docs/methods.md: (100, 7, 60, 7) gives z = √10 = 3.162277660168379,
     # so φ = 2.5 gives z = 2 exactly and p = erfc(2/√2) = 0.04550026389635842 (R: 2*pnorm(-2)).
     x1, e1, x2, e2, phi = 100, 7.0, 60, 7.0, 2.5
     z1 = poisson_score_z(x1, e1, x2, e2)
@@ -117,7 +117,7 @@ def test_quasi_poisson_widening_is_the_score_test_on_counts_over_phi():
     # intervals: closed-form inversion of the same statistic vs statsmodels' numeric root finder
     z = norm_ppf(0.975)
     assert plain.ratio_ci == pytest.approx(poisson_score_ratio_interval(x1, e1, x2, e2, z), rel=1e-6)
-    assert plain.ratio_ci == pytest.approx((1.21181, 2.292254), abs=1e-5)  # METHODS 9
+    assert plain.ratio_ci == pytest.approx((1.21181, 2.292254), abs=1e-5)  # docs/methods.md
     expected_wide = poisson_score_ratio_interval(x1 / phi, e1 / phi, x2 / phi, e2 / phi, z)
     assert wide.ratio_ci == pytest.approx(expected_wide, rel=1e-6)
     assert wide.ratio_ci[0] < plain.ratio_ci[0] and wide.ratio_ci[1] > plain.ratio_ci[1]
@@ -184,7 +184,7 @@ def test_funnel_overdispersion_phi_tau2_and_widened_limits_by_hand():
     calm = stats.funnel_overdispersion(calm_counts, FUNNEL_NOBS)
     assert calm.phi == pytest.approx(phi_calm, rel=1e-12) and tau2_calm > 0
     assert chi2_sf_even_df(11 * phi_calm, 10) == pytest.approx(0.1513, abs=1e-4)
-    # not significant, yet kφ > k − 1: τ² still widens the limits (issue 24); only the warning waits for the test
+    # not significant, yet kφ > k − 1: τ² still widens the limits; only the warning waits for the test
     assert not calm.overdispersed and calm.tau2 == pytest.approx(tau2_calm, rel=1e-12)
 
     # widened limits (Spiegelhalter 2005 §4.3, additive random effects on the arcsine scale):
@@ -234,9 +234,9 @@ def bergsma_v(table) -> float:
 def test_bias_corrected_cramers_v_by_bergsmas_formula():
     # package: scipy chi2_contingency for χ². Hand: χ² by loops, Bergsma's correction written out.
     methods = [[30, 10, 10], [20, 25, 15], [10, 15, 35]]
-    assert pearson_chi2(methods) == pytest.approx(33.71666666666666, rel=1e-12)  # METHODS 9
+    assert pearson_chi2(methods) == pytest.approx(33.71666666666666, rel=1e-12)  # docs/methods.md
     plain = math.sqrt(pearson_chi2(methods) / 170 / 2)
-    assert plain == pytest.approx(0.31490739379485305, rel=1e-12)  # METHODS 9
+    assert plain == pytest.approx(0.31490739379485305, rel=1e-12)  # docs/methods.md
     assert stats.cramers_v(np.array(methods), bias_corrected=False) == pytest.approx(plain, rel=1e-12)
     # N = 170: φ² = 0.198333.., φ̃² = φ² − 4/169, k̃ = r̃ = 3 − 4/169 → Ṽ = 0.297285 (uncorrected 0.314907)
     expected = bergsma_v(methods)
@@ -340,7 +340,7 @@ def did_dataset(tmp_path):
 
 
 def test_difference_in_differences_ratio_of_ratios_by_hand(tmp_path):
-    # package: analysis/experiment.py _did via evaluate (scipy norm.ppf / norm.sf). Hand (METHODS 6):
+    # package: analysis/experiment.py _did via evaluate (scipy norm.ppf / norm.sf). Hand:
     # ln RoR = ln(35/20) − ln(28/30), SE = sqrt(1/35 + 1/20 + 1/28 + 1/30) (Poisson counts, delta method),
     # CI exp(ln RoR ± z·SE), p = erfc(|ln RoR|/SE/√2).
     params = experiment_parameters(leads="x", arms_by="period", control="2026-09-01:2026-09-07",
@@ -390,10 +390,10 @@ def test_sample_size_power_and_mde_for_two_rates_by_hand():
     # package: statsmodels NormalIndPower (solve_power / power), brentq for the MDE.
     # Hand: own power function (both tails) and own bisection; closed form as a cross-check.
     h = cohen_h(0.25, 0.20)
-    assert h == pytest.approx(0.11990233319498567, rel=1e-13)  # METHODS 9
+    assert h == pytest.approx(0.11990233319498567, rel=1e-13)  # docs/methods.md
     n = bisect(lambda n: power_h(h, n, n) - 0.8, 10, 1e6)
     assert stats.sample_size_two_rates(0.25, 0.20) == pytest.approx(n, rel=1e-8)
-    assert n == pytest.approx(1091.8961587, rel=1e-9)  # METHODS 9
+    assert n == pytest.approx(1091.8961587, rel=1e-9)  # docs/methods.md
     # closed form n = 2((z_{1−α/2} + z_{1−β})/h)² ignores the far tail Φ(−hk − z) ≈ 1e-6: agrees to 1e-5
     closed = 2 * ((norm_ppf(0.975) + norm_ppf(0.8)) / h) ** 2
     assert stats.sample_size_two_rates(0.25, 0.20) == pytest.approx(closed, rel=1e-5)
@@ -431,7 +431,7 @@ def test_sample_size_power_and_mde_for_two_rates_by_hand():
 
 def test_poisson_ratio_sample_size_power_and_weeks_by_hand():
     # package: sps.norm.ppf/cdf inside the same closed forms. Hand: Var(ln R̂) ≈ 1/E_c + 1/E_v with
-    # E_v = r·E_c (equal exposure), so E_c = (z_{α/2} + z_β)²(1/r + 1)/(ln r)² (METHODS 7: 433 for 1.2).
+    # E_v = r·E_c (equal exposure), so E_c = (z_{α/2} + z_β)²(1/r + 1)/(ln r)² (docs/methods.md: 433 for 1.2).
     z = norm_ppf(0.975) + norm_ppf(0.8)
     events = z ** 2 * (1 / 1.2 + 1) / math.log(1.2) ** 2
     assert round(events) == 433
@@ -563,7 +563,7 @@ def boschloo_brute_force(x1: int, n1: int, x2: int, n2: int, side: str) -> float
 
 def test_boschloo_by_brute_force_enumeration():
     # package: scipy boschloo_exact on the transposed table (groups as columns), two-sided = 2 × the
-    # smaller one-sided p (METHODS 9: 0.1564468996 for 3/10 vs 12/20).
+    # smaller one-sided p (docs/methods.md: 0.1564468996 for 3/10 vs 12/20).
     less = boschloo_brute_force(3, 10, 12, 20, "less")
     greater = boschloo_brute_force(3, 10, 12, 20, "greater")
     two_sided = min(1.0, 2 * min(less, greater))
@@ -571,7 +571,7 @@ def test_boschloo_by_brute_force_enumeration():
     assert stats.exact_test(3, 10, 12, 20, method="boschloo").p_value == pytest.approx(two_sided, rel=1e-8)
     assert stats.exact_test(3, 10, 12, 20, "smaller", method="boschloo").p_value == pytest.approx(less, rel=1e-8)
     assert stats.exact_test(3, 10, 12, 20, "larger", method="boschloo").p_value == pytest.approx(greater, rel=1e-8)
-    # the METHODS trap: on the untransposed table (3/15 vs 7/15, groups = the columns) the answer differs
+    # the docs/methods.md trap: on the untransposed table (3/15 vs 7/15, groups = the columns) the answer differs
     wrong = min(1.0, 2 * min(boschloo_brute_force(3, 15, 7, 15, "less"), boschloo_brute_force(3, 15, 7, 15, "greater")))
     assert wrong == pytest.approx(0.1418316377, rel=1e-8)
     assert abs(wrong - two_sided) > 0.01
@@ -604,8 +604,8 @@ def test_adjusted_residuals_and_bonferroni_cut_by_hand():
         collapsed = [[a, rows[i] - a], [columns[j] - a, total - rows[i] - columns[j] + a]]
         by_collapse[i, j] = math.copysign(math.sqrt(pearson_chi2(collapsed)), table[i][j] - expected)
     assert by_formula == pytest.approx(by_collapse, rel=1e-12)
-    assert by_formula[0, 0] == pytest.approx(4.351071, abs=1e-6)  # METHODS 9
-    assert by_formula[2, 2] == pytest.approx(4.642462, abs=1e-6)  # METHODS 9
+    assert by_formula[0, 0] == pytest.approx(4.351071, abs=1e-6)  # docs/methods.md
+    assert by_formula[2, 2] == pytest.approx(4.642462, abs=1e-6)  # docs/methods.md
     assert stats.adjusted_residuals(np.array(table)) == pytest.approx(by_formula, rel=1e-12)
     # Bonferroni over the 9 cells, two-sided: z(1 − 0.05/18) = 2.7729…
     cut = norm_ppf(1 - 0.05 / (2 * 9))

@@ -1,4 +1,4 @@
-"""Every statistic against reference values: METHODS.md sections 5, 7, 8, 9 (statsmodels 0.14.6 /
+"""Every statistic against reference values: docs/methods.md sections 5, 7, 8, 9 (statsmodels 0.14.6 /
 0.15.0 and scipy 1.17, as computed there), and independent computations cited per test."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from analysis.stats import messages
 REL = 1e-9
 
 
-# --- METHODS 9 -----------------------------------------------------------------------------
+# --- docs/methods.md -----------------------------------------------------------------------------
 
 def test_two_rate_score_test_equals_pooled_z():
-    # METHODS 9: proportions_ztest([20,30],[100,60]) z -3.9634695544548983, p 7.386828793761122e-05
+    # docs/methods.md: proportions_ztest([20,30],[100,60]) z -3.9634695544548983, p 7.386828793761122e-05
     result = stats.compare_rates(20, 100, 30, 60)
     assert result.test == "score"
     assert result.statistic == pytest.approx(-3.9634695544548983, rel=1e-9)
@@ -28,19 +28,19 @@ def test_two_rate_score_test_equals_pooled_z():
 
 
 def test_wilson_interval():
-    # METHODS 9: proportion_confint(20,100,method='wilson')
+    # docs/methods.md: proportion_confint(20,100,method='wilson')
     assert stats.rate_interval(20, 100).ci == pytest.approx((0.1333669333310325, 0.2888291655931589), rel=REL)
 
 
 def test_difference_intervals_newcombe_and_score():
-    # METHODS 9: newcomb (-0.439581, -0.148562); score (-0.437439, -0.150449)
+    # docs/methods.md: newcomb (-0.439581, -0.148562); score (-0.437439, -0.150449)
     assert stats.compare_rates(20, 100, 30, 60).difference_ci == pytest.approx((-0.439581, -0.148562), abs=1e-6)
     assert stats.compare_rates(20, 100, 30, 60, interval="score").difference_ci == \
         pytest.approx((-0.437439, -0.150449), abs=1e-6)
 
 
 def test_risk_ratio_katz_and_score_cross_check():
-    # METHODS 9: risk ratio 20/100 vs 30/60, Katz log: 0.4, (0.25086119959221825, 0.637802897618621)
+    # docs/methods.md: risk ratio 20/100 vs 30/60, Katz log: 0.4, (0.25086119959221825, 0.637802897618621)
     ratio, ci = stats.ratio_interval_katz(20, 100, 30, 60)
     assert ratio == pytest.approx(0.4) and ci == pytest.approx((0.25086119959221825, 0.637802897618621), rel=REL)
     score = stats.compare_rates(20, 100, 30, 60).ratio_ci  # reports use the score interval
@@ -48,15 +48,15 @@ def test_risk_ratio_katz_and_score_cross_check():
 
 
 def test_fisher_and_boschloo():
-    # METHODS 9: fisher_exact([[3,7],[12,8]]) OR 0.2857142857, p 0.2450774612693653
+    # docs/methods.md: fisher_exact([[3,7],[12,8]]) OR 0.2857142857, p 0.2450774612693653
     fisher = stats.exact_test(3, 10, 12, 20, method="fisher")
     assert fisher.odds_ratio == pytest.approx(0.2857142857, rel=1e-9)
     assert fisher.p_value == pytest.approx(0.2450774612693653, rel=1e-9)
-    # METHODS 9 gives Boschloo p 0.1418316377 = boschloo_exact([[3,7],[12,8]]) as written, but scipy takes
+    # docs/methods.md gives Boschloo p 0.1418316377 = boschloo_exact([[3,7],[12,8]]) as written, but scipy takes
     # each COLUMN as a group, so that call conditions on the success/failure totals, not the group sizes.
     # Brute force with the group sizes fixed (max over the nuisance rate of P(Fisher one-sided p ≤ observed)):
     # one-sided 0.0782234, two-sided (scipy doubles the smaller one-sided p) 0.1564469 — what we return.
-    assert sps.boschloo_exact([[3, 7], [12, 8]]).pvalue == pytest.approx(0.1418316377, rel=1e-8)  # METHODS' call
+    assert sps.boschloo_exact([[3, 7], [12, 8]]).pvalue == pytest.approx(0.1418316377, rel=1e-8)  # docs/methods.md' call
     assert stats.exact_test(3, 10, 12, 20, method="boschloo").p_value == pytest.approx(0.1564468996, rel=1e-8)
     assert stats.exact_test(3, 10, 12, 20, "smaller", method="boschloo").p_value == pytest.approx(0.0782234, abs=1e-6)
     assert stats.exact_test(3, 10, 12, 20).test == "boschloo"
@@ -70,7 +70,7 @@ def test_small_expected_counts_switch_to_the_exact_test():
 
 
 def test_chi_square_residuals_and_cramers_v():
-    # METHODS 9: chi2_contingency([[30,10,10],[20,25,15],[10,15,35]]): χ² 33.71666666666666, df 4,
+    # docs/methods.md: chi2_contingency([[30,10,10],[20,25,15],[10,15,35]]): χ² 33.71666666666666, df 4,
     # p 8.518434418987742e-07; V 0.31490739379485305; adjusted residual [0,0] 4.351071, [2,2] 4.642462
     table = [[30, 10, 10], [20, 25, 15], [10, 15, 35]]
     result = stats.test_association(table, ["a", "b", "c"], ["x", "y", "z"])
@@ -96,7 +96,7 @@ def test_statsmodels_table_residuals_agree():
 
 
 def test_poisson_score_test_and_ratio_interval():
-    # METHODS 9: test_poisson_2indep(100,7,60,7) score: z 3.162277660168379, p 0.001565402258002548;
+    # docs/methods.md: test_poisson_2indep(100,7,60,7) score: z 3.162277660168379, p 0.001565402258002548;
     # ratio CI (1.21181, 2.292254)
     result = stats.compare_poisson(100, 7, 60, 7)
     assert result.statistic == pytest.approx(3.162277660168379, rel=REL)
@@ -105,7 +105,7 @@ def test_poisson_score_test_and_ratio_interval():
 
 
 def test_holm_and_benjamini_hochberg():
-    # METHODS 9: Holm rejects 1; BH rejects 2 (adj .008,.032,.0672,.0672,.0672,.08,.084571,.205)
+    # docs/methods.md: Holm rejects 1; BH rejects 2 (adj .008,.032,.0672,.0672,.0672,.08,.084571,.205)
     p = [.001, .008, .039, .041, .042, .06, .074, .205]
     holm_rejected, _ = stats.adjust_pvalues(p, method="holm")
     bh_rejected, bh_adjusted = stats.adjust_pvalues(p, method="fdr_bh")
@@ -115,7 +115,7 @@ def test_holm_and_benjamini_hochberg():
 
 
 def test_holm_written_out_equals_statsmodels():
-    # our Holm (no gc.collect per call) against statsmodels' multipletests on the METHODS
+    # our Holm (no gc.collect per call) against statsmodels' multipletests on the docs/methods.md
     # p-values, unsorted input, ties and values that adjust above 1
     from statsmodels.stats.multitest import multipletests
 
@@ -128,13 +128,13 @@ def test_holm_written_out_equals_statsmodels():
             expected_rejected, expected, _, _ = multipletests(p, alpha=alpha, method="holm")
             assert adjusted == pytest.approx(expected, abs=1e-15)
             assert (rejected == expected_rejected).all()
-    # METHODS 9 by hand: sorted p × (8, 7, …): .008, .056, then the running maximum
+    # docs/methods.md by hand: sorted p × (8, 7, …): .008, .056, then the running maximum
     _, adjusted = stats.adjust_pvalues([.001, .008, .039, .041, .042, .06, .074, .205], method="holm")
     assert adjusted[:3] == pytest.approx([.008, .056, .234])
 
 
 def test_power_for_two_rates():
-    # METHODS 9: 0.25 vs 0.20, α .05, power .8: h 0.11990233319498567; n 1091.8961587 (NormalIndPower),
+    # docs/methods.md: 0.25 vs 0.20, α .05, power .8: h 0.11990233319498567; n 1091.8961587 (NormalIndPower),
     # 1093.7390458 (samplesize_proportions_2indep_onetail)
     assert stats.cohens_h(0.25, 0.20) == pytest.approx(0.11990233319498567, rel=REL)
     assert stats.sample_size_two_rates(0.25, 0.20) == pytest.approx(1091.8961587, rel=1e-9)
@@ -147,7 +147,7 @@ def test_power_for_two_rates():
 
 
 def test_sample_ratio_mismatch():
-    # METHODS 9: chisquare([5210,4790],[5000,5000]) 17.64, p 2.6691498031812692e-05
+    # docs/methods.md: chisquare([5210,4790],[5000,5000]) 17.64, p 2.6691498031812692e-05
     result = stats.sample_ratio_check([5210, 4790], [50, 50])
     assert result.statistic == pytest.approx(17.64, rel=REL)
     assert result.p_value == pytest.approx(2.6691498031812692e-05, rel=1e-8)
@@ -155,7 +155,7 @@ def test_sample_ratio_mismatch():
 
 
 def test_funnel_limits():
-    # METHODS 9: p0 .3, n 50: normal 95% (0.17298, 0.42702); exact 95% (0.166139, 0.420136); 99.8% (0.09973, 0.50027)
+    # docs/methods.md: p0 .3, n 50: normal 95% (0.17298, 0.42702); exact 95% (0.166139, 0.420136); 99.8% (0.09973, 0.50027)
     normal = stats.funnel_limits(0.3, [50], method="normal").table.iloc[0]
     exact = stats.funnel_limits(0.3, [50], method="exact").table.iloc[0]
     assert (normal.low_95, normal.high_95) == pytest.approx((0.17298, 0.42702), abs=1e-5)
@@ -163,14 +163,14 @@ def test_funnel_limits():
     assert (normal.low_998, normal.high_998) == pytest.approx((0.09973, 0.50027), abs=1e-5)
     # exact 99.8%, checked independently by the reviewer's own interpolation: (0.103130, 0.499070)
     assert (exact.low_998, exact.high_998) == pytest.approx((0.103130, 0.499070), abs=1e-6)
-    # plain binom.ppf/n is not Spiegelhalter's limit (METHODS 2)
+    # plain binom.ppf/n is not Spiegelhalter's limit
     assert sps.binom.ppf(0.025, 50, 0.3) / 50 == pytest.approx(0.18) != exact.low_95
 
 
-# --- METHODS 8: Mantel–Haenszel and Simpson's paradox --------------------------------------
+# --- docs/methods.md: Mantel–Haenszel and Simpson's paradox --------------------------------------
 
 def test_mantel_haenszel_simpsons_paradox():
-    # METHODS 8: channel 1 [[81, 6], [234, 36]], channel 2 [[192, 71], [55, 25]] (rows fast/slow,
+    # docs/methods.md: channel 1 [[81, 6], [234, 36]], channel 2 [[192, 71], [55, 25]] (rows fast/slow,
     # columns contacted/not); crude OR 0.748; MH OR 1.44684662494262 (0.915793–2.285849), CMH p 0.11874052970979887
     result = stats.mantel_haenszel([[[81, 6], [234, 36]], [[192, 71], [55, 25]]])
     assert result.crude_odds_ratio == pytest.approx(0.748, abs=5e-4)
@@ -181,14 +181,14 @@ def test_mantel_haenszel_simpsons_paradox():
     assert result.crude_odds_ratio < 1 < result.odds_ratio  # the crude comparison points the wrong way
 
 
-# --- METHODS 5: price in the ad ------------------------------------------------------------
+# --- docs/methods.md: price in the ad ------------------------------------------------------------
 
 def test_price_in_ad_example():
-    # METHODS 5: 100 000 ₽ per arm; A 200 leads, 60 qualified; B 140 leads, 63 qualified.
+    # docs/methods.md: 100 000 ₽ per arm; A 200 leads, 60 qualified; B 140 leads, 63 qualified.
     share = stats.compare_rates(63, 140, 60, 200)
     assert (share.rate1, share.rate2) == (0.45, 0.30)
-    # METHODS quotes p 0.0047, rounded: the pooled z used here gives 0.00461, the score test with
-    # statsmodels' default n/(n−1) correction 0.00467 (METHODS trap 2); both within 1e-4 of it
+    # docs/methods.md quotes p 0.0047, rounded: the pooled z used here gives 0.00461, the score test with
+    # statsmodels' default n/(n−1) correction 0.00467; both within 1e-4 of it
     assert share.p_value == pytest.approx(0.0047, abs=1e-4)
     volume = stats.compare_poisson(140, 100, 200, 100)  # leads per 1000 ₽
     assert (volume.rate1, volume.rate2) == (1.4, 2.0)
@@ -200,7 +200,7 @@ def test_price_in_ad_example():
 
 
 def test_poisson_sample_size_for_a_ratio():
-    # METHODS 7: qualified leads needed in control ≈ (z_{α/2}+z_β)²(1/r+1)/(ln r)², 433 for r = 1.2
+    # docs/methods.md: qualified leads needed in control ≈ (z_{α/2}+z_β)²(1/r+1)/(ln r)², 433 for r = 1.2
     assert round(stats.sample_size_poisson_ratio(1.2)) == 433
     assert stats.power_poisson_ratio(stats.sample_size_poisson_ratio(1.2), 1.2) == pytest.approx(0.8, abs=2e-3)
 
@@ -236,7 +236,7 @@ def test_adjusted_gap_by_hand():
     assert result.scope_rate == pytest.approx(2 / 3 * 0.8 + 1 / 3 * 0.4)
     assert result.baseline_rate == pytest.approx(2 / 3 * 0.9 + 1 / 3 * 0.3)
     assert result.gap == pytest.approx(0.7 - 2 / 3 * 0.8 - 1 / 3 * 0.4)
-    # METHODS 8 / SPEC 3.1.1: the sum of both groups' delta-method variances, each from its own
+    # docs/methods.md / the verdict rule: the sum of both groups' delta-method variances, each from its own
     # stratum rates, with the plug-in (k + 1/2)/(n + 1): scope fast 40.5/51, slow 20.5/51;
     # baseline fast 180.5/201, slow 30.5/101 (weights 2/3, 1/3)
     def part(k, n):

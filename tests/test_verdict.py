@@ -1,4 +1,4 @@
-"""The verdict rule of SPEC 3.1.1 with exact counts, rule by rule, in its order."""
+"""The verdict rule of the verdict rule with exact counts, rule by rule, in its order."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def test_processing_share_defined_only_for_a_positive_gap():
 
 
 def test_the_adjusted_gap_must_hold_on_both_time_axes():
-    # issue 24 / docs/methods.md §8: a slow team's channel whose contact decays in clock time shows a
+    # an earlier review / docs/methods.md §8: a slow team's channel whose contact decays in clock time shows a
     # positive Q in working minutes; on the clock it vanishes, and then Q is no lead-quality evidence
     counts = MetricCounts(60, 400, 900, 2000, 400)  # 15% vs 45%: G = 0.30, far beyond δ = 0.09
     working_only = Evidence(0.25, (0.18, 0.32), True, False, False, False,

@@ -1,4 +1,4 @@
-"""Working-time response minutes (SPEC 2.5)."""
+"""Working-time response minutes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def minutes(calendar, start, end):
 
 
 @pytest.mark.parametrize(("start", "end", "expected"), [
-    ("2026-10-01 23:00", "2026-10-02 09:10", 10),           # SPEC 2.5's example
+    ("2026-10-01 23:00", "2026-10-02 09:10", 10),           # known outcomes's example
     ("2026-10-01 10:00", "2026-10-01 10:07:30", 7.5),
     ("2026-10-01 20:50", "2026-10-02 09:05", 15),           # 10 before closing + 5 after opening
     ("2026-10-01 07:00", "2026-10-01 08:30", 0),            # both before opening

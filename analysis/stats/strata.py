@@ -1,4 +1,4 @@
-"""Comparing like with like (docs/methods.md §8, SPEC 3.1.1): direct standardisation of a rate to
+"""Comparing like with like (docs/methods.md §8, the verdict rule): direct standardisation of a rate to
 another group's stratum mix, Mantel–Haenszel over 2×2 strata, and a Binomial GLM on
 aggregated counts.
 
@@ -23,7 +23,7 @@ from ..i18n import t
 from . import messages
 from ._common import ResultFrame, check_alpha, clean, clean_pair, format_p, format_pct
 
-#: SPEC 3.1.1 / docs/methods.md §8: a stratifier whose overlap covers less of the baseline is dropped.
+#: the verdict rule / docs/methods.md §8: a stratifier whose overlap covers less of the baseline is dropped.
 MIN_COVERAGE = 0.8
 
 
@@ -58,7 +58,7 @@ class AdjustedGap(ResultFrame):
 
 def standardised_gap(scope_count: Sequence[int], scope_nobs: Sequence[int], baseline_count: Sequence[int],
                      baseline_nobs: Sequence[int], alpha: float = 0.05, higher_is_better: bool = True) -> AdjustedGap:
-    """Direct standardisation (SPEC 3.1.1): per stratum k, counts of the scope and the baseline.
+    """Direct standardisation: per stratum k, counts of the scope and the baseline.
 
     Both groups are restricted to the strata the scope covers (scope n_k > 0 and baseline
     n_k > 0); weights w_k = the baseline's n_k share among them, renormalised. The scope's
@@ -199,7 +199,7 @@ def binomial_glm(frame: pd.DataFrame, successes: str, trials: str, terms: Sequen
     """Grouped-binomial GLM (logit) of ``successes`` out of ``trials`` on categorical ``terms``.
 
     Fitted on aggregated counts (one row per cell), which gives the coefficients and
-    standard errors of the row-level logit in milliseconds instead of seconds (issue 3).
+    standard errors of the row-level logit in milliseconds instead of seconds.
     ``reference`` names each term's reference level (default: its largest level).
     Cluster-robust errors are not offered: on aggregated cells statsmodels' small-sample
     factor counts cells, not leads, and inflates them.
