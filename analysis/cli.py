@@ -9,9 +9,10 @@ from typing import Any, Sequence
 
 from . import __version__
 from .allocator import tune_this_process
-from .config import ARMS_BY, BASELINES, CLAIMS, LANGUAGES
+from .config import LANGUAGES
 from .errors import LeadAuditError
 from .kernel import warm_kernel
+from .registry import DEMO_RUNS, JOBS
 
 DESCRIPTION = """\
 leadaudit answers, with honest statistics, whether "the leads are bad" holds and where the
@@ -31,13 +32,6 @@ exit codes: 0 done; 2 bad input or parameters (nothing written); 1 the notebook 
 (the executed notebook is kept as <name>.failed.ipynb).
 """
 
-DEMO_RUNS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("diagnose", {"channel": ["Авито"], "period": "2026-08-01:2026-10-31", "claim": "not_target",
-                  "complaint": "Лиды с Авито нецелевые: звонят «просто узнать цену», покупать не собираются"}),
-    ("experiment", {"arms_by": "campaign", "control": "Creta без цены", "variant": "Creta с ценой",
-                    "scope_channel": "Яндекс Директ"}),
-    ("quarterly", {"quarter": "2026Q3"}),
-)
 
 
 def _common(parser: argparse.ArgumentParser, data: bool = True) -> None:
@@ -73,72 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Render the three reports on the bundled sample data into --out.")
     _common(demo, data=False)
 
-    diagnose = commands.add_parser(
-        "diagnose", help="is a complaint about leads supported, and is it lead quality or processing?",
-        description="Complaint diagnosis: compares the leads the complaint names (the scope) with a baseline, "
-                    "stage by stage, and says whether the problem is in lead quality or in lead processing.")
-    _common(diagnose)
-    scope = diagnose.add_argument_group("what the complaint is about (each option may be repeated)")
-    scope.add_argument("--channel", action="append", default=[], metavar="NAME", help="channel (source), e.g. Авито")
-    scope.add_argument("--campaign", action="append", default=[], metavar="NAME", help="ad campaign")
-    scope.add_argument("--model", action="append", default=[], metavar="NAME", help="car model")
-    scope.add_argument("--manager", action="append", default=[], metavar="NAME", help="sales manager")
-    scope.add_argument("--period", metavar="FROM:TO", help="dates, e.g. 2026-10-01:2026-10-31")
-    claim = diagnose.add_argument_group("the complaint")
-    claim.add_argument("--claim", choices=CLAIMS, default="general",
-                       help="what sales says: not_target, no_contact (don't answer), no_budget, wrong_model, cold, "
-                            "duplicates, general (default)")
-    claim.add_argument("--complaint", default="", metavar="TEXT", help="the complaint in sales' words (shown verbatim)")
-    claim.add_argument("--baseline", choices=BASELINES, default="rest",
-                       help="compare with: rest = other leads of the same period (default); previous_period; "
-                            "same_period_last_year")
-    claim.add_argument("--sla-minutes", type=float, default=15, metavar="N",
-                       help="answer within N working minutes counts as on time (default: 15)")
-    claim.add_argument("--working-hours", metavar="HH:MM-HH:MM", help="sales working hours (default: 09:00-21:00)")
-    claim.add_argument("--min-gap", type=float, metavar="SHARE",
-                       help="smallest gap that matters, as a fraction (default: max(0.03, 0.2 × baseline rate))")
-
-    experiment = commands.add_parser(
-        "experiment", help="did an ad change give fewer but better leads, and is it worth it?",
-        description="Experiment evaluation: compares two arms on qualified leads per rouble (the decision metric), "
-                    "lead volume, rates and costs.")
-    _common(experiment)
-    arms = experiment.add_argument_group("arms")
-    arms.add_argument("--arms-by", choices=ARMS_BY, default="campaign",
-                      help="how arms are told apart: a column's value, a campaign name, or a period FROM:TO")
-    arms.add_argument("--control", required=True, metavar="ARM", help="control arm (campaign, value or FROM:TO)")
-    arms.add_argument("--variant", required=True, metavar="ARM", help="variant arm (campaign, value or FROM:TO)")
-    arms.add_argument("--arm-column", metavar="NAME", help="with --arms-by column: the column holding the arm")
-    arms.add_argument("--scope-channel", metavar="NAME", help="only leads of this channel")
-    arms.add_argument("--spend-control", type=float, metavar="AMOUNT", help="control spend, without a spend file")
-    arms.add_argument("--spend-variant", type=float, metavar="AMOUNT", help="variant spend, without a spend file")
-    arms.add_argument("--expected-split", default="50:50", metavar="A:B", help="planned traffic split (default 50:50)")
-    arms.add_argument("--margin", type=float, default=0.10, metavar="SHARE",
-                      help="non-inferiority margin on qualified leads per rouble (default: 0.10)")
-
-    quarterly = commands.add_parser("quarterly", help="the quarter in one report for management",
-                                    description="Quarterly report: KPIs, funnel, channels, costs, processing speed, "
-                                                "loss reasons; quarter over quarter and year over year.")
-    _common(quarterly)
-    quarterly.add_argument("--quarter", required=True, metavar="YYYYQn", help="e.g. 2026Q3")
-    quarterly.add_argument("--margin", type=float, metavar="SHARE", help="gross margin share, enables ROMI")
+    for job in JOBS.values():
+        job.add_to(commands, _common)
     return parser
 
 
 def _job_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     common = {"leads": args.leads, "query": args.query, "spend": args.spend, "mapping": args.mapping, "sheet": args.sheet,
               "as_of": args.as_of, "lang": args.lang, "alpha": args.alpha}
-    if args.command == "diagnose":
-        return {**common, "channel": args.channel, "campaign": args.campaign, "model": args.model,
-                "manager": args.manager, "period": args.period, "claim": args.claim, "complaint": args.complaint,
-                "baseline": args.baseline, "sla_minutes": args.sla_minutes, "working_hours": args.working_hours,
-                "min_gap": args.min_gap}
-    if args.command == "experiment":
-        return {**common, "arms_by": args.arms_by, "control": args.control, "variant": args.variant,
-                "arm_column": args.arm_column, "scope_channel": args.scope_channel,
-                "spend_control": args.spend_control, "spend_variant": args.spend_variant,
-                "expected_split": args.expected_split, "margin": args.margin}
-    return {**common, "quarter": args.quarter, "margin": args.margin}
+    return {**common, **JOBS[args.command].arguments(args)}
 
 
 def _terminated(signum: int, frame: Any) -> None:

@@ -33,12 +33,6 @@ CANONICAL_STAGES = (*STAGES, LOST_STAGE)
 UNKNOWN = "unknown"
 
 LANGUAGES = ("ru", "en")
-JOBS = ("diagnose", "experiment", "quarterly")
-NOTEBOOK_OF_JOB = {
-    "diagnose": "complaint_diagnosis.ipynb",
-    "experiment": "experiment_evaluation.ipynb",
-    "quarterly": "quarterly_report.ipynb",
-}
 
 # the commands' choices, here so that the CLI parses its arguments without pandas
 CLAIMS = ("not_target", "no_contact", "no_budget", "wrong_model", "cold", "duplicates", "general")

@@ -44,14 +44,6 @@ def diagnosis_warnings(dx: Diagnosis, lang: str) -> list[dict[str, str]]:
     return out
 
 
-def _num(value: Any, digits: int = 2, lang: str = "en") -> str:
-    """A plain number, "—" for a missing or infinite one (decimal comma in Russian)."""
-    if value is None or pd.isna(value) or abs(float(value)) == float("inf"):
-        return "—"
-    text = f"{float(value):.{digits}f}"
-    return text.replace(".", ",") if lang == "ru" else text
-
-
 STAGE_WORDS = {"contacted": "stage.contacted", "qualified": "stage.qualified", "visit": "stage.visited",
                "deal": "stage.won"}
 
@@ -384,14 +376,14 @@ def processing_section(dx: Diagnosis, lang: str) -> Section:
         def odds(result) -> str:
             if result is None or result.odds_ratio is None:
                 return "—"
-            return f"{_num(result.odds_ratio, lang=lang)} ({_num(result.ci[0], lang=lang)}–{_num(result.ci[1], lang=lang)}, " \
+            return f"{format_number(result.odds_ratio, lang, 2)} ({format_number(result.ci[0], lang, 2)}–{format_number(result.ci[1], lang, 2)}, " \
                    f"{format_p(result.cmh_p, lang)})"
         glm = "—"
         if dx.glm is not None and not dx.glm.table.empty:
             row = dx.glm.table.loc[dx.glm.table["term"] == "group"]
             if len(row):
                 r = row.iloc[0]
-                glm = f"{_num(r.odds_ratio, lang=lang)} ({_num(r.odds_ratio_low, lang=lang)}–{_num(r.odds_ratio_high, lang=lang)}, " \
+                glm = f"{format_number(r.odds_ratio, lang, 2)} ({format_number(r.odds_ratio_low, lang, 2)}–{format_number(r.odds_ratio_high, lang, 2)}, " \
                       f"{format_p(None if pd.isna(r.p_value) else float(r.p_value), lang)})"
         parts.append(paragraph(t("dx.mh.text", lang, bucket=odds(dx.mh_bucket), manager=odds(dx.mh_manager), glm=glm)))
     if dx.attempts is not None and len(dx.attempts):

@@ -53,8 +53,9 @@ def callout(text: str, warn: bool = False) -> Html:
 
 
 def format_number(value: Any, lang: str, digits: int = 0) -> str:
-    """Thousands grouped (a thin space in ru, comma in en); "—" for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    """The one number formatter: thousands grouped (a narrow space in ru, a comma in en), a decimal comma in
+    ru; "—" for a missing, NaN or infinite value."""
+    if value is None or value is pd.NA or not math.isfinite(float(value)):  # missing, NaN or infinite
         return "—"
     text = f"{float(value):,.{digits}f}"
     if lang == "ru":

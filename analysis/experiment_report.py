@@ -8,7 +8,7 @@ import pandas as pd
 
 from .display import (
     Html, Section, callout, escape, figure, format_date, format_money, format_number, format_share, glossary, heading,
-    interval_bar, paragraph, points, section, summary_block, table,
+    interval_bar, paragraph, points, section, summary_block,
 )
 from .experiment import Evaluation
 from .i18n import t
@@ -28,13 +28,6 @@ DEAL_METRICS = ("deal_rate", "cac", "deals_per_1000")
 #: the order of the metric rows: the decision metric's own cost first, then what guards it
 ORDER = ("cpql", "qualified_per_1000", "qualified_per_day", "qualified_per_row", "leads_per_1000", "leads_per_day",
          "cpl", "qualified_rate", "contact_rate", "deal_rate", "cac", "deals_per_1000")
-
-
-def _x(value: float | None, lang: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "ru" else text
 
 
 def _value(name: str, value: float | None, lang: str) -> str:
@@ -62,7 +55,7 @@ def experiment_warnings(ev: Evaluation, lang: str) -> list[dict[str, str]]:
         elif code == "underpowered":
             text = t("ex.warning.underpowered", lang, power=format_share(ev.power_20, lang, 0))
         elif code == "overdispersed":
-            text = t("ex.warning.overdispersed", lang, phi=_x(ev.dispersion, lang))
+            text = t("ex.warning.overdispersed", lang, phi=format_number(ev.dispersion, lang, 2))
         elif code == "immature_deals":
             text = t("ex.warning.immature_deals", lang, days=ev.notes.get("deal_days", 90))
         elif code == "no_spend" and ev.exposure == "rows":
@@ -171,8 +164,8 @@ def summary_section(ev: Evaluation, lang: str) -> Section:
                        limit=format_share(ev.params["margin"], lang, 0), cut=format_share(1 - (ev.workload.ratio or 1), lang, 0),
                        **words))
     else:
-        lines.append(t(f"ex.reason.{ev.decision_reason}", lang, low=_x(low, lang), high=_x(high, lang),
-                       wu=_x(ev.workload.ratio_ci[1], lang), limit=_x(1 - ev.params["margin"], lang), **words))
+        lines.append(t(f"ex.reason.{ev.decision_reason}", lang, low=format_number(low, lang, 2), high=format_number(high, lang, 2),
+                       wu=format_number(ev.workload.ratio_ci[1], lang, 2), limit=format_number(1 - ev.params["margin"], lang, 2), **words))
     saved = _calls_saved(ev)
     if saved is not None and abs(saved) >= 1:
         lines.append(t("ex.effect.fewer" if saved > 0 else "ex.effect.more", lang,
@@ -235,8 +228,8 @@ def decision_section(ev: Evaluation, lang: str) -> Section:
     words = _decision_words(ev, lang)
     if ev.decision_reason == "immature":
         return section(heading("ex.section.decision", lang), callout(_immature_text(ev, lang), warn=True))
-    reason = t(f"ex.reason.{ev.decision_reason}", lang, low=_x(low, lang), high=_x(high, lang), wu=_x(wu, lang),
-               limit=_x(1 - ev.params["margin"], lang), **words)
+    reason = t(f"ex.reason.{ev.decision_reason}", lang, low=format_number(low, lang, 2), high=format_number(high, lang, 2), wu=format_number(wu, lang, 2),
+               limit=format_number(1 - ev.params["margin"], lang, 2), **words)
     metrics = {m.name: m for m in ev.metrics}
     share = metrics["qualified_rate"]
     if ev.exposure == "spend":
@@ -244,20 +237,20 @@ def decision_section(ev: Evaluation, lang: str) -> Section:
         what = "deals" if ev.decision_metric == "deals_per_1000" else "qualified"
         numbers = t("ex.numbers", lang, what=t(f"ex.numbers.what.{what}", lang), c=_value("x", ev.ratio.rate2, lang),
                     v=_value("x", ev.ratio.rate1, lang),
-                    r=_x(ev.ratio.ratio, lang), low=_x(low, lang), high=_x(high, lang), p=format_p(ev.ratio.p_value, lang),
-                    w=_x(ev.workload.ratio, lang), wl=_x(wl, lang), wu=_x(wu, lang),
+                    r=format_number(ev.ratio.ratio, lang, 2), low=format_number(low, lang, 2), high=format_number(high, lang, 2), p=format_p(ev.ratio.p_value, lang),
+                    w=format_number(ev.workload.ratio, lang, 2), wl=format_number(wl, lang, 2), wu=format_number(wu, lang, 2),
                     qc=format_share(share.control, lang), qv=format_share(share.variant, lang))
     elif ev.exposure == "rows":
         numbers = t("ex.numbers.rows", lang, qc=format_share(share.control, lang), qv=format_share(share.variant, lang),
                     c=format_number(ev.control.qualified, lang), nc=format_number(ev.control.mature_leads, lang),
                     v=format_number(ev.variant.qualified, lang), nv=format_number(ev.variant.mature_leads, lang),
-                    r=_x(ev.ratio.ratio, lang), low=_x(low, lang), high=_x(high, lang),
+                    r=format_number(ev.ratio.ratio, lang, 2), low=format_number(low, lang, 2), high=format_number(high, lang, 2),
                     p=format_p(ev.ratio.p_value, lang))
     else:
         numbers = t("ex.numbers.per_day", lang, unit=t(f"ex.unit.{ev.exposure}", lang),
-                    c=ev.control.qualified, v=ev.variant.qualified, r=_x(ev.ratio.ratio, lang), low=_x(low, lang),
-                    high=_x(high, lang), p=format_p(ev.ratio.p_value, lang), w=_x(ev.workload.ratio, lang),
-                    wl=_x(wl, lang), wu=_x(wu, lang))
+                    c=ev.control.qualified, v=ev.variant.qualified, r=format_number(ev.ratio.ratio, lang, 2), low=format_number(low, lang, 2),
+                    high=format_number(high, lang, 2), p=format_p(ev.ratio.p_value, lang), w=format_number(ev.workload.ratio, lang, 2),
+                    wl=format_number(wl, lang, 2), wu=format_number(wu, lang, 2))
     parts: list[Any] = [heading("ex.section.decision", lang), paragraph(reason), paragraph(numbers)]
     still_open = _open_text(ev, lang)
     if still_open:
@@ -355,8 +348,8 @@ def checks_section(ev: Evaluation, lang: str) -> Section:
         parts.append(paragraph(t("ex.warning.srm_ok", lang, unit=t(f"ex.srm_unit.{ev.srm_unit}", lang), p=format_p(ev.srm.p_value, lang))))
     if ev.did is not None and ev.did.get("ratio_of_ratios") is not None:
         low, high = ev.did["ci"]
-        parts.append(paragraph(t("ex.did", lang, s=_x(ev.did["scope_change"], lang), u=_x(ev.did["untouched_change"], lang),
-                                 r=_x(ev.did["ratio_of_ratios"], lang), low=_x(low, lang), high=_x(high, lang),
+        parts.append(paragraph(t("ex.did", lang, s=format_number(ev.did["scope_change"], lang, 2), u=format_number(ev.did["untouched_change"], lang, 2),
+                                 r=format_number(ev.did["ratio_of_ratios"], lang, 2), low=format_number(low, lang, 2), high=format_number(high, lang, 2),
                                  p=format_p(ev.did["p_value"], lang))))
     if ev.did is not None and ev.did.get("daily") is not None and len(ev.did["daily"]):
         labels = {"scope": t("plot.ex.untouched.scope", lang), "untouched": t("plot.ex.untouched.other", lang),

@@ -761,8 +761,7 @@ TEXTS.update({
     "q.kpi.roas": {"ru": "Выручка сделок платных каналов на 1 ₽ рекламы (ДРР — доля рекламных расходов в выручке — {drr})",
                    "en": "Revenue of paid channels' deals per ₽ of advertising (ad cost share of revenue {drr})"},
     "q.kpi.romi": {"ru": "ROMI при марже {margin}", "en": "ROMI at margin {margin}"},
-    "q.kpi.sla_15": {"ru": "Первая попытка связи за 15 рабочих минут", "en": "First attempt within 15 working min"},
-    "q.kpi.sla_30": {"ru": "Первая попытка связи за 30 рабочих минут", "en": "First attempt within 30 working min"},
+    "q.kpi.sla": {"ru": "Первая попытка связи за {minutes} рабочих минут", "en": "First attempt within {minutes} working min"},
     "q.vs.previous": {"ru": "к прошлому кварталу", "en": "vs previous quarter"},
     "q.vs.year_ago": {"ru": "к тому же кварталу год назад", "en": "vs same quarter a year ago"},
     "q.change.up": {"ru": "рост, не шум", "en": "up, beyond noise"},
@@ -799,9 +798,9 @@ TEXTS.update({
                                "больше неопределённости; часть бюджета стоит перенести.",
                          "en": "A qualified lead costs {to_cpql} ₽ in «{to}» and {from_cpql} ₽ in «{from_}»: the difference "
                                "exceeds the uncertainty; consider moving budget."},
-    "q.finding.slow_channel": {"ru": "Лиды «{channel}» ждут дольше всех: за 15 рабочих минут отвечают {share} против {overall} "
+    "q.finding.slow_channel": {"ru": "Лиды «{channel}» ждут дольше всех: за {minutes} рабочих минут отвечают {share} против {overall} "
                                      "в среднем (медиана до контакта {median} мин). Сначала обработка, потом бюджет.",
-                               "en": "«{channel}» leads wait longest: {share} answered within 15 working minutes vs {overall} "
+                               "en": "«{channel}» leads wait longest: {share} answered within {minutes} working minutes vs {overall} "
                                      "overall (median to contact {median} min). Fix processing before budget."},
     "q.finding.slow_manager": {"ru": "{manager}: дозвон {rate} при ожидаемых {expected} для такого набора каналов — "
                                      "меньше, чем объясняет случайность.",
@@ -809,7 +808,7 @@ TEXTS.update({
                                      "mix, beyond what chance explains."},
     "q.budget.slow": {"ru": "; но лиды канала ждут ответа дольше всех — сначала обработка",
                       "en": "; but its leads wait longest — fix processing first"},
-    "q.finding.sla": {"ru": "За 15 рабочих минут отвечают {share} лидов.", "en": "{share} of leads are answered within 15 working minutes."},
+    "q.finding.sla": {"ru": "За {minutes} рабочих минут отвечают {share} лидов.", "en": "{share} of leads are answered within {minutes} working minutes."},
     "q.finding.reason": {"ru": "Самая частая причина отказа — «{reason}» ({share} отказов).",
                          "en": "The most frequent loss reason is «{reason}» ({share} of losses)."},
     "q.finding.immature": {"ru": "Этапы «{stages}» для лидов конца квартала ещё не завершились.",
@@ -862,8 +861,7 @@ TEXTS.update({
                                       "lead in ten was never reached."},
     "q.missed": {"ru": "Пропущенные звонки: {missed} из {calls} звонков; перезвонили и связались с {reached}.",
                  "en": "Missed calls: {missed} of {calls} calls; {reached} were called back and reached."},
-    "col.within_15": {"ru": "Попытка за 15 мин", "en": "Attempt in 15 min"},
-    "col.within_30": {"ru": "Попытка за 30 мин", "en": "Attempt in 30 min"},
+    "col.within": {"ru": "Попытка за {minutes} мин", "en": "Attempt in {minutes} min"},
     "col.median_minutes": {"ru": "Контакт: медиана, мин", "en": "Contact: median, min"},
     "col.p90_minutes": {"ru": "P90, мин", "en": "P90, min"},
     "col.contact_rate": {"ru": "Дозвон", "en": "Contacted"},
@@ -1152,8 +1150,7 @@ TEXTS.update({
     "q.tile.cpl": {"ru": "Цена лида", "en": "Cost per lead"},
     "q.tile.cpql": {"ru": "Цена квалифицированного лида", "en": "Cost per qualified lead"},
     "q.tile.cac": {"ru": "Цена сделки", "en": "Cost per deal"},
-    "q.tile.sla_15": {"ru": "Первая попытка за 15 рабочих минут", "en": "First attempt in 15 working min"},
-    "q.tile.sla_30": {"ru": "Первая попытка за 30 рабочих минут", "en": "First attempt in 30 working min"},
+    "q.tile.sla": {"ru": "Первая попытка за {minutes} рабочих минут", "en": "First attempt in {minutes} working min"},
     "q.story.spend": {"ru": "Расход {spend} ({spend_change} {vs}) дал {leads} лидов — {leads_change}.",
                       "en": "Spend of {spend} ({spend_change} {vs}) brought {leads} leads — {leads_change}."},
     "q.story.leads": {"ru": "Лидов {leads} — {change} {vs}.", "en": "{leads} leads — {change} {vs}."},
@@ -1168,8 +1165,8 @@ TEXTS.update({
     "q.story.cpl": {"ru": "Цена лида", "en": "Cost per lead"},
     "q.story.cpql": {"ru": "цена квалифицированного лида", "en": "cost per qualified lead"},
     "q.story.quality": {"ru": "Качество: {items}.", "en": "Quality: {items}."},
-    "q.story.speed": {"ru": "Скорость: первая попытка связи за 15 рабочих минут — у {share} лидов ({change}).",
-                      "en": "Speed: {share} of leads get a first call attempt within 15 working minutes ({change})."},
+    "q.story.speed": {"ru": "Скорость: первая попытка связи за {minutes} рабочих минут — у {share} лидов ({change}).",
+                      "en": "Speed: {share} of leads get a first call attempt within {minutes} working minutes ({change})."},
     "q.story.slowest": {"ru": "Медленнее всех — «{channel}» ({share}).", "en": "Slowest: «{channel}» ({share})."},
     "q.headline.cpql_up": {"ru": "квалифицированный лид подорожал на {delta}", "en": "a qualified lead cost {delta} more"},
     "q.headline.cpql_down": {"ru": "квалифицированный лид подешевел на {delta}", "en": "a qualified lead cost {delta} less"},
@@ -1193,13 +1190,13 @@ TEXTS.update({
     "q.do.budget": {"ru": "Переносите часть бюджета с «{from_}» (квалифицированный лид за {from_cpql}) на «{to}» "
                           "(за {to_cpql}).",
                     "en": "Move part of the budget from «{from_}» (a qualified lead at {from_cpql}) to «{to}» (at {to_cpql})."},
-    "q.do.slow_managers": {"ru": "Ускорьте ответ по «{channel}»: {share} его лидов ведут {managers}, а они отвечают за 15 "
+    "q.do.slow_managers": {"ru": "Ускорьте ответ по «{channel}»: {share} его лидов ведут {managers}, а они отвечают за {minutes} "
                                  "минут лишь в {within} случаев (в среднем — {overall}). Перераспределите лиды или "
                                  "разберите загрузку.",
                            "en": "Speed up «{channel}»: {share} of its leads go to {managers}, who answer only {within} "
-                                 "within 15 minutes ({overall} overall). Reassign the leads or look at their workload."},
-    "q.do.slow_channel": {"ru": "Ускорьте ответ по «{channel}»: за 15 минут отвечают на {share} лидов (в среднем — {overall}).",
-                          "en": "Speed up «{channel}»: {share} of its leads are answered within 15 minutes ({overall} overall)."},
+                                 "within {minutes} minutes ({overall} overall). Reassign the leads or look at their workload."},
+    "q.do.slow_channel": {"ru": "Ускорьте ответ по «{channel}»: за {minutes} минут отвечают на {share} лидов (в среднем — {overall}).",
+                          "en": "Speed up «{channel}»: {share} of its leads are answered within {minutes} minutes ({overall} overall)."},
     "q.do.slow_manager": {"ru": "{manager}: дозвон {rate} при ожидаемых {expected} для такого набора каналов — разберите "
                                 "причины.",
                           "en": "{manager}: {rate} of leads reached against {expected} expected for the channel mix — find out why."},
@@ -1218,9 +1215,9 @@ TEXTS.update({
                                 "en": "«{channel}»: {rate} of leads qualified against {overall} overall — above the 99.8% "
                                       "limit for a channel of its size ({high}): not chance."},
     "q.finding.slow_managers": {"ru": "Лиды канала ведут {managers} ({share} его лидов); на всех своих лидах они отвечают за "
-                                      "15 минут в {within} случаев — медлительность канала объясняется ими.",
+                                      "{minutes} минут в {within} случаев — медлительность канала объясняется ими.",
                                 "en": "The channel's leads go to {managers} ({share} of them); over all their leads they "
-                                      "answer {within} within 15 minutes — they explain the channel's slowness."},
+                                      "answer {within} within {minutes} minutes — they explain the channel's slowness."},
     "q.kpis.note": {"ru": "В скобках — 95% интервал изменения; «не шум» — изменение подтверждено проверкой с поправкой на "
                           "число сравнений на этой странице (см. словарь).",
                     "en": "In brackets: the change's 95% interval; “beyond noise”: the change passed a test corrected for "

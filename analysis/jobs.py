@@ -21,6 +21,7 @@ from .errors import LeadAuditError, ParameterError, ScopeError
 from .i18n import check_lang
 from .mapping import parse_working_hours
 from .loading import Dataset, parse_as_of
+from .registry import JOBS
 from .masking import shown_text
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
@@ -162,21 +163,20 @@ def quarterly_parameters(
     leads: str | None = None, spend: str | None = None, mapping: str | None = None, sheet: str | None = None,
     as_of: str | None = None, lang: str = "ru", alpha: float = 0.05, snapshot: str | None = None,
     query: str | None = None,
-    quarter: str = "2026Q3", margin: float | None = None,
+    quarter: str = "2026Q3", margin: float | None = None, sla_minutes: float = 15,
 ) -> dict[str, Any]:
-    """Validate the quarterly report parameters."""
+    """Validate the quarterly report parameters (``sla_minutes``: the first-attempt target, shown with its double)."""
     params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     parse_quarter(quarter)
     params.update(quarter=str(quarter).strip().upper(),
-                  margin=None if margin in (None, "") else _number("margin", margin, low=0, high=1, low_open=True))
+                  margin=None if margin in (None, "") else _number("margin", margin, low=0, high=1, low_open=True),
+                  sla_minutes=_number("sla_minutes", sla_minutes, low=0, high=7 * 24 * 60, low_open=True))
     return params
 
 
-PARAMETERS: dict[str, Callable[..., dict[str, Any]]] = {
-    "diagnose": diagnose_parameters,
-    "experiment": experiment_parameters,
-    "quarterly": quarterly_parameters,
-}
+def parameters_of(job: str) -> Callable[..., dict[str, Any]]:
+    """The parameter validator of ``job`` (the registry names it)."""
+    return JOBS[job].function("parameters")
 
 
 def _closest(value: str, choices: list[str]) -> str:
@@ -217,8 +217,8 @@ def arm_data_column(params: dict[str, Any], leads: pd.DataFrame) -> str:
 
 
 def check_against_data(job: str, params: dict[str, Any], dataset: Dataset) -> None:
-    """Checks that need the loaded data: scope values exist, the quarter has leads; options
-    that need creation dates are refused on an export without them."""
+    """Checks that need the loaded data: options that need creation dates are refused on an export
+    without them, then the job's own checks (the registry names them)."""
     if not dataset.has_dates:
         dated = {"--as-of": params["as_of"], "--period": params.get("period"),
                  "--arms-by period": params.get("arms_by") == "period" or None}
@@ -227,39 +227,49 @@ def check_against_data(job: str, params: dict[str, Any], dataset: Dataset) -> No
                 raise ScopeError(f"{option} was given but the export has no lead creation dates",
                                  column="created_at", hint="add the line `created_at: \"<your date header>\"` under "
                                  f"`columns:` in the mapping file, or drop {option}")
-    if job == "diagnose":
-        _check_claim(params["claim"], dataset)
-        for column in ("channel", "campaign", "model", "manager"):
-            for value in params[column]:
-                check_scope_value(dataset, column, value, column)
-        from .aggregate import check_scope
+    JOBS[job].function("check")(params, dataset)
 
-        check_scope(dataset, params)
-    elif job == "experiment":
-        if params["scope_channel"]:
-            check_scope_value(dataset, "channel", params["scope_channel"], "scope-channel")
-        if params["arms_by"] == "campaign":
-            for option in ("control", "variant"):
-                check_scope_value(dataset, "campaign", params[option], option)
-        if params["arms_by"] == "column":
-            column = arm_data_column(params, dataset.leads)
-            for option in ("control", "variant"):
-                check_scope_value(dataset, column, params[option], option, shown=params["arm_column"])
-        from .experiment import check_arms
 
-        check_arms(dataset, params)
-    elif job == "quarterly":
-        start, end = parse_quarter(params["quarter"])
-        if not dataset.has_dates:
-            raise ScopeError("the quarterly report needs lead creation dates, and the export has none",
-                             column="created_at", hint="map created_at in the mapping file")
-        created = dataset.leads["created_at"]
-        if not ((created >= start) & (created <= end)).any():
-            first, last = created.min(), created.max()
-            raise ScopeError(
-                f"quarter {params['quarter']} has no leads; the data covers {first:%d.%m.%Y} — {last:%d.%m.%Y} "
-                f"({_quarter_of(first)} to {_quarter_of(last)})", value=params["quarter"],
-                hint=f"choose a quarter from {_quarter_of(first)} to {_quarter_of(last)}")
+def check_diagnose(params: dict[str, Any], dataset: Dataset) -> None:
+    """The claim can be measured on this export; every scope value is in the data; the scope is not empty."""
+    _check_claim(params["claim"], dataset)
+    for column in ("channel", "campaign", "model", "manager"):
+        for value in params[column]:
+            check_scope_value(dataset, column, value, column)
+    from .aggregate import check_scope
+
+    check_scope(dataset, params)
+
+
+def check_experiment(params: dict[str, Any], dataset: Dataset) -> None:
+    """The scope channel and both arms are in the data, and each arm has leads."""
+    if params["scope_channel"]:
+        check_scope_value(dataset, "channel", params["scope_channel"], "scope-channel")
+    if params["arms_by"] == "campaign":
+        for option in ("control", "variant"):
+            check_scope_value(dataset, "campaign", params[option], option)
+    if params["arms_by"] == "column":
+        column = arm_data_column(params, dataset.leads)
+        for option in ("control", "variant"):
+            check_scope_value(dataset, column, params[option], option, shown=params["arm_column"])
+    from .experiment import check_arms
+
+    check_arms(dataset, params)
+
+
+def check_quarterly(params: dict[str, Any], dataset: Dataset) -> None:
+    """The export has creation dates and the quarter has leads."""
+    start, end = parse_quarter(params["quarter"])
+    if not dataset.has_dates:
+        raise ScopeError("the quarterly report needs lead creation dates, and the export has none",
+                         column="created_at", hint="map created_at in the mapping file")
+    created = dataset.leads["created_at"]
+    if not ((created >= start) & (created <= end)).any():
+        first, last = created.min(), created.max()
+        raise ScopeError(
+            f"quarter {params['quarter']} has no leads; the data covers {first:%d.%m.%Y} — {last:%d.%m.%Y} "
+            f"({_quarter_of(first)} to {_quarter_of(last)})", value=params["quarter"],
+            hint=f"choose a quarter from {_quarter_of(first)} to {_quarter_of(last)}")
 
 
 def _check_claim(claim: str, dataset: Dataset) -> None:

@@ -103,17 +103,20 @@ class Kpis:
     def roas(self) -> float | None:
         return self.revenue / self.spend if self.spend and self.revenue is not None else None
 
-    def sla_share(self, minutes: int) -> float | None:
+    def sla_share(self, minutes: float) -> float | None:
         hit, total = self.sla_within.get(minutes, (0, 0))
         return hit / total if total else None
+
+    def sla_shares(self) -> dict[str, float | None]:
+        """``sla_share_<N>`` of each first-attempt target (15 and 30 by default: the JSON's keys)."""
+        return {f"sla_share_{minutes:g}": self.sla_share(minutes) for minutes in self.sla_within}
 
     def to_json(self) -> dict[str, Any]:
         return {"leads": self.leads, "qualified_rate": self.qualified_rate,
                 "deals": self.deals if self.deal_total else None,  # an export with no deal status: null, not 0
                 "spend": self.spend_total, "spend_without_leads": dict(self.spend_without_leads),
                 "cpl": self.cpl, "cpql": self.cpql, "cac": self.cac, "roas": self.roas, "revenue": self.revenue,
-                "contact_rate": self.contact_rate, "sla_share_15": self.sla_share(15),
-                "sla_share_30": self.sla_share(30), "repeats": self.repeats, "immature": list(self.immature),
+                "contact_rate": self.contact_rate, **self.sla_shares(), "repeats": self.repeats, "immature": list(self.immature),
                 "partial": self.partial}
 
 
@@ -171,12 +174,13 @@ class Quarterly:
     channel_managers: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the previous quarter's funnel (ghost bars), None without one
     funnel_previous: pd.DataFrame | None = None
+    #: the first-attempt targets in working minutes: --sla-minutes and its double
+    sla_targets: tuple[float, float] = (15, 30)
 
     def figures(self) -> dict[str, Any]:
         def kpis(value: Kpis | None) -> dict[str, Any] | None:
             return None if value is None else {key: value.to_json()[key] for key in (*KPI_KEYS, "spend_without_leads")} | {
-                "roas": value.roas, "contact_rate": value.contact_rate, "sla_share_15": value.sla_share(15),
-                "sla_share_30": value.sla_share(30),
+                "roas": value.roas, "contact_rate": value.contact_rate, **value.sla_shares(),
                 "immature": list(value.immature)}
         channels = {}
         for row in self.channels.itertuples():
@@ -211,7 +215,7 @@ def _spend_in(dataset: Dataset, period: Period, channels: set[str] | None = None
 
 
 def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
-                amounts: bool | None = None) -> Kpis:
+                amounts: bool | None = None, sla: tuple[float, ...] = (15, 30)) -> Kpis:
     """KPIs of the leads created in ``period`` (first leads; repeats counted apart).
 
     ``amounts``: whether the export has deal amounts (revenue is then a number, 0 without
@@ -236,11 +240,11 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
         # ROAS compares revenue with the spend that bought it: paid channels' deals (all deals without spend)
         won = first & leads["won"] & (leads["channel"].isin(paid) if paid else True)
         revenue = float(leads.loc[won, "deal_amount"].fillna(0).sum())
-    sla = {}
+    targets, within = sla, {}
     if has_column(leads, "response_minutes") and has_column(leads, "attempted"):
         attempted = first & leads["attempted"] & leads["response_minutes"].notna()
-        for minutes in (15, 30):
-            sla[minutes] = (int((attempted & (leads["response_minutes"] <= minutes)).sum()), int(attempted.sum()))
+        for minutes in targets:
+            within[minutes] = (int((attempted & (leads["response_minutes"] <= minutes)).sum()), int(attempted.sum()))
     paid_first = first & leads["channel"].isin(paid)
     orphans: dict[str, float] = {}
     if mask is None and dataset.spend is not None:
@@ -260,7 +264,7 @@ def cohort_kpis(dataset: Dataset, period: Period, mask: pd.Series | None = None,
                 int((first & leads["won"]).sum()), leads_n if "deal" in told else 0, revenue, spend,
                 int(paid_first.sum()),
                 int((paid_first & leads["qualified"]).sum()) if "qualified" in told else 0,
-                int((paid_first & leads["won"]).sum()), sla, immature, period.end > dataset.as_of, orphans)
+                int((paid_first & leads["won"]).sum()), within, immature, period.end > dataset.as_of, orphans)
 
 
 def _change_json(change: "Change") -> dict[str, Any]:
@@ -327,11 +331,11 @@ def compare_kpis(now: Kpis, then: Kpis | None, alpha: float, dispersion: dict[st
               "qualified", "qualified" in now.immature, inverse=True)
         ratio("cac", now.cac, then.cac, now.spend_deals, now.spend, then.spend_deals, then.spend, "deals",
               "deal" in now.immature, inverse=True)
-    for minutes in (15, 30):
+    for minutes in now.sla_within:
         hit, total = now.sla_within.get(minutes, (0, 0))
         hit0, total0 = then.sla_within.get(minutes, (0, 0))
         if total and total0:
-            difference(f"sla_{minutes}", hit / total, hit0 / total0, hit, total, hit0, total0)
+            difference(f"sla_{minutes:g}", hit / total, hit0 / total0, hit, total, hit0, total0)
     return tuple(out)
 
 
@@ -474,7 +478,8 @@ def _trends(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame 
     return monthly, weekly, seasonality
 
 
-def _processing(dataset: Dataset, period: Period, alpha: float) -> tuple[pd.DataFrame, pd.DataFrame,
+def _processing(dataset: Dataset, period: Period, alpha: float, targets: tuple[float, float] = (15, 30)
+                ) -> tuple[pd.DataFrame, pd.DataFrame,
                                                                          stats.TimeToEvent | None, tuple | None]:
     leads = dataset.leads
     first = period_mask(leads, period.start, period.end) & ~leads["is_repeat"]
@@ -497,8 +502,8 @@ def _processing(dataset: Dataset, period: Period, alpha: float) -> tuple[pd.Data
             attempted = part.leads["attempted"] if has_column(leads, "attempted") else mask
             minutes = part.leads.loc[attempted, "response_minutes"] if has_response else pd.Series(dtype=float)
             out.append({column: name, "leads": len(part.leads), "contacted": int(part.leads["contacted"].sum()),
-                        "within_15": float((minutes <= 15).mean()) if len(minutes) else None,
-                        "within_30": float((minutes <= 30).mean()) if len(minutes) else None,
+                        "within_target": float((minutes <= targets[0]).mean()) if len(minutes) else None,
+                        "within_double": float((minutes <= targets[1]).mean()) if len(minutes) else None,
                         "median": None if result is None else result.median, "p90": None if result is None else result.p90})
         frame = pd.DataFrame(out)
         if len(frame):
@@ -580,7 +585,7 @@ def _flag_slow_channels(budget: pd.DataFrame, processing: pd.DataFrame, overall_
     """Mark paid channels whose leads wait much longer: grow them only after processing is fixed."""
     if budget.empty or overall_sla is None or processing.empty:
         return budget.assign(slow=False) if not budget.empty else budget
-    within = processing.set_index("channel")["within_15"]
+    within = processing.set_index("channel")["within_target"]
     return budget.assign(slow=budget["channel"].map(within).fillna(overall_sla) < overall_sla - 0.2)
 
 
@@ -599,15 +604,15 @@ def _findings(report: "Quarterly") -> tuple[tuple[str, dict[str, Any]], ...]:
                                    "from_cpql": dearer.iloc[-1]["cpql"], "to_cpql": cheaper.iloc[0]["cpql"]}))
     for row in _outside_limits(report):
         out.append(("outlier", row))
-    sla = report.current.sla_share(15)
+    sla = report.current.sla_share(report.sla_targets[0])
     channels = report.processing_channels
     explained: set[str] = set()
-    if sla is not None and len(channels) and channels["within_15"].notna().any():
-        slow = channels.loc[(channels["leads"] >= 30) & (channels["within_15"] < sla - 0.2)]
+    if sla is not None and len(channels) and channels["within_target"].notna().any():
+        slow = channels.loc[(channels["leads"] >= 30) & (channels["within_target"] < sla - 0.2)]
         for row in slow.itertuples():
             who = _slow_managers(report.channel_managers, row.channel, sla)
             explained.update(who.get("managers", []))
-            out.append(("slow_channel", {"channel": row.channel, "share": row.within_15, "overall": sla,
+            out.append(("slow_channel", {"channel": row.channel, "share": row.within_target, "overall": sla,
                                          "median": row.median, **who}))
     managers = report.processing_managers
     if len(managers) and "expected_rate" in managers:
@@ -649,33 +654,34 @@ def _slow_managers(frame: pd.DataFrame, channel: str, overall: float) -> dict[st
     if part.empty or part["share"].sum() < 0.5:
         return {}
     speed = frame.loc[frame["manager"].isin(part["manager"])]
-    within = float((speed["within_15"] * speed["tried"]).sum() / speed["tried"].sum()) if speed["tried"].sum() else None
+    within = float((speed["within_target"] * speed["tried"]).sum() / speed["tried"].sum()) if speed["tried"].sum() else None
     if within is None or within >= overall - 0.2:
         return {}
     return {"managers": part.sort_values("share", ascending=False)["manager"].tolist(),
             "managers_share": float(part["share"].sum()), "managers_within": within}
 
 
-def _channel_managers(dataset: Dataset, period: Period) -> pd.DataFrame:
+def _channel_managers(dataset: Dataset, period: Period, target: float = 15) -> pd.DataFrame:
     """Channel × manager: the manager's share of the channel's first leads, and the manager's
-    share answered within 15 working minutes over every channel."""
+    share attempted within the first-attempt target over every channel."""
     leads = dataset.leads
     if not (has_column(leads, "manager") and has_column(leads, "response_minutes") and has_column(leads, "attempted")):
         return pd.DataFrame()
     first = period_mask(leads, period.start, period.end) & ~leads["is_repeat"]
     part = pd.DataFrame({"channel": leads.loc[first, "channel"].astype(str), "manager": leads.loc[first, "manager"].astype(str),
                          "attempted": leads.loc[first, "attempted"] & leads.loc[first, "response_minutes"].notna(),
-                         "within": leads.loc[first, "response_minutes"] <= 15})
+                         "within": leads.loc[first, "response_minutes"] <= target})
     counts = part.groupby(["channel", "manager"]).size().rename("leads").reset_index()
     counts["share"] = counts["leads"] / counts.groupby("channel")["leads"].transform("sum")
     tried = part.loc[part["attempted"]]
-    speed = tried.groupby("manager")["within"].agg(["mean", "size"]).rename(columns={"mean": "within_15", "size": "tried"})
+    speed = tried.groupby("manager")["within"].agg(["mean", "size"]).rename(columns={"mean": "within_target", "size": "tried"})
     return counts.join(speed, on="manager")
 
 
 def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
     """Build the quarterly report for ``params['quarter']``."""
     alpha = params["alpha"]
+    targets = (float(params.get("sla_minutes", 15)), 2 * float(params.get("sla_minutes", 15)))
     current = quarter_period(params["quarter"])
     previous_period = quarter_period(params["quarter"], -1)
     year_period = quarter_period(params["quarter"], -4)
@@ -683,14 +689,14 @@ def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
     # the parts only read the leads: a pool runs them side by side (see in_parallel)
     done = in_parallel({
         "channels": (_channels, dataset, current, compared, alpha),
-        "processing": (_processing, dataset, current, alpha),
+        "processing": (_processing, dataset, current, alpha, targets),
         "trends": (_trends, dataset),
-        "now": (cohort_kpis, dataset, current),
-        "previous": (cohort_kpis, dataset, previous_period) if compared is not None else None,
-        "year_ago": (cohort_kpis, dataset, year_period) if _has_data(dataset, year_period) else None,
+        "now": (cohort_kpis, dataset, current, None, None, targets),
+        "previous": (cohort_kpis, dataset, previous_period, None, None, targets) if compared is not None else None,
+        "year_ago": (cohort_kpis, dataset, year_period, None, None, targets) if _has_data(dataset, year_period) else None,
         "reasons": (_reasons, dataset, current, compared, alpha),
-        "channel_managers": (_channel_managers, dataset, current),
-        **{f"history{shift}": (cohort_kpis, dataset, quarter_period(params["quarter"], shift))
+        "channel_managers": (_channel_managers, dataset, current, targets[0]),
+        **{f"history{shift}": (cohort_kpis, dataset, quarter_period(params["quarter"], shift), None, None, targets)
            for shift in (-7, -6, -5, -3, -2) if _has_data(dataset, quarter_period(params["quarter"], shift))},
     })
     now, previous, year_ago = done["now"], done["previous"], done["year_ago"]
@@ -715,11 +721,11 @@ def quarterly(dataset: Dataset, params: dict[str, Any]) -> Quarterly:
         params, now, previous, year_ago, changes_previous, changes_year_ago,
         _funnel(dataset, now, current), channels, shrinkage, limits, monthly, weekly, seasonality,
         processing_channels, processing_managers, km, missed, reasons, owners,
-        _flag_slow_channels(_budget(channels, alpha), processing_channels, now.sla_share(15)),
+        _flag_slow_channels(_budget(channels, alpha), processing_channels, now.sla_share(targets[0])),
         dataset.spend is not None, now.revenue is not None, params.get("margin"), tuple(warnings))
     known = {0: now, -1: previous, -4: year_ago}
     history = tuple(known.get(shift, done.get(f"history{shift}")) for shift in range(-7, 1))
-    report = replace(report, history=history, channel_managers=done["channel_managers"],
+    report = replace(report, history=history, channel_managers=done["channel_managers"], sla_targets=targets,
                      funnel_previous=None if previous is None else _funnel(dataset, previous, previous_period))
     return replace(report, findings=_findings(report))
 

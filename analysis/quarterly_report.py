@@ -20,7 +20,7 @@ from . import stats
 from .stats._common import format_p
 from .worktime import WorkingCalendar
 
-SHARE_KEYS = ("qualified_rate", "contact_rate", "sla_15", "sla_30")
+SHARE_KEYS = ("qualified_rate", "contact_rate")  # and every first-attempt share, sla_<N> (see is_share)
 MONEY_KEYS = ("spend", "cpl", "cpql", "cac")
 #: the level the raw p-value of a change is read at for the "on the edge" badge (the report's alpha is 0.05 by default)
 ALPHA_SHOWN = 0.05
@@ -28,7 +28,28 @@ ALPHA_SHOWN = 0.05
 TOP_REASONS = 8
 #: which way is good for the business: +1 up, −1 down, 0 neither (spend is chosen, not earned)
 GOOD_DIRECTION = {"leads": 1, "qualified_rate": 1, "contact_rate": 1, "deals": 1, "spend": 0, "cpl": -1, "cpql": -1,
-                  "cac": -1, "sla_15": 1, "sla_30": 1}
+                  "cac": -1}
+
+
+def _target(report: Quarterly) -> str:
+    """The first-attempt target in minutes, as the texts write it."""
+    return f"{report.sla_targets[0]:g}"
+
+
+def is_share(key: str) -> bool:
+    """A KPI that is a share (shown in %, changes in points): the rates and the first-attempt shares."""
+    return key in SHARE_KEYS or key.startswith("sla_")
+
+
+def good_direction(key: str) -> int:
+    return 1 if key.startswith("sla_") else GOOD_DIRECTION.get(key, 0)
+
+
+def kpi_label(key: str, lang: str, kind: str = "kpi") -> str:
+    """A KPI's name (``kind``: ``kpi`` for tables, ``tile`` for the summary); ``sla_<N>`` names its N minutes."""
+    if key.startswith("sla_"):
+        return t(f"q.{kind}.sla", lang, minutes=key[4:])
+    return t(f"q.{kind}.{key}", lang)
 
 
 def _stages(stages, lang: str) -> str:
@@ -51,10 +72,10 @@ def _kpi_value(key: str, kpis: Kpis | None, lang: str) -> str:
         return "—"
     value = {"leads": kpis.leads, "qualified_rate": kpis.qualified_rate, "contact_rate": kpis.contact_rate,
              "deals": kpis.deals if kpis.deal_total else None, "spend": kpis.spend_total, "cpl": kpis.cpl, "cpql": kpis.cpql, "cac": kpis.cac,
-             "sla_15": kpis.sla_share(15), "sla_30": kpis.sla_share(30)}[key]
+             **({key: kpis.sla_share(float(key[4:]))} if key.startswith("sla_") else {})}[key]
     if value is None:
         return "—"
-    return format_share(value, lang) if key in SHARE_KEYS else format_number(value, lang)
+    return format_share(value, lang) if is_share(key) else format_number(value, lang)
 
 
 def _kpi_short(key: str, kpis: Kpis | None, lang: str) -> str:
@@ -70,12 +91,13 @@ def _kpi_raw(key: str, kpis: Kpis | None) -> float | None:
         return None
     return {"leads": kpis.leads, "qualified_rate": kpis.qualified_rate, "contact_rate": kpis.contact_rate,
             "deals": kpis.deals if kpis.deal_total else None, "spend": kpis.spend_total, "cpl": kpis.cpl,
-            "cpql": kpis.cpql, "cac": kpis.cac, "sla_15": kpis.sla_share(15), "sla_30": kpis.sla_share(30)}[key]
+            "cpql": kpis.cpql, "cac": kpis.cac,
+            **({key: kpis.sla_share(float(key[4:]))} if key.startswith("sla_") else {})}[key]
 
 
 def _delta(change: Change, lang: str) -> str:
     """The change itself: «+14%» for counts and costs, «+1,4 п.п.» for shares."""
-    if change.key in SHARE_KEYS:
+    if is_share(change.key):
         return ("+" if change.now >= change.then else "−") + points(change.now - change.then, lang)
     if not change.then:
         return ""
@@ -104,9 +126,9 @@ def _badge(change: Change | None, lang: str) -> str:
 def _tone(change: Change | None) -> str:
     if change is None or change.now is None or change.then is None or change.immature:
         return "muted" if change is not None and change.immature else "neutral"
-    if not change.beyond_noise or not GOOD_DIRECTION.get(change.key):
+    if not change.beyond_noise or not good_direction(change.key):
         return "neutral"
-    return "good" if (change.now - change.then) * GOOD_DIRECTION[change.key] > 0 else "bad"
+    return "good" if (change.now - change.then) * good_direction(change.key) > 0 else "bad"
 
 
 def _change_text(change: Change | None, lang: str) -> str:
@@ -144,7 +166,7 @@ def _kpi_keys(report: Quarterly) -> list[str]:
             *(["deals"] if now.deal_total else [])]  # no deal status in the export: no "0 deals" tile
     if report.has_spend:
         keys += ["spend", "cpl", "cpql", "cac"]
-    return keys + [k for k in ("sla_15", "sla_30") if now.sla_share(int(k[4:])) is not None]
+    return keys + [f"sla_{minutes:g}" for minutes in report.sla_targets if now.sla_share(minutes) is not None]
 
 
 def _changes(report: Quarterly) -> tuple[dict[str, Change], str]:
@@ -199,11 +221,13 @@ def _story(report: Quarterly, lang: str) -> tuple[str, str, list[str]]:
         words = [f"{t('q.kpi.' + key, lang).lower()} {format_share(getattr(now, key), lang)} "
                  f"({_said(change, lang, 'q.story.up', 'q.story.down') if change else '—'})" for key, change in quality]
         lines.append(t("q.story.quality", lang, items="; ".join(words)))
-    sla = now.sla_share(15)
+    target = report.sla_targets[0]
+    sla = now.sla_share(target)
     if sla is not None:
         slow = [values for kind, values in report.findings if kind == "slow_channel"]
         text = t("q.story.speed", lang, share=format_share(sla, lang, 0),
-                 change=_said(changes.get("sla_15"), lang, "q.story.up", "q.story.down") or "—")
+                 minutes=f"{target:g}",
+                 change=_said(changes.get(f"sla_{target:g}"), lang, "q.story.up", "q.story.down") or "—")
         if slow:
             text += " " + t("q.story.slowest", lang, channel=_label(slow[0]["channel"], lang),
                             share=format_share(slow[0]["share"], lang, 0))
@@ -258,13 +282,13 @@ def _decisions(report: Quarterly, data: Dataset, lang: str) -> list[tuple[str, s
                                        from_cpql=format_money(values["from_cpql"], lang))))
         elif kind == "slow_channel":
             if values.get("managers"):
-                out.append(("sales", t("q.do.slow_managers", lang, channel=_label(values["channel"], lang),
+                out.append(("sales", t("q.do.slow_managers", lang, minutes=_target(report), channel=_label(values["channel"], lang),
                                        managers=_joined(values["managers"], lang),
                                        share=format_share(values["managers_share"], lang, 0),
                                        within=format_share(values["managers_within"], lang, 0),
                                        overall=format_share(values["overall"], lang, 0))))
             else:
-                out.append(("sales", t("q.do.slow_channel", lang, channel=_label(values["channel"], lang),
+                out.append(("sales", t("q.do.slow_channel", lang, minutes=_target(report), channel=_label(values["channel"], lang),
                                        share=format_share(values["share"], lang, 0),
                                        overall=format_share(values["overall"], lang, 0))))
         elif kind == "slow_manager":
@@ -296,7 +320,7 @@ def summary_section(report: Quarterly, data: Dataset, lang: str) -> Section:
         history = [_kpi_raw(key, kpis) for kpis in report.history] if report.history else []
         css = _tone(change)
         vs = "" if change is None or change.then is None else t(f"q.vs.short.{against}", lang, delta=_delta(change, lang))
-        tiles.append(kpi_tile(_kpi_short(key, now, lang), t(f"q.tile.{key}", lang), vs, css, _badge(change, lang),
+        tiles.append(kpi_tile(_kpi_short(key, now, lang), kpi_label(key, lang, "tile"), vs, css, _badge(change, lang),
                               sparkline(history, css)))
     period = now.period
     title = t("q.summary.title", lang, quarter=quarter_name(period.label, lang), start=format_date(period.start, lang),
@@ -320,7 +344,7 @@ def kpi_section(report: Quarterly, data: Dataset, lang: str) -> Section:
     keys = _kpi_keys(report)
     by_previous = {c.key: c for c in report.changes_previous}
     by_year = {c.key: c for c in report.changes_year_ago}
-    rows = [{t("col.kpi", lang): t(f"q.kpi.{k}", lang), t("col.now", lang): _kpi_value(k, now, lang),
+    rows = [{t("col.kpi", lang): kpi_label(k, lang), t("col.now", lang): _kpi_value(k, now, lang),
              t("col.previous", lang): _kpi_value(k, previous, lang),
              t("col.change_previous", lang): _change_text(by_previous.get(k), lang),
              t("col.year_ago", lang): _kpi_value(k, year_ago, lang),
@@ -348,9 +372,9 @@ def findings_section(report: Quarterly, lang: str) -> Section:
     for kind, values in report.findings:
         if kind == "change":
             key = values["key"]
-            fmt = (lambda v: format_share(v, lang)) if key in SHARE_KEYS else (lambda v: _kpi_short(key, None, lang) if v is None
+            fmt = (lambda v: format_share(v, lang)) if is_share(key) else (lambda v: _kpi_short(key, None, lang) if v is None
                                                                                else format_number(v, lang))
-            items.append(t("q.finding.change", lang, kpi=t(f"q.kpi.{key}", lang), now=fmt(values["now"]),
+            items.append(t("q.finding.change", lang, kpi=kpi_label(key, lang), now=fmt(values["now"]),
                            then=fmt(values["then"]), direction=t(f"q.change.{values['direction']}", lang),
                            p=format_p(values["p"], lang)))
         elif kind == "outlier":
@@ -361,17 +385,17 @@ def findings_section(report: Quarterly, lang: str) -> Section:
             items.append(t("q.finding.budget", lang, to=_label(values["to"], lang), from_=_label(values["from"], lang),
                            to_cpql=format_money(values["to_cpql"], lang), from_cpql=format_money(values["from_cpql"], lang)))
         elif kind == "sla":
-            items.append(t("q.finding.sla", lang, share=format_share(values["share"], lang, 0)))
+            items.append(t("q.finding.sla", lang, minutes=_target(report), share=format_share(values["share"], lang, 0)))
         elif kind == "reason":
             items.append(t("q.finding.reason", lang, reason=reason_label(values["reason"], lang), share=format_share(values["share"], lang, 0)))
         elif kind == "immature":
             items.append(t("q.finding.immature", lang, stages=_stages(values["stages"].split(", "), lang)))
         elif kind == "slow_channel":
-            text = t("q.finding.slow_channel", lang, channel=_label(values["channel"], lang),
+            text = t("q.finding.slow_channel", lang, minutes=_target(report), channel=_label(values["channel"], lang),
                      share=format_share(values["share"], lang, 0), overall=format_share(values["overall"], lang, 0),
                      median=t("stats.not_reached", lang) if values["median"] is None else format_number(values["median"], lang))
             if values.get("managers"):
-                text += " " + t("q.finding.slow_managers", lang, managers=_joined(values["managers"], lang),
+                text += " " + t("q.finding.slow_managers", lang, minutes=_target(report), managers=_joined(values["managers"], lang),
                                 share=format_share(values["managers_share"], lang, 0),
                                 within=format_share(values["managers_within"], lang, 1))
             items.append(text)
@@ -500,8 +524,8 @@ def processing_section(report: Quarterly, lang: str) -> Section:
         share = lambda v: "—" if v is None or pd.isna(v) else format_share(v, lang)  # noqa: E731
         shown = pd.DataFrame({t("col.channel", lang): frame["channel"].map(lambda c: _label(c, lang)),
                               t("col.leads", lang): frame["leads"].astype("int64"),
-                              t("col.within_15", lang): frame["within_15"].map(share),
-                              t("col.within_30", lang): frame["within_30"].map(share),
+                              t("col.within", lang, minutes=f"{report.sla_targets[0]:g}"): frame["within_target"].map(share),
+                              t("col.within", lang, minutes=f"{report.sla_targets[1]:g}"): frame["within_double"].map(share),
                               t("col.median_minutes", lang): frame["median"].map(minutes),
                               t("col.contact_rate", lang): frame["contact_rate"].map(share)})
         parts += [Html(f"<h3>{escape(t('q.by_channel', lang))}</h3>"), table(shown, lang)]
@@ -515,7 +539,7 @@ def processing_section(report: Quarterly, lang: str) -> Section:
             t("col.expected_mix", lang): [share(r.expected_rate) + (f" · {t('q.below_expected', lang)}"
                                                                     if r.shrunk_high < r.expected_rate else "")
                                           for r in managers.itertuples()],
-            t("col.within_15", lang): managers["within_15"].map(share),
+            t("col.within", lang, minutes=f"{report.sla_targets[0]:g}"): managers["within_target"].map(share),
             t("col.median_minutes", lang): managers["median"].map(minutes)})
         parts += [Html(f"<h3>{escape(t('q.by_manager', lang))}</h3>"), table(shown, lang),
                   paragraph(t("q.managers.note", lang), "la-note")]

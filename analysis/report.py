@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .config import NOTEBOOK_OF_JOB, NOTEBOOKS_DIR, TEMPLATE_NAME, TEMPLATES_DIR
+from .config import NOTEBOOKS_DIR, TEMPLATE_NAME, TEMPLATES_DIR
 from .database import is_database_url, redact_url
 from .errors import ParameterError, ReportExecutionError
 from .i18n import t
 from .kernel import warm_kernel
-from .jobs import PARAMETERS, arm_column_of, check_against_data, parameters_hash, scope_shown, scope_text, slugify
+from .jobs import arm_column_of, check_against_data, parameters_hash, parameters_of, scope_shown, scope_text, slugify
 from .loading import Dataset, load_dataset, save_snapshot
+from .registry import JOBS
 from .summary import dumps, extract_summary
 
 _UMASK = os.umask(0)
@@ -56,9 +57,9 @@ def prepare(job: str, out_dir: str | Path | None = None, run_date: dt.date | Non
             **kwargs: Any) -> tuple[dict[str, Any], Dataset]:
     """Validate parameters and load the data (everything that can fail on bad input); with
     ``out_dir``, check that the report's three files can be written there before any loading."""
-    if job not in PARAMETERS:
-        raise ParameterError(f"unknown report «{job}»", hint=f"use one of: {', '.join(PARAMETERS)}")
-    params = PARAMETERS[job](**kwargs)
+    if job not in JOBS:
+        raise ParameterError(f"unknown report «{job}»", hint=f"use one of: {', '.join(JOBS)}")
+    params = parameters_of(job)(**kwargs)
     if out_dir is not None:  # named as _render names it: a database URL without its password
         shown = {**params, "leads": redact_url(params["leads"])} if is_database_url(params["leads"]) else params
         check_out(Path(out_dir), report_name(job, shown, run_date))
@@ -208,7 +209,7 @@ def _execute(job: str, params: dict[str, Any], workdir: Path, progress: bool, ke
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    source = NOTEBOOKS_DIR / NOTEBOOK_OF_JOB[job]
+    source = NOTEBOOKS_DIR / JOBS[job].notebook
     executed = workdir / "executed.ipynb"
     try:
         papermill.execute_notebook(
@@ -354,7 +355,7 @@ def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, ke
     with tempfile.TemporaryDirectory(prefix="leadaudit-") as workdir:
         snapshot = save_snapshot(dataset, Path(workdir) / "snapshot")
         run_params = {**params, "snapshot": str(snapshot)}
-        _say(f"running notebooks/{NOTEBOOK_OF_JOB[job]}", progress)
+        _say(f"running notebooks/{JOBS[job].notebook}", progress)
         warming = _warm_exporter(params["lang"])
         try:
             notebook = _execute(job, run_params, Path(workdir), progress, kernel)
@@ -370,7 +371,7 @@ def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, ke
             ) from None
     summary = extract_summary(notebook)
     if summary is None:
-        raise ReportExecutionError(f"the notebook {NOTEBOOK_OF_JOB[job]} emitted no summary",
+        raise ReportExecutionError(f"the notebook {JOBS[job].notebook} emitted no summary",
                                    hint="its last cell must call la.emit_summary(...)")
     _say("rendering HTML", progress)
     notebook.metadata["leadaudit"] = _header(job, params, dataset, notebook, run_date)

@@ -24,6 +24,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+# one transliteration for the package: the sample's e-mail names and the report file names
+from .jobs import transliterate
+
 DEFAULT_SEED = 20261122
 DEFAULT_OUT = Path(__file__).parent / "data" / "sample"
 
@@ -491,10 +494,6 @@ def _draw_primary_leads(rng: np.random.Generator, calendar: _Calendar,
             "person": np.arange(len(created)), "repeat_of": np.full(len(created), -1)}
 
 
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n",
-                      "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "sch", "", "y",
-                      "", "e", "yu", "ya"]))
 _MALE_NAMES = ("Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Максим", "Евгений",
                "Иван", "Михаил", "Артём", "Николай", "Владимир", "Павел", "Роман", "Денис",
                "Игорь", "Олег", "Виктор", "Константин", "Кирилл", "Юрий", "Антон", "Илья",
@@ -515,9 +514,6 @@ _SURNAMES = ("Иванов", "Смирнов", "Кузнецов", "Попов",
 _EMAIL_DOMAINS = {"mail.ru": 0.35, "yandex.ru": 0.25, "gmail.com": 0.20, "bk.ru": 0.08,
                   "inbox.ru": 0.06, "list.ru": 0.06}
 
-
-def _translit(text: str) -> str:
-    return "".join(_TRANSLIT.get(ch, ch) for ch in text.lower())
 
 
 def _unique_phones(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -643,10 +639,10 @@ def _emails(rng: np.random.Generator, female: np.ndarray, first_name: np.ndarray
     domain = _draw(rng, list(_EMAIL_DOMAINS.values()), n)
     domains = list(_EMAIL_DOMAINS)
     # transliterate each name once, not once per person
-    first_latin = {False: [_translit(name) for name in _MALE_NAMES],
-                   True: [_translit(name) for name in _FEMALE_NAMES]}
-    last_latin = {False: [_translit(name) for name in _SURNAMES],
-                  True: [_translit(name + "а") for name in _SURNAMES]}
+    first_latin = {False: [transliterate(name) for name in _MALE_NAMES],
+                   True: [transliterate(name) for name in _FEMALE_NAMES]}
+    last_latin = {False: [transliterate(name) for name in _SURNAMES],
+                  True: [transliterate(name + "а") for name in _SURNAMES]}
     out: list[str] = []
     taken: set[str] = set()  # membership only: its order never reaches the output
     for i, (fem, given, family) in enumerate(zip(female.tolist(), first_name.tolist(),

@@ -44,6 +44,32 @@ def require_browser() -> str:
     return path
 
 
+def _start(browser: str, width: int) -> tuple[subprocess.Popen, Path]:
+    """A headless Chromium with a fresh profile, its DevTools endpoint on a free port, names resolving to nothing."""
+    profile = Path(tempfile.mkdtemp(prefix="leadaudit-chromium-"))
+    process = subprocess.Popen(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+         f"--user-data-dir={profile}", "--remote-debugging-port=0", "--remote-allow-origins=*",
+         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", f"--window-size={width},1600",
+         "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, profile
+
+
+def _page_socket(process: subprocess.Popen, profile: Path, timeout: float) -> str:
+    """The WebSocket URL of the started browser's page, once its DevTools endpoint is up."""
+    port_file = profile / "DevToolsActivePort"
+    deadline = time.time() + timeout
+    while not port_file.exists() or not port_file.read_text().strip():
+        if time.time() > deadline or process.poll() is not None:
+            raise RuntimeError("Chromium did not start its DevTools endpoint")
+        time.sleep(0.1)
+    port = port_file.read_text().split()[0]
+    targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
+    return next(t for t in targets if t.get("type") == "page")["webSocketDebuggerUrl"]
+
+
 @dataclass
 class PageReport:
     failed_requests: list[str] = field(default_factory=list)
@@ -55,26 +81,10 @@ class PageReport:
 def open_page(browser: str, page: Path, screenshot_width: int = 1200, timeout: float = 60.0) -> PageReport:
     import websocket
 
-    profile = Path(tempfile.mkdtemp(prefix="leadaudit-chromium-"))
-    process = subprocess.Popen(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-         f"--user-data-dir={profile}", "--remote-debugging-port=0", "--remote-allow-origins=*",
-         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", f"--window-size={screenshot_width},1600",
-         "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, profile = _start(browser, screenshot_width)
     report = PageReport()
     try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.time() + timeout
-        while not port_file.exists() or not port_file.read_text().strip():
-            if time.time() > deadline or process.poll() is not None:
-                raise RuntimeError("Chromium did not start its DevTools endpoint")
-            time.sleep(0.1)
-        port = port_file.read_text().split()[0]
-        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
-        target = next(t for t in targets if t.get("type") == "page")
-        socket = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=timeout)
+        socket = websocket.create_connection(_page_socket(process, profile, timeout), timeout=timeout)
         counter = itertools.count(1)
 
         def send(method: str, **params) -> int:
@@ -210,26 +220,10 @@ def devtools_session(browser: str, page: Path, width: int = 1200, timeout: float
     """
     import websocket
 
-    profile = Path(tempfile.mkdtemp(prefix="leadaudit-chromium-"))
-    process = subprocess.Popen(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-         f"--user-data-dir={profile}", "--remote-debugging-port=0", "--remote-allow-origins=*",
-         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", f"--window-size={width},1600",
-         "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, profile = _start(browser, width)
     socket = None
     try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.time() + timeout
-        while not port_file.exists() or not port_file.read_text().strip():
-            if time.time() > deadline or process.poll() is not None:
-                raise RuntimeError("Chromium did not start its DevTools endpoint")
-            time.sleep(0.1)
-        port = port_file.read_text().split()[0]
-        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
-        target = next(t for t in targets if t.get("type") == "page")
-        socket = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=timeout)
+        socket = websocket.create_connection(_page_socket(process, profile, timeout), timeout=timeout)
         session = DevToolsSession(socket, page)
         for method in ("Network.enable", "Runtime.enable", "Log.enable", "Page.enable"):
             session.send(method)

@@ -16,7 +16,7 @@ from analysis.diagnosis_report import MIN_STAGE_LEADS, _range, gap_words
 from analysis.display import format_number, format_share
 from analysis.experiment_report import DEAL_METRICS, _value
 from analysis.i18n import t
-from analysis.quarterly_report import SHARE_KEYS
+from analysis.quarterly_report import is_share, kpi_label
 from analysis.stats._common import format_p
 
 
@@ -116,16 +116,16 @@ def _quarterly(figures: dict[str, Any], page: str, lang: str) -> int:
     columns = {"kpis": t("col.now", lang), "kpis_previous": t("col.previous", lang),
                "kpis_year_ago": t("col.year_ago", lang)}
     keys = {"leads": "leads", "qualified_rate": "qualified_rate", "contact_rate": "contact_rate", "deals": "deals",
-            "spend": "spend", "cpl": "cpl", "cpql": "cpql", "cac": "cac", "sla_15": "sla_share_15",
-            "sla_30": "sla_share_30"}
+            "spend": "spend", "cpl": "cpl", "cpql": "cpql", "cac": "cac",
+            **{f"sla_{name[10:]}": name for name in figures["kpis"] if name.startswith("sla_share_")}}
     for key, json_key in keys.items():
-        label = t(f"q.kpi.{key}", lang)
+        label = kpi_label(key, lang)
         if label not in kpis:
             assert figures["kpis"].get(json_key) is None or key.startswith("sla"), f"{key} in the JSON, not shown"
             continue
         for block, column in columns.items():
             value = None if figures[block] is None else figures[block].get(json_key)
-            expected = "—" if value is None else (format_share(value, lang) if key in SHARE_KEYS
+            expected = "—" if value is None else (format_share(value, lang) if is_share(key)
                                                   else format_number(value, lang))
             assert kpis[label][column] == expected, f"{block}.{json_key}: JSON {expected}, HTML {kpis[label][column]}"
             compared += 1

@@ -17,7 +17,6 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import pytest
 
 _PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "calibration.py"
 _NAME = "leadaudit_benchmarks_calibration"

@@ -69,7 +69,7 @@ def database():
                 EXCEPTION WHEN others THEN RETURN NULL; END $$ LANGUAGE plpgsql""")
             staging = ", ".join(f'"{name}" text' for name in headers)
             connection.execute(f'CREATE TEMP TABLE staging ("Строка" integer, {staging})')
-            with connection.cursor().copy(f"COPY staging FROM STDIN") as copy:
+            with connection.cursor().copy("COPY staging FROM STDIN") as copy:
                 for number, row in enumerate(body, start=2):
                     copy.write_row([number, *row])
             typed = ", ".join(f'"{name}" {COLUMNS.get(name, "text")}' for name in headers)

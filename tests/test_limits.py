@@ -8,11 +8,11 @@ import threading
 
 import pytest
 
-from analysis.errors import ColumnError, InputFileError, LeadAuditError, MappingError, ParameterError
+from analysis.errors import ColumnError, InputFileError, MappingError, ParameterError
 from analysis.loading import load_dataset, parse_as_of
 from analysis.mapping import load_mapping
 
-from .conftest import SAMPLE_HEADERS, sample_row, write_csv
+from .conftest import SAMPLE_HEADERS, write_csv
 
 
 def test_devices_and_pipes_are_refused_without_reading(tmp_path):

@@ -8,22 +8,23 @@ import json
 import papermill
 import pytest
 
-from analysis.config import NOTEBOOK_OF_JOB, NOTEBOOKS_DIR
-from analysis.jobs import PARAMETERS
+from analysis.config import NOTEBOOKS_DIR
+from analysis.jobs import parameters_of
+from analysis.registry import JOBS
 
 
-@pytest.mark.parametrize("job", sorted(NOTEBOOK_OF_JOB))
+@pytest.mark.parametrize("job", sorted(JOBS))
 def test_notebook_parameters_match_the_entry_point(job):
-    found = papermill.inspect_notebook(str(NOTEBOOKS_DIR / NOTEBOOK_OF_JOB[job]))
-    signature = inspect.signature(PARAMETERS[job])
+    found = papermill.inspect_notebook(str(NOTEBOOKS_DIR / JOBS[job].notebook))
+    signature = inspect.signature(parameters_of(job))
     assert list(found) == list(signature.parameters)
     for name, parameter in signature.parameters.items():
         assert found[name]["name"] == name
 
 
-@pytest.mark.parametrize("job", sorted(NOTEBOOK_OF_JOB))
+@pytest.mark.parametrize("job", sorted(JOBS))
 def test_notebooks_are_thin_and_stripped(job):
-    notebook = json.loads((NOTEBOOKS_DIR / NOTEBOOK_OF_JOB[job]).read_text(encoding="utf-8"))
+    notebook = json.loads((NOTEBOOKS_DIR / JOBS[job].notebook).read_text(encoding="utf-8"))
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":
             continue

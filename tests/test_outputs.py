@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cli import DEMO_RUNS
+from analysis.registry import DEMO_RUNS
 from analysis.config import SAMPLE_LEADS, SAMPLE_SPEND
 from analysis.i18n import agree
 from analysis.jobs import diagnose_parameters, slugify

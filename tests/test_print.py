@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from analysis.cli import DEMO_RUNS
+from analysis.registry import DEMO_RUNS
 from analysis.report import render_report
 
 from .browser import devtools_session, require_browser

@@ -3,7 +3,6 @@ convention in words, the business effect of an experiment, and findings that con
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from analysis.diagnosis_report import _range, echoed_reasons, gap_words
