@@ -43,7 +43,7 @@ package-check: $(VENV)/.installed
 	$(PYTHON) -m venv "$$work/venv"; \
 	"$$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$$work"/dist/*.whl; \
 	cd "$$work" && "$$work/venv/bin/leadaudit" demo --out "$$work/reports" && \
-	test "$$(ls "$$work/reports" | wc -l)" -eq 9 && echo "package-check: the wheel installs and renders the demo"
+	test "$$(ls "$$work/reports" | wc -l)" -eq 10 && echo "package-check: the wheel installs and renders the demo"
 
 sample: $(VENV)/.installed
 	$(PY) -m analysis.sample

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from . import __version__
 from .allocator import tune_this_process
 from .config import LANGUAGES
-from .errors import LeadAuditError
+from .errors import LeadAuditError, ParameterError
 from .kernel import warm_kernel
 from .registry import DEMO_RUNS, JOBS
 
@@ -69,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     for job in JOBS.values():
         job.add_to(commands, _common)
+    index = commands.add_parser("index", help="rebuild index.html, the log of every report in --out",
+                                description="Rebuild the complaint log (index.html) of a reports folder from its JSON "
+                                            "summaries. Every command also updates it after writing a report.")
+    index.add_argument("--out", metavar="DIR", default="reports", help="the reports folder (default: reports/)")
+    index.add_argument("--lang", choices=LANGUAGES, default="ru", help="page language (default: ru)")
     return parser
 
 
@@ -95,6 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # work folder with the data snapshot is removed; no report file is half-written
     signal.signal(signal.SIGTERM, _terminated)
     try:
+        if args.command == "index":
+            from .complaint_log import build_index
+
+            if not Path(args.out).is_dir():
+                raise ParameterError(f"--out «{args.out}» is not a folder", hint="give the folder the reports are in")
+            print(build_index(args.out, args.lang), flush=True)
+            return 0
         runs = [(job, {"lang": args.lang, **kwargs}) for job, kwargs in DEMO_RUNS] if args.command == "demo" \
             else [(args.command, _job_kwargs(args))]
         for job, kwargs in runs:

@@ -1360,3 +1360,25 @@ TEXTS.update({
     "ex.daily.ramp": {"ru": "«{arm}» набирал ход в первую неделю: {first} лида в день против {later} потом.",
                       "en": "«{arm}» was ramping up in its first week: {first} leads a day against {later} later."},
 })
+
+
+# the complaint log (analysis.complaint_log)
+TEXTS.update({
+    "log.title": {"ru": "Журнал отчётов и жалоб", "en": "Reports and complaints log"},
+    "log.note": {"ru": "Отчётов в папке: {n}. Страница собрана из JSON-сводок отчётов; пересобрать: leadaudit index --out ПАПКА.",
+                 "en": "Reports in this folder: {n}. Built from the reports' JSON summaries; rebuild with leadaudit index --out DIR."},
+    "log.reports": {"ru": "Отчёты, новые сверху", "en": "Reports, newest first"},
+    "log.recurring": {"ru": "Повторяющиеся жалобы: канал и суть", "en": "Recurring complaints: channel and claim"},
+    "log.empty": {"ru": "В папке пока нет отчётов.", "en": "No reports in this folder yet."},
+    "log.open": {"ru": "открыть", "en": "open"},
+    "log.col.date": {"ru": "Дата", "en": "Date"},
+    "log.col.job": {"ru": "Отчёт", "en": "Report"},
+    "log.col.scope": {"ru": "Предмет", "en": "Scope"},
+    "log.col.complaint": {"ru": "Жалоба", "en": "Complaint"},
+    "log.col.outcome": {"ru": "Вывод или решение", "en": "Verdict or decision"},
+    "log.col.link": {"ru": "Ссылка", "en": "Link"},
+    "log.col.channel": {"ru": "Канал", "en": "Channel"},
+    "log.col.claim": {"ru": "Суть жалобы", "en": "Claim"},
+    "log.col.times": {"ru": "Сколько раз", "en": "Times"},
+    "log.col.supported": {"ru": "Подтвердилась", "en": "Supported"},
+})

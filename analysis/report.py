@@ -390,4 +390,16 @@ def _render(job: str, out_dir: str | Path, progress: bool, run_date: dt.date, ke
                              hint="free some disk space or choose another --out; the previous report, if any, "
                                   "is unchanged") from None
     (out / f"{name}.failed.ipynb").unlink(missing_ok=True)
+    _update_log(out, params["lang"], progress)
     return files
+
+
+def _update_log(out: Path, lang: str, progress: bool) -> None:
+    """Rebuild the folder's complaint log (index.html). It is derived from the JSON summaries, so a
+    failure here leaves the report whole and the log rebuildable (leadaudit index)."""
+    from .complaint_log import build_index
+
+    try:
+        build_index(out, lang)
+    except OSError as error:
+        _say(f"the report is written, but index.html could not be updated: {error.strerror or error}", True)

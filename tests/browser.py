@@ -57,6 +57,16 @@ def _start(browser: str, width: int) -> tuple[subprocess.Popen, Path]:
     return process, profile
 
 
+def _stop(process: subprocess.Popen, profile: Path) -> None:
+    """End the browser and remove its profile."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
 def _page_socket(process: subprocess.Popen, profile: Path, timeout: float) -> str:
     """The WebSocket URL of the started browser's page, once its DevTools endpoint is up."""
     port_file = profile / "DevToolsActivePort"
@@ -127,12 +137,7 @@ def open_page(browser: str, page: Path, screenshot_width: int = 1200, timeout: f
         report.screenshot = base64.b64decode(shot["result"]["data"])
         socket.close()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+        _stop(process, profile)
     return report
 
 
@@ -234,9 +239,4 @@ def devtools_session(browser: str, page: Path, width: int = 1200, timeout: float
     finally:
         if socket is not None:
             socket.close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+        _stop(process, profile)

@@ -130,7 +130,8 @@ def test_inputs_read_only_unchanged_and_concurrent_runs(tmp_path):
     results = [run.communicate(timeout=600) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0], [r[1][-500:] for r in results]
     assert (sha256(leads), sha256(spend)) == before, "input files must never change"
-    html = sorted(out.glob("*.html"))
+    html = sorted(p for p in out.glob("*.html") if p.name != "index.html")  # the folder's log aside
+    assert (out / "index.html").is_file()  # written by each run through a rename: never half a page
     assert len(html) == 2 and results[0][0].strip() == results[2][0].strip()
     for page in html:
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
@@ -150,3 +151,11 @@ def test_russian_reports_read_as_written_by_a_person(demo_reports):
         assert dot is None, f"{files.html.name}: a decimal point in Russian: «{dot and dot.group(0)}»"
         for match in re.finditer(r"(?<![\d,\u202f])(\d[\d\u202f]*) (лид|лида|лидов)(?![а-я])", text):
             assert agree(match.group(0)) == match.group(0), f"{files.html.name}: «{match.group(0)}»"
+
+
+def test_the_folder_log_lists_every_demo_report(demo_reports):
+    out, files = demo_reports
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for report in files:
+        assert f'href="{report.html.name}"' in page
+    assert "Лиды с Авито нецелевые" in page and "Жалоба подтверждается" in page

@@ -73,7 +73,8 @@ def test_render_each_report(tmp_path, small_export, job, kwargs, shown):
     assert list(summary)[:7] == ["job", "version", "parameters", "as_of", "inputs", "warnings", "lineage"]
     assert summary["lineage"]["dropped"] == []  # the small export is clean
     assert "+7 (900)" not in html and "+7 (900)" not in files.notebook.read_text(encoding="utf-8")
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".ipynb", ".json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([files.html.name, files.notebook.name, files.summary.name,
+                                                            "index.html"])  # the report and the folder's log
     if job == "quarterly":  # the JSON summary
         for key in ("kpis", "kpis_previous", "kpis_year_ago", "channels"):
             assert key in summary["figures"]
