@@ -17,7 +17,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "fact.no_dates": {"ru": "в выгрузке нет дат создания лидов", "en": "the export has no lead creation dates"},
     "fact.period": {"ru": "Выгрузка охватывает", "en": "The export covers"},
     "fact.as_of": {"ru": "Данные на", "en": "Data as of"},
-    "fact.leads": {"ru": "Лидов в анализе", "en": "Leads analysed"},
     "toc": {"ru": "Содержание", "en": "Contents"},
     "footer": {"ru": "leadaudit {version} · отчёт построен автоматически по выгрузке CRM; "
                      "все числа посчитаны из данных при каждом запуске",
@@ -25,26 +24,9 @@ TEXTS: dict[str, dict[str, str]] = {
                      "from the data on each run"},
     "scope.all": {"ru": "все лиды", "en": "all leads"},
     # sections
-    "section.overview": {"ru": "Данные: что загружено", "en": "Data: what was loaded"},
-    "section.channels": {"ru": "Лиды и воронка по каналам", "en": "Leads and funnel by channel"},
     "section.appendix": {"ru": "Приложение: параметры, файлы, отброшенные строки",
                          "en": "Appendix: parameters, files, dropped rows"},
-    "section.pending": {"ru": "Статистический разбор", "en": "Statistical analysis"},
-    "pending.text": {
-        "ru": "Этот раздел отчёта ещё в разработке: ниже — обзор загруженных данных. "
-              "Выводы о качестве лидов здесь пока не делаются.",
-        "en": "This part of the report is still being built: below is an overview of the loaded data. "
-              "No conclusions about lead quality are drawn here yet.",
-    },
     # overview
-    "overview.lead": {
-        "ru": "Загружено {leads} лидов за период {start} — {end} по {channels} каналам; "
-              "из них {repeats} повторных обращений тех же людей (они помечены и не считаются новыми лидами канала). "
-              "Данные на {as_of}.",
-        "en": "{leads} leads loaded for {start} — {end} across {channels} channels; {repeats} of them are "
-              "repeat requests from the same people (marked, not counted as new leads of their channel). "
-              "Data as of {as_of}.",
-    },
     "overview.no_dates": {
         "ru": "В выгрузке нет даты создания лида: периоды, тренды и зрелость лидов не анализируются.",
         "en": "The export has no lead creation date: periods, trends and lead maturity are not analysed.",
@@ -60,12 +42,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.total": {"ru": "Итого", "en": "Total"},
     "col.stage": {"ru": "Этап", "en": "Stage"},
     "col.share": {"ru": "Доля", "en": "Share"},
-    "plot.channels.title": {"ru": "Лиды по каналам и этапам воронки (первичные лиды)",
-                            "en": "Leads by channel and funnel stage (first leads)"},
-    "plot.channels.x": {"ru": "Число лидов", "en": "Number of leads"},
-    "plot.channels.y": {"ru": "Канал", "en": "Channel"},
-    "plot.monthly.title": {"ru": "Лиды по месяцам", "en": "Leads by month"},
-    "plot.monthly.x": {"ru": "Месяц создания", "en": "Month created"},
     "plot.monthly.y": {"ru": "Число лидов", "en": "Number of leads"},
     "stage.leads": {"ru": "Лиды", "en": "Leads"},
     "stage.contacted": {"ru": "Контакт", "en": "Contacted"},
@@ -142,10 +118,6 @@ TEXTS: dict[str, dict[str, str]] = {
                                       "en": "first attempt before the lead was created: response time ignored"},
     "issue.repeat_leads": {"ru": "повторные обращения тех же людей (помечены)",
                            "en": "repeat requests of the same people (marked)"},
-    "warning.pending_analysis": {
-        "ru": "Статистические выводы этого отчёта ещё не реализованы: показан обзор данных.",
-        "en": "This report's statistical conclusions are not implemented yet: a data overview is shown.",
-    },
     # statistics: plain-language summaries (analysis.stats); "{label}" etc. are filled in by the caller
     "stats.no_data": {"ru": "Нет данных{label}: сравнивать не с чем.", "en": "No data{label}: nothing to compare."},
     "stats.rate": {"ru": "{metric} {label}: {rate} ({ci}; {count} из {nobs}).",
@@ -363,10 +335,6 @@ TEXTS.update({
                               "слишком свежие. Повторите анализ на выгрузке после {date}.",
                         "en": "No scope lead has a known outcome for the «{stage}» stage yet: the leads are too recent. "
                               "Rerun on an export taken after {date}."},
-    "dx.immature": {"ru": "{scope} лидов предмета жалобы и {baseline} лидов базы ещё слишком «молоды» для этапа "
-                          "«{stage}» и в сравнение не вошли (не считаются неудачами).",
-                    "en": "{scope} scope leads and {baseline} baseline leads are too young for the «{stage}» stage and "
-                          "are left out of the comparison (not counted as failures)."},
     "dx.scope.text": {"ru": "Предмет жалобы: {scope}, период {start} — {end}: {leads} лидов, из них {repeats} повторных. "
                             "База ({baseline}): {base_leads} лидов за {base_start} — {base_end}.",
                       "en": "Scope: {scope}, period {start} — {end}: {leads} leads, {repeats} of them repeats. "
@@ -587,7 +555,6 @@ TEXTS.update({
                    "en": "Budget: a qualified lead of the scope costs {scope} ₽ vs {base} ₽ in the other paid channels — {verdict}."},
     "act.budget.cheaper": {"ru": "несмотря на жалобу, канал дешевле; не урезайте его, не проверив", "en": "despite the complaint the scope is cheaper; do not cut it without checking"},
     "act.budget.dearer": {"ru": "переносите бюджет туда, где квалифицированный лид дешевле", "en": "move budget to where a qualified lead is cheaper"},
-    "act.budget.similar": {"ru": "разница в пределах неопределённости", "en": "the difference is within the uncertainty"},
     "act.wait": {"ru": "Соберите ещё данных: {text}", "en": "Collect more data: {text}"},
     "act.none": {"ru": "Отдельных действий данные не требуют: разрывы в пределах шума.",
                  "en": "The data calls for no specific action: the gaps are within chance."},
@@ -694,7 +661,6 @@ TEXTS.update({
     "col.control": {"ru": "Контроль", "en": "Control"},
     "col.variant": {"ru": "Вариант", "en": "Variant"},
     "col.effect": {"ru": "Эффект", "en": "Effect"},
-    "ex.effect.ratio": {"ru": "×{v}", "en": "×{v}"},
     "ex.warning.time_split": {
         "ru": "Группы — это два последовательных периода. Разница между ними смешана со всем, что поменялось между "
               "неделями: дни недели, праздники, аукцион, темп расхода, обучение рекламной системы, загрузка продаж. "
