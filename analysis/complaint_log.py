@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .display import format_date
 from .i18n import t
 from .jobs import scope_shown
 from .registry import JOBS
@@ -83,12 +84,6 @@ def recurring(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for (channel, claim), count in sorted(times.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def _day(date: str) -> str:
-    """2026-12-03 as the reports write a day: 03.12.2026."""
-    year, month, day = date.split("-")
-    return f"{day}.{month}.{year}"
-
-
 def _outcome(entry: dict[str, Any], lang: str) -> tuple[str, str]:
     if entry["job"] == "diagnose" and entry.get("verdict"):
         return t(f"dx.verdict.{entry['verdict']}", lang), TONE.get(entry["verdict"], "neutral")
@@ -109,7 +104,7 @@ def render(found: list[dict[str, Any]], lang: str) -> str:
         outcome, tone = _outcome(entry, lang)
         complaint = params.get("complaint") or ""
         rows.append(
-            f'<tr><td>{e(_day(entry["date"]))}</td><td>{e(t("title." + entry["job"], lang))}</td><td>{e(scope)}</td>'
+            f'<tr><td>{e(format_date(entry["date"], lang))}</td><td>{e(t("title." + entry["job"], lang))}</td><td>{e(scope)}</td>'
             f'<td class="complaint">{e(complaint)}</td><td><span class="tag {tone}">{e(outcome)}</span></td>'
             f'<td><a href="{e(entry["name"])}.html">{e(t("log.open", lang))}</a></td></tr>')
     table = ('<div class="scroll"><table><thead><tr>' + "".join(

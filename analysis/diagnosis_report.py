@@ -75,8 +75,8 @@ def _range(worse_by: float | None, low: float | None, high: float | None, lang: 
         return "—"
     if worse_by is not None and worse_by < 0:
         low, high = -high, -low
-    return t("dx.range", lang, low=_signed_pts(low, lang).replace("\u00a0п.п.", "").replace("\u00a0pts", ""),
-             high=_signed_pts(high, lang))
+    bare_low = ("−" if low < 0 else "") + format_number(abs(low) * 100, lang, 1)  # the unit follows the high bound
+    return t("dx.range", lang, low=bare_low, high=_signed_pts(high, lang))
 
 
 def _metric_label(dx: Diagnosis, lang: str) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .display import (
     Html, Section, callout, escape, figure, format_date, format_money, format_number, format_share, glossary, heading,
-    interval_bar, paragraph, points, section, summary_block,
+    interval_bar, paragraph, points, section, summary_block, tone,
 )
 from .experiment import Evaluation
 from .i18n import t
@@ -105,12 +105,10 @@ def _direction(ev: Evaluation, name: str) -> int:
     return GOOD_DIRECTION.get(name, 0)
 
 
-def _metric_tone(metric, alpha: float, good: int | None = None) -> str:
+def _metric_tone(metric, alpha: float, good: int) -> str:
+    """Green or red by ``good`` (see :func:`_direction`), only when the change is beyond noise."""
     change = _relative(metric)
-    good = GOOD_DIRECTION.get(metric.name, 0) if good is None else good
-    if change is None or not good or metric.p_value is None or metric.p_value >= alpha:
-        return "neutral"
-    return "good" if change[0] * good > 0 else "bad"
+    return tone(None if change is None else change[0], good, metric.p_value is not None and metric.p_value < alpha)
 
 
 def _change_words(metric, lang: str) -> str:

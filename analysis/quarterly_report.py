@@ -9,7 +9,7 @@ import pandas as pd
 from .config import UNKNOWN
 from .display import (
     Html, Section, callout, escape, figure, format_date, format_money, format_number, format_share, glossary, heading,
-    kpi_tile, paragraph, points, section, sparkline, summary_block, table,
+    kpi_tile, paragraph, points, section, sparkline, summary_block, table, tone,
 )
 from .i18n import reason_label, t
 from .jobs import quarter_name
@@ -68,11 +68,7 @@ def _label(value: str, lang: str) -> str:
 
 
 def _kpi_value(key: str, kpis: Kpis | None, lang: str) -> str:
-    if kpis is None:
-        return "—"
-    value = {"leads": kpis.leads, "qualified_rate": kpis.qualified_rate, "contact_rate": kpis.contact_rate,
-             "deals": kpis.deals if kpis.deal_total else None, "spend": kpis.spend_total, "cpl": kpis.cpl, "cpql": kpis.cpql, "cac": kpis.cac,
-             **({key: kpis.sla_share(float(key[4:]))} if key.startswith("sla_") else {})}[key]
+    value = _kpi_raw(key, kpis)
     if value is None:
         return "—"
     return format_share(value, lang) if is_share(key) else format_number(value, lang)
@@ -80,10 +76,9 @@ def _kpi_value(key: str, kpis: Kpis | None, lang: str) -> str:
 
 def _kpi_short(key: str, kpis: Kpis | None, lang: str) -> str:
     """A KPI as a tile shows it: money in readable units («8,4 млн ₽»)."""
-    text = _kpi_value(key, kpis, lang)
-    if key in MONEY_KEYS and text != "—":
-        return format_money(_kpi_raw(key, kpis), lang)
-    return text
+    if key in MONEY_KEYS:
+        return format_money(_kpi_raw(key, kpis), lang)  # "—" for a missing cost, like every other figure
+    return _kpi_value(key, kpis, lang)
 
 
 def _kpi_raw(key: str, kpis: Kpis | None) -> float | None:
@@ -126,9 +121,7 @@ def _badge(change: Change | None, lang: str) -> str:
 def _tone(change: Change | None) -> str:
     if change is None or change.now is None or change.then is None or change.immature:
         return "muted" if change is not None and change.immature else "neutral"
-    if not change.beyond_noise or not good_direction(change.key):
-        return "neutral"
-    return "good" if (change.now - change.then) * good_direction(change.key) > 0 else "bad"
+    return tone(change.now - change.then, good_direction(change.key), change.beyond_noise)
 
 
 def _change_text(change: Change | None, lang: str) -> str:
