@@ -5,6 +5,7 @@ docs/methods.md avoided in one place. Results are frozen dataclasses with ``to_f
 :class:`~analysis.errors.StatisticsError`.
 """
 
+from .control import MixShift, Shift, flag, mix_shift, weekly_shift
 from .counts import (
     CostPerEvent, Dispersion, PoissonComparison, PoissonRate, RatioEstimate, compare_poisson, cost_per_event,
     count_dispersion, poisson_rate, ratio_bootstrap, ratio_delta,
@@ -21,11 +22,13 @@ from .rates import (
     Equivalence, ExactTest, NonInferiority, equivalence_rates, Proportion, RateComparison, RateResult, compare_rates, exact_test, noninferiority_rates,
     rate_interval, ratio_interval_katz,
 )
+from .sequential import SequentialRatio, always_valid_ratio, mixture_log_lr
 from .strata import AdjustedGap, GLMResult, MantelHaenszel, binomial_glm, mantel_haenszel, standardised_gap
 from .survival import TimeToEvent, kaplan_meier
 from .tables import AssociationResult, adjusted_residuals, cramers_v, test_association
 
 __all__ = [
+    "MixShift", "Shift", "flag", "mix_shift", "weekly_shift", "SequentialRatio", "always_valid_ratio", "mixture_log_lr",
     "AdjustedGap", "AssociationResult", "Equivalence", "ExactTest", "equivalence_rates", "adjust_pvalues", "cohens_h", "exact_test", "ratio_interval_katz", "CostPerEvent", "Dispersion", "FunnelLimits", "GLMResult", "GroupScan",
     "MantelHaenszel", "NonInferiority", "Overdispersion", "PoissonComparison", "PoissonRate", "Proportion",
     "RateComparison", "RateResult", "RatioEstimate", "SampleRatioCheck", "Shrinkage", "TimeToEvent",
