@@ -158,6 +158,9 @@ PLANTED: dict[str, Any] = {
     },
     "qualified_given_contacted": {"baseline": 0.45, AVITO: 0.25,
                                   "Creta без цены": 0.38, "Creta с ценой": 0.665},
+    # what the weekly monitor must find: the site's leads turn worse for the last three weeks
+    # (a broken form, say); only their own qualification changes, the random streams do not
+    "drift": {"channel": SITE, "first_day": "2026-10-11", "qualified_given_contacted": 0.10},
     "strict_manager_factor": 0.6,
     "visit_given_qualified": 0.50,
     "deal_given_visit": 0.40,
@@ -231,6 +234,7 @@ PLANTED: dict[str, Any] = {
         "Авто.ру not_target": ("not_supported", "neither"),
         "Telegram any claim": ("insufficient_data", "unknown"),
         "experiment Creta без цены vs Creta с ценой": "adopt_variant",
+        "monitor as of the export": ("Сайт", "qualified share", "worse"),
     },
 }
 
@@ -772,6 +776,10 @@ def _outcomes(rng: np.random.Generator, campaigns: list[_Campaign],
     p_target[channel == AVITO] = quality[AVITO]
     p_target[arm == "control"] = quality[experiment["control"]]
     p_target[arm == "variant"] = quality[experiment["variant"]]
+    drift = PLANTED["drift"]
+    drifted = (channel == drift["channel"]) & \
+        (leads["created"] >= int(np.datetime64(drift["first_day"], "D").astype(np.int64)) * _DAY)
+    p_target[drifted] = drift["qualified_given_contacted"]
     # the lead's true quality: the quiz answers depend on it, the strict manager does not
     target = rng.random(n) < p_target
     strict = np.asarray(PLANTED["managers"]["names"], dtype=object)[leads["manager"]] == \
