@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 .PHONY: demo test test-fast benchmark sample clean help package-check
 
 help:
-	@echo "make demo   - set up .venv and render all three reports on the bundled sample into reports/"
+	@echo "make demo   - set up .venv and render all four reports on the bundled sample into reports/"
 	@echo "make test   - set up .venv with test tools and run the whole suite"
 	@echo "make sample - regenerate the bundled sample data (deterministic)"
 
@@ -43,7 +43,7 @@ package-check: $(VENV)/.installed
 	$(PYTHON) -m venv "$$work/venv"; \
 	"$$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$$work"/dist/*.whl; \
 	cd "$$work" && "$$work/venv/bin/leadaudit" demo --out "$$work/reports" && \
-	test "$$(ls "$$work/reports" | wc -l)" -eq 10 && echo "package-check: the wheel installs and renders the demo"
+	test "$$(ls "$$work/reports" | wc -l)" -eq 13 && echo "package-check: the wheel installs and renders the demo"
 
 sample: $(VENV)/.installed
 	$(PY) -m analysis.sample

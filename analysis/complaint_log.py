@@ -89,6 +89,9 @@ def _outcome(entry: dict[str, Any], lang: str) -> tuple[str, str]:
         return t(f"dx.verdict.{entry['verdict']}", lang), TONE.get(entry["verdict"], "neutral")
     if entry["job"] == "experiment" and entry.get("decision"):
         return t(f"ex.decision.{entry['decision']}", lang), TONE.get(entry["decision"], "neutral")
+    if entry["job"] == "monitor" and isinstance(entry.get("figures"), dict):
+        alerts = len(entry["figures"].get("alerts") or [])
+        return t("log.outcome.monitor", lang, n=alerts), "bad" if alerts else "good"
     return "—", "neutral"
 
 

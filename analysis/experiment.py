@@ -114,6 +114,7 @@ class Evaluation:
     maturity_cut: pd.Timestamp | None = None
     events_needed: float | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+    running: "Running | None" = None  #: the always-valid look, with --running
 
     def figures(self) -> dict[str, Any]:
         """``figures`` of the JSON summary."""
@@ -137,6 +138,8 @@ class Evaluation:
             "srm_p_value": None if self.srm is None else self.srm.p_value,
             "did": None if self.did is None else {k: v for k, v in self.did.items() if k != "daily"},
             "skipped_metrics": list(self.skipped),
+            **({"running": None if self.running is None else self.running.to_json()}
+               if self.params.get("running") else {}),
             "still_open": None if not self.notes.get("open_bounds") else {
                 key: (value.date().isoformat() if isinstance(value, pd.Timestamp) else value)
                 for key, value in self.notes["open_bounds"].items()},
@@ -521,10 +524,81 @@ def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
         warnings.insert(0, "time_split")
         did = _did(dataset, params, alpha)
         mix = _weekday_mix(dataset, control_mask, variant_mask)
+    running = running_look(daily, exposure, alpha, margin) if params.get("running") else None
     return Evaluation(params, control, variant, exposure, decision, reason, decision_metric, ratio, workload,
                       tuple(metrics), phi_q, over_q, power_20, weeks, posterior, srm, srm_unit, did, mix, daily,
                       tuple(dict.fromkeys(warnings)), tuple(skipped), deals_mature, None, needed,
-                      notes={"open_bounds": bounds, "deal_days": dataset.mapping.settings.maturity_days.get("deal", 90)})
+                      notes={"open_bounds": bounds, "deal_days": dataset.mapping.settings.maturity_days.get("deal", 90)},
+                      running=running)
+
+
+# --------------------------------------------------------------------------- a look at a running experiment
+
+#: what a look at a running experiment says, in the order of the rule
+RUNNING_DECISIONS = ("stop_adopt", "stop_keep_control", "stop_no_difference", "keep_running")
+#: the first day the interval is drawn from (a few days of data give an interval from 0 to infinity)
+RUNNING_FROM_DAY = 7
+
+
+@dataclass(frozen=True)
+class Running:
+    """A look at a running experiment: the always-valid interval of qualified leads per exposure
+    (:func:`analysis.stats.always_valid_ratio`), the decision it allows now, and its path by day."""
+
+    decision: str
+    result: stats.SequentialRatio
+    exposure: str
+    margin: float
+    path: pd.DataFrame  #: day, ratio, low, high: the interval as each earlier look saw it
+
+    def to_json(self) -> dict[str, Any]:
+        low, high = self.result.ci_running
+        return {"decision": self.decision, "ratio": self.result.ratio, "ratio_ci": [low, high],
+                "p_value": self.result.p_value, "looks": self.result.looks, "tau": self.result.tau,
+                "exposure": self.exposure, "method": "mixture SPRT, conditional binomial (always valid)"}
+
+
+def decide_running(low: float | None, high: float | None, margin: float) -> str:
+    """Stop when the always-valid interval of R (variant/control) is clear of 1, or lies inside the
+    band of no difference worth having (1 − margin, 1 / (1 − margin)); else keep running."""
+    if low is not None and low > 1:
+        return "stop_adopt"
+    if high is not None and high < 1:
+        return "stop_keep_control"
+    if low is not None and high is not None and low > 1 - margin and high < 1 / (1 - margin):
+        return "stop_no_difference"
+    return "keep_running"
+
+
+def running_look(daily: pd.DataFrame, exposure: str, alpha: float, margin: float) -> Running | None:
+    """The always-valid look at qualified leads per ₽ (or per day without spend), from each day's counts.
+
+    Leads still open are missing from both arms' recent days alike, and such a shared shortfall cancels
+    in the conditional likelihood. None without daily data, or when rows are the units (a share, not a rate)."""
+    if daily.empty or exposure == "rows" or "qualified" not in daily:
+        return None
+    by_arm = {arm: part.set_index("day").sort_index() for arm, part in daily.groupby("arm")}
+    if set(by_arm) != {"control", "variant"}:
+        return None
+    days = by_arm["control"].index.union(by_arm["variant"].index)
+    column = "spend" if exposure == "spend" and all("spend" in part for part in by_arm.values()) else None
+
+    def arm(name: str) -> tuple[np.ndarray, np.ndarray]:
+        part = by_arm[name].reindex(days)
+        ran = part["qualified"].notna().to_numpy()
+        counts = part["qualified"].fillna(0).to_numpy(dtype=float)
+        spent = part[column].fillna(0).to_numpy(dtype=float) if column else ran.astype(float)
+        return counts, spent
+
+    (count_c, exposure_c), (count_v, exposure_v) = arm("control"), arm("variant")
+    result = stats.always_valid_ratio(count_c, exposure_c, count_v, exposure_v, alpha=alpha)
+    path = []
+    # the interval as a weekly look would have seen it (each look is a full computation, a week apart keeps it quick)
+    for end in sorted({*range(RUNNING_FROM_DAY, len(days) + 1, 7), len(days)} - set(range(RUNNING_FROM_DAY))):
+        seen = stats.always_valid_ratio(count_c[:end], exposure_c[:end], count_v[:end], exposure_v[:end], alpha=alpha)
+        path.append({"day": days[end - 1], "ratio": seen.ratio, "low": seen.ci_running[0], "high": seen.ci_running[1]})
+    decision = decide_running(*result.ci_running, margin)
+    return Running(decision, result, "spend" if column else "days", margin, pd.DataFrame(path))
 
 
 def p_variant_better_shares(q_control: int, n_control: int, q_variant: int, n_variant: int) -> float | None:

@@ -13,7 +13,7 @@ from .display import (
 from .experiment import Evaluation
 from .i18n import t
 from .jobs import parse_period
-from .plots import daily_arms_plot, untouched_channels_plot
+from .plots import PALETTE, _figure, daily_arms_plot, untouched_channels_plot
 from .stats._common import format_p
 
 ICONS = {"adopt_variant": "▲", "keep_control": "●", "inconclusive": "?"}
@@ -164,6 +164,13 @@ def summary_section(ev: Evaluation, lang: str) -> Section:
     else:
         lines.append(t(f"ex.reason.{ev.decision_reason}", lang, low=format_number(low, lang, 2), high=format_number(high, lang, 2),
                        wu=format_number(ev.workload.ratio_ci[1], lang, 2), limit=format_number(1 - ev.params["margin"], lang, 2), **words))
+    if ev.running is not None:  # the experiment still runs: what a look now allows comes first
+        low_now, high_now = ev.running.result.ci_running
+        lines.insert(0, t("ex.running.line", lang, decision=t("ex.running." + ev.running.decision, lang,
+                                                                variant=ev.variant.label, control=ev.control.label,
+                                                                per=t("ex.running.per_spend" if ev.running.exposure
+                                                                      == "spend" else "ex.running.per_day", lang)),
+                          low=format_number(low_now, lang, 2), high=format_number(high_now, lang, 2)))
     saved = _calls_saved(ev)
     if saved is not None and abs(saved) >= 1:
         lines.append(t("ex.effect.fewer" if saved > 0 else "ex.effect.more", lang,
@@ -188,6 +195,52 @@ def summary_section(ev: Evaluation, lang: str) -> Section:
         numbers.append((format_share(ev.p_variant_better, lang, 0), t("ex.number.posterior", lang, **words), "neutral"))
     return section(summary_block(lang, answer=answer, answer_tone=tone, lines=lines, numbers=numbers,
                                  actions=_actions(ev, lang)))
+
+
+def running_section(ev: Evaluation, lang: str) -> Section:
+    """With --running: can the experiment stop now? The always-valid interval, its path week by week,
+    and the fixed-horizon interval beside it (which only holds for one look at the planned end)."""
+    running = ev.running
+    if not ev.params.get("running"):
+        return section()
+    parts: list[Any] = [heading("ex.section.running", lang)]
+    if running is None:
+        parts.append(paragraph(t("ex.running.none", lang)))
+        return section(*parts)
+    low, high = running.result.ci_running
+    words = {"variant": ev.variant.label, "control": ev.control.label,
+             "per": t("ex.running.per_spend" if running.exposure == "spend" else "ex.running.per_day", lang)}
+    tone = {"stop_adopt": "good", "stop_keep_control": "neutral", "stop_no_difference": "neutral",
+            "keep_running": "neutral"}[running.decision]
+    parts.append(Html(f'<div class="la-answer la-{tone}">'
+                      f'{escape(t("ex.running." + running.decision, lang, **words))}</div>'))
+    fixed_low, fixed_high = ev.ratio.ratio_ci
+    parts.append(paragraph(t("ex.running.interval", lang, ratio=format_number(running.result.ratio, lang, 2),
+                             low=format_number(low, lang, 2), high=format_number(high, lang, 2),
+                             fixed_low=format_number(fixed_low, lang, 2), fixed_high=format_number(fixed_high, lang, 2),
+                             looks=running.result.looks, band_low=format_number(1 - running.margin, lang, 2),
+                             band_high=format_number(1 / (1 - running.margin), lang, 2),
+                             alpha=format_share(ev.params["alpha"], lang, 0), **words)))
+    if len(running.path) >= 2:
+        parts.append(figure(running_plot(running, lang), t("ex.running.plot", lang)))
+    parts.append(paragraph(t("ex.running.how", lang), "la-note"))
+    return section(*parts)
+
+
+def running_plot(running: Any, lang: str):
+    """The always-valid interval of R week by week, the line of no difference and the band around it."""
+    path = running.path
+    chart = _figure(9.0, 3.2)
+    axes = chart.subplots()
+    high = path["high"].astype(float).fillna(float(path["high"].max(skipna=True) or 3.0) * 1.2)
+    axes.fill_between(path["day"], path["low"].astype(float), high, color=PALETTE[2], alpha=0.5, lw=0)
+    axes.plot(path["day"], path["ratio"].astype(float), color=PALETTE[0], marker="o", ms=3)
+    axes.axhline(1.0, color="#52606d", lw=1)
+    axes.axhspan(1 - running.margin, 1 / (1 - running.margin), color="#e4e7eb", alpha=0.6, lw=0)
+    axes.set_ylabel(t("ex.running.y", lang))
+    axes.set_ylim(0, min(3.0, float(high.max()) * 1.05))
+    chart.autofmt_xdate()
+    return chart
 
 
 def _actions(ev: Evaluation, lang: str) -> list[tuple[str, str]]:

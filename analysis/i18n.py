@@ -12,6 +12,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "title.diagnose": {"ru": "Диагностика жалобы на лиды", "en": "Lead complaint diagnosis"},
     "title.experiment": {"ru": "Оценка эксперимента с рекламой", "en": "Ad experiment evaluation"},
     "title.quarterly": {"ru": "Квартальный отчёт по лидам", "en": "Quarterly lead report"},
+    "title.monitor": {"ru": "Еженедельный монитор лидов", "en": "Weekly lead monitor"},
     "fact.run_date": {"ru": "Дата отчёта", "en": "Report date"},
     "fact.scope": {"ru": "Предмет", "en": "Scope"},
     "fact.no_dates": {"ru": "в выгрузке нет дат создания лидов", "en": "the export has no lead creation dates"},
@@ -568,6 +569,49 @@ TEXTS.update({
     "ex.section.metrics": {"ru": "Показатели по группам", "en": "Metrics by arm"},
     "ex.section.checks": {"ru": "Проверки дизайна", "en": "Design checks"},
     "ex.section.daily": {"ru": "По дням", "en": "Day by day"},
+    "ex.section.running": {"ru": "Эксперимент идёт: можно ли остановить?", "en": "The experiment is running: can it stop?"},
+    "ex.running.none": {"ru": "Для взгляда на идущий эксперимент нужны даты лидов и расход или дни по каждой группе; "
+                              "в этой выгрузке их нет (строки — пользователи), поэтому остаётся итоговая оценка ниже.",
+                        "en": "A look at a running experiment needs lead dates and each arm's spend or days; this export "
+                              "has rows as users, so only the final evaluation below applies."},
+    "ex.running.stop_adopt": {"ru": "Можно останавливать: вариант «{variant}» лучше по квалифицированным лидам {per}",
+                              "en": "You can stop: “{variant}” is better on qualified leads {per}"},
+    "ex.running.stop_keep_control": {"ru": "Можно останавливать: вариант «{variant}» хуже, оставить «{control}»",
+                                     "en": "You can stop: “{variant}” is worse, keep “{control}”"},
+    "ex.running.stop_no_difference": {
+        "ru": "Можно останавливать: разницы, ради которой стоит ждать, нет",
+        "en": "You can stop: there is no difference worth waiting for"},
+    "ex.running.keep_running": {"ru": "Продолжать: данных пока мало, чтобы остановиться честно",
+                                "en": "Keep running: not enough data yet to stop honestly"},
+    "ex.running.line": {"ru": "Эксперимент ещё идёт. {decision} (всегда-верный интервал {low}–{high}). Решение выше — "
+                              "для запланированного конца, не для промежуточного взгляда.",
+                        "en": "The experiment is still running. {decision} (always-valid interval {low}–{high}). The "
+                              "decision above is for the planned end, not for a look on the way."},
+    "ex.running.per_spend": {"ru": "на рубль", "en": "per rouble"},
+    "ex.running.per_day": {"ru": "в день", "en": "per day"},
+    "ex.running.interval": {
+        "ru": "Квалифицированных лидов {per} у варианта к контролю: {ratio}, всегда-верный интервал {low}–{high} "
+              "(по {looks} дням). Он остаётся честным, сколько бы раз отчёт ни перезапускали; обычный интервал "
+              "{fixed_low}–{fixed_high} верен только для одного взгляда в запланированный конец. Остановка: интервал "
+              "целиком выше или ниже 1, или целиком внутри {band_low}–{band_high} (разница меньше порога --margin); "
+              "ложная остановка при равных группах — не чаще {alpha}.",
+        "en": "Qualified leads {per}, variant to control: {ratio}, always-valid interval {low}–{high} (over {looks} days). "
+              "It stays honest however often the report is re-run; the usual interval {fixed_low}–{fixed_high} holds "
+              "only for one look at the planned end. Stop when the interval is wholly above or below 1, or wholly "
+              "inside {band_low}–{band_high} (a difference under --margin); with equal arms a false stop comes at most "
+              "{alpha} of the time."},
+    "ex.running.plot": {"ru": "Всегда-верный интервал по неделям: полоса сужается с данными; серая полоса — «разницы нет»",
+                        "en": "The always-valid interval week by week: it narrows as data come; the grey band is "
+                              "“no difference”"},
+    "ex.running.y": {"ru": "вариант / контроль", "en": "variant / control"},
+    "ex.running.how": {
+        "ru": "Метод: смешанный последовательный тест отношения правдоподобия (mSPRT) на условном биномиальном "
+              "распределении дневных лидов двух групп — Lindon & Malek 2022, Johari и др. 2022; подробно в "
+              "docs/methods.md. Общие для обеих групп колебания дня (праздник, ещё не закрытые свежие лиды) в нём "
+              "сокращаются.",
+        "en": "Method: a mixture sequential probability ratio test (mSPRT) on the conditional binomial split of each "
+              "day's qualified leads between the arms — Lindon & Malek 2022, Johari et al. 2022; details in "
+              "docs/methods.md. Day-to-day swings both arms share (a holiday, young leads still open) cancel in it."},
     "ex.decision.adopt_variant": {"ru": "Внедрять вариант", "en": "Adopt the variant"},
     "ex.decision.keep_control": {"ru": "Оставить контроль", "en": "Keep the control"},
     "ex.decision.inconclusive": {"ru": "Пока нельзя сказать", "en": "Inconclusive"},
@@ -921,6 +965,15 @@ TEXTS.update({
               "Newcombe interval; day-to-day traffic swings do not widen them; power to detect a 20% change in the "
               "share; a chi-square sample-ratio check of units against the planned split; P(variant better) from "
               "beta-binomial posteriors (Jeffreys, 100 000 seeded draws). The decision follows one written rule."},
+    "methods.monitor": {
+        "ru": "Статистика: по каждой неделе — разрыв доли канала (кампании, менеджера) с остальными лидами в угловой "
+              "шкале; обычный разрыв — по неделям до окна проверки со случайным эффектом недели (DerSimonian — Laird); "
+              "причины отказа — хи-квадрат окна против истории с поправкой на разброс между неделями; поправка "
+              "Бенджамини — Хохберга на все сравнения.",
+        "en": "Statistics: each week, the gap between a channel's (campaign's, manager's) share and the rest of the "
+              "leads on the arcsine scale; the usual gap from the weeks before the window, with a random week effect "
+              "(DerSimonian–Laird); loss reasons by a chi-square of the window against the history, scaled by the "
+              "week-to-week spread; Benjamini–Hochberg across all comparisons."},
     "methods.quarterly": {
         "ru": "Статистика: показатели — когорта лидов квартала; изменения долей — score-тест, изменения числа лидов и "
               "сделок — пуассоновский тест на день, изменения цен — пуассоновский тест на рубль; доли каналов и дозвон "
@@ -1330,6 +1383,142 @@ TEXTS.update({
 
 # the complaint log (analysis.complaint_log)
 TEXTS.update({
+    # the weekly monitor
+    "mo.summary.title": {"ru": "Неделя {week_start} — {end}: что изменилось", "en": "Week {week_start} — {end}: what changed"},
+    "mo.summary.scanned": {
+        "ru": "На фоне {weeks} недель с {start}: просмотрено {units} каналов, кампаний и менеджеров, {tests} сравнений "
+              "(эта неделя и последние недели вместе); {judged} — с достаточным числом лидов. Поправка на множественность: ложная тревога в неделю без "
+              "изменений — не чаще {alpha}.",
+        "en": "Against {weeks} weeks since {start}: watched {units} channels, campaigns and managers, {tests} "
+              "comparisons (this week, and the last weeks pooled); {judged} with enough leads to judge. Corrected for multiplicity: a false alarm in a week where "
+              "nothing changed comes at most {alpha} of the time."},
+    "mo.answer.alerts": {"ru": "Сдвигов сверх шума: {n}. Главный: {unit} — {move} ({window})",
+                         "en": "Changes beyond noise: {n}. The largest: {unit} — {move} ({window})"},
+    "mo.answer.alert": {"ru": "Сдвиг сверх шума: {unit} — {move} ({window})",
+                        "en": "One change beyond noise: {unit} — {move} ({window})"},
+    "mo.answer.better": {"ru": "Ухудшений сверх шума нет; улучшений: {n}",
+                         "en": "Nothing turned worse beyond noise; {n} improved"},
+    "mo.answer.quiet": {"ru": "За неделю ничего не изменилось сверх шума",
+                        "en": "Nothing moved beyond noise this week"},
+    "mo.answer.nothing_judged": {"ru": "Судить не о чем: в проверяемых неделях ни у кого нет достаточно лидов с "
+                                       "известным итогом",
+                                 "en": "Nothing to judge: no one has enough leads of known outcome in the weeks "
+                                       "watched"},
+    "mo.answer.history": {"ru": "Мало истории: недель с лидами {weeks} из нужных {needed} — судить об изменениях рано",
+                          "en": "Not enough history: leads in {weeks} weeks of the {needed} needed — too early to judge "
+                                "changes"},
+    "mo.number.alerts": {"ru": "сдвиги сверх шума", "en": "changes beyond noise"},
+    "mo.number.qualified_lost": {"ru": "квалифицированные лиды: недобор против обычного",
+                                 "en": "qualified leads below the usual"},
+    "mo.number.units": {"ru": "каналы, кампании и менеджеры под наблюдением",
+                        "en": "channels, campaigns and managers judged"},
+    "mo.action": {"ru": "Разобрать {unit}: {move} ({window}). Команда: {command}",
+                  "en": "Look into {unit}: {move} ({window}). Command: {command}"},
+    "mo.action.more": {"ru": "Ещё изменений сверх шума: {n} — список в разделе ниже",
+                       "en": "{n} more changes beyond noise — listed below"},
+    "mo.action.none": {"ru": "Ничего не требует разбора; следующий запуск — через неделю",
+                       "en": "Nothing needs a closer look; run again next week"},
+    "mo.summary.note": {
+        "ru": "Каждый канал, кампания и менеджер сравнивается со своей историей и с остальными лидами той же недели: "
+              "то, что сдвинуло всех (сезон, праздник, ещё не закрытые свежие лиды), тревогой не считается.",
+        "en": "Each channel, campaign and manager is compared with its own history and with the rest of the leads the "
+              "same week: what moved everyone (season, a holiday, the youngest leads not closed yet) is not an alarm."},
+    "mo.metric.qualified_rate": {"ru": "доля квалифицированных", "en": "qualified share"},
+    "mo.metric.contact_rate": {"ru": "дозвон", "en": "contact rate"},
+    "mo.metric.speed": {"ru": "первая попытка за {minutes} мин", "en": "first attempt within {minutes} min"},
+    "mo.metric.reasons": {"ru": "причины отказа", "en": "loss reasons"},
+    "mo.unit.channel": {"ru": "канал «{name}»", "en": "channel «{name}»"},
+    "mo.unit.campaign": {"ru": "кампания «{name}»", "en": "campaign «{name}»"},
+    "mo.unit.manager": {"ru": "менеджер {name}", "en": "manager {name}"},
+    "mo.dimension.channel": {"ru": "Каналы", "en": "Channels"},
+    "mo.dimension.campaign": {"ru": "Кампании", "en": "Campaigns"},
+    "mo.dimension.manager": {"ru": "Менеджеры", "en": "Managers"},
+    "mo.window.week": {"ru": "эта неделя", "en": "this week"},
+    "mo.window.recent": {"ru": "последние {n} недели", "en": "the last {n} weeks"},
+    "mo.move.rate": {"ru": "{metric} {now} против обычных {before}", "en": "{metric} {now} against a usual {before}"},
+    "mo.move.reason": {"ru": "отказов «{reason}» {now} против обычных {before}",
+                       "en": "losses «{reason}» {now} against a usual {before}"},
+    "mo.rest": {"ru": "{now} (обычно {before})", "en": "{now} (usually {before})"},
+    "mo.cost.qualified_rate.worse": {"ru": "≈ {n} квалиф. лидов недобрано", "en": "≈ {n} qualified leads fewer"},
+    "mo.cost.qualified_rate.better": {"ru": "≈ {n} квалиф. лидов сверх обычного", "en": "≈ {n} qualified leads more"},
+    "mo.cost.contact_rate.worse": {"ru": "≈ {n} лидов не дозвонились сверх обычного",
+                                   "en": "≈ {n} more leads not reached"},
+    "mo.cost.contact_rate.better": {"ru": "≈ {n} дозвонов сверх обычного", "en": "≈ {n} more leads reached"},
+    "mo.cost.speed.worse": {"ru": "≈ {n} лидов обработаны позже цели сверх обычного",
+                            "en": "≈ {n} more leads answered late"},
+    "mo.cost.speed.better": {"ru": "≈ {n} лидов обработаны вовремя сверх обычного",
+                             "en": "≈ {n} more leads answered on time"},
+    "mo.cost.reason": {"ru": "≈ {n} отказов по этой причине сверх обычного", "en": "≈ {n} more losses for this reason"},
+    "mo.section.alerts": {"ru": "Что изменилось сверх шума", "en": "What moved beyond noise"},
+    "mo.section.commands": {"ru": "Команды для разбора", "en": "Commands to look closer"},
+    "mo.alerts.none": {"ru": "Ничего: ни один канал, кампания или менеджер не сдвинулся сверх шума относительно своей "
+                             "истории и остальных лидов (уровень ложной тревоги {alpha}).",
+                       "en": "Nothing: no channel, campaign or manager moved beyond noise against its own history and "
+                             "the rest of the leads (false-alarm rate {alpha})."},
+    "mo.alerts.intro": {
+        "ru": "Сначала ухудшения, по числу лидов, которые они стоили. «Обычно» — недели до окна; «остальные» — все "
+              "прочие лиды той же недели. q — p-значение с поправкой Бенджамини — Хохберга на всё просмотренное.",
+        "en": "Worse first, by the leads they cost. «Usual» is the weeks before the window; «the rest» is every other "
+              "lead the same weeks. q is the p-value adjusted by Benjamini–Hochberg across everything scanned."},
+    "mo.alerts.mix": {"ru": "Причины отказа: {unit}, {window} — {move}; {cost} (q {q}).",
+                      "en": "Loss reasons: {unit}, {window} — {move}; {cost} (q {q})."},
+    "mo.plot.rest": {"ru": "остальные лиды", "en": "the rest"},
+    "mo.plot.alt": {"ru": "По неделям: доля у канала (оранжевым) и у остальных лидов (серым); окно проверки закрашено",
+                    "en": "Week by week: the unit's share (orange) and the rest of the leads (grey); the tested window "
+                          "shaded"},
+    "mo.col.unit": {"ru": "Кто", "en": "Who"},
+    "mo.col.metric": {"ru": "Показатель", "en": "Measure"},
+    "mo.col.window": {"ru": "Окно", "en": "Window"},
+    "mo.col.now": {"ru": "Сейчас", "en": "Now"},
+    "mo.col.usual": {"ru": "Обычно", "en": "Usual"},
+    "mo.col.rest": {"ru": "Остальные", "en": "The rest"},
+    "mo.col.cost": {"ru": "Во что обошлось", "en": "What it cost"},
+    "mo.col.q": {"ru": "q", "en": "q"},
+    "mo.col.leads": {"ru": "Лидов с известным итогом", "en": "Leads with a known outcome"},
+    "mo.col.why": {"ru": "Почему не тревога", "en": "Why it is not an alarm"},
+    "mo.col.dimension": {"ru": "Что", "en": "What"},
+    "mo.col.units": {"ru": "Всего", "en": "In all"},
+    "mo.col.judged": {"ru": "Хватило лидов", "en": "Enough leads"},
+    "mo.section.quiet": {"ru": "Похоже на изменение, но в пределах шума", "en": "Looks like it moved, but within noise"},
+    "mo.quiet.intro": {"ru": "Самые заметные сдвиги, которые не выходят за шум: не повод для разбора на этой неделе.",
+                       "en": "The largest moves that stay within noise: nothing to chase this week."},
+    "mo.quiet.none": {"ru": "Заметных сдвигов в пределах шума нет.", "en": "No notable moves within noise."},
+    "mo.why.noise": {"ru": "мало лидов для такого сдвига", "en": "too few leads for a move this size"},
+    "mo.why.rest_moved": {"ru": "остальные сдвинулись так же: {rest}", "en": "the rest moved as much: {rest}"},
+    "mo.section.coverage": {"ru": "Что просмотрено", "en": "What was watched"},
+    "mo.coverage.none": {"ru": "В выгрузке нет лидов за эти недели.", "en": "The export has no leads in these weeks."},
+    "mo.coverage.missing": {"ru": "Выгрузка не позволяет следить за: {metrics} — эти колонки не сопоставлены.",
+                            "en": "The export cannot show: {metrics} — those columns are not mapped."},
+    "mo.coverage.method": {
+        "ru": "Недели по 7 дней до даты выгрузки, всего {weeks}. «Обычно» — первые {baseline} недель; проверяются эта "
+              "неделя и последние {recent} вместе. Сравнивается разрыв с остальными лидами (в угловой шкале) с обычным "
+              "разрывом; разброс между неделями учтён (DerSimonian — Laird). Поправка Бенджамини — Хохберга на все "
+              "сравнения, уровень {alpha}. Судим только при {min_leads}+ лидах с известным итогом в окне; повторные "
+              "обращения не считаются.",
+        "en": "Seven-day weeks ending with the export day, {weeks} in all. «Usual» is the first {baseline} weeks; this "
+              "week and the last {recent} pooled are tested. The gap to the rest of the leads (arcsine scale) is "
+              "compared with the usual gap, with the week-to-week spread allowed for (DerSimonian–Laird). "
+              "Benjamini–Hochberg across all comparisons at {alpha}. Judged only with {min_leads}+ leads of known "
+              "outcome in the window; repeat leads are left out."},
+    "gloss.mo.gap": {"ru": "Разрыв с остальными", "en": "Gap to the rest"},
+    "gloss.mo.gap.means": {
+        "ru": "Насколько канал отличается от всех прочих лидов той же недели. Тревога — когда этот разрыв ушёл от "
+              "обычного: так сезон или праздник, задевшие всех, не выглядят проблемой одного канала.",
+        "en": "How far a channel is from all other leads the same week. An alarm means this gap left its usual value: "
+              "a season or a holiday that hit everyone does not look like one channel's problem."},
+    "gloss.mo.fdr": {"ru": "Поправка на множественность", "en": "Multiplicity correction"},
+    "gloss.mo.fdr.means": {
+        "ru": "Просматриваются сотни сравнений; без поправки что-то «сдвинется» каждую неделю случайно. С поправкой "
+              "Бенджамини — Хохберга неделя без изменений даёт тревогу не чаще заданного уровня.",
+        "en": "Hundreds of comparisons are scanned; uncorrected, something would «move» by chance every week. With the "
+              "Benjamini–Hochberg correction a week with no change raises an alarm at most at the chosen rate."},
+    "gloss.mo.known": {"ru": "Лиды с известным итогом", "en": "Leads with a known outcome"},
+    "gloss.mo.known.means": {
+        "ru": "Свежие лиды, которые ещё в работе, не считаются ни удачей, ни отказом; так доля не занижается и не "
+              "завышается из-за возраста лидов.",
+        "en": "Young leads still being worked count neither as success nor as loss, so a share is not pushed up or "
+              "down by the leads' age."},
+    "log.outcome.monitor": {"ru": "сдвигов сверх шума: {n}", "en": "changes beyond noise: {n}"},
     "log.title": {"ru": "Журнал отчётов и жалоб", "en": "Reports and complaints log"},
     "log.note": {"ru": "Отчётов в папке: {n}. Страница собрана из JSON-сводок отчётов; пересобрать: leadaudit index --out ПАПКА.",
                  "en": "Reports in this folder: {n}. Built from the reports' JSON summaries; rebuild with leadaudit index --out DIR."},

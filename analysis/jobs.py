@@ -102,11 +102,7 @@ def diagnose_parameters(
     if baseline not in BASELINES:
         raise ParameterError(f"baseline «{baseline}» is not known", hint=f"use one of: {', '.join(BASELINES)}")
     parse_period(period)
-    if working_hours:
-        try:
-            parse_working_hours(working_hours)
-        except LeadAuditError as error:
-            raise ParameterError(f"--working-hours: {error.message}", hint=error.hint) from None
+    check_working_hours(working_hours)
     params.update(
         channel=_names(channel), campaign=_names(campaign), model=_names(model), manager=_names(manager),
         period=period or None, claim=claim, complaint=shown_text(str(complaint or ""), limit=2000), baseline=baseline,
@@ -123,7 +119,7 @@ def experiment_parameters(
     query: str | None = None,
     arms_by: str = "campaign", control: str = "Creta без цены", variant: str = "Creta с ценой",
     arm_column: str | None = None, scope_channel: str | None = None, spend_control: float | None = None,
-    spend_variant: float | None = None, expected_split: str = "50:50", margin: float = 0.10,
+    spend_variant: float | None = None, expected_split: str = "50:50", margin: float = 0.10, running: bool = False,
 ) -> dict[str, Any]:
     """Validate the experiment parameters."""
     params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
@@ -155,7 +151,8 @@ def experiment_parameters(
                   scope_channel=scope_channel or None,
                   spend_control=None if spend_control is None else float(spend_control),
                   spend_variant=None if spend_variant is None else float(spend_variant),
-                  expected_split=str(expected_split), margin=_number("margin", margin, low=0, high=1, low_open=True))
+                  expected_split=str(expected_split), margin=_number("margin", margin, low=0, high=1, low_open=True),
+                  running=_flag("running", running))
     return params
 
 
@@ -172,6 +169,24 @@ def quarterly_parameters(
                   margin=None if margin in (None, "") else _number("margin", margin, low=0, high=1, low_open=True),
                   sla_minutes=_number("sla_minutes", sla_minutes, low=0, high=7 * 24 * 60, low_open=True))
     return params
+
+
+def _flag(name: str, value: Any) -> bool:
+    """A yes/no parameter (papermill may pass it as text)."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
+        return value.strip().lower() in ("true", "1", "yes")
+    if value in (True, False, None, 0, 1):
+        return bool(value)
+    raise ParameterError(f"{name} «{value}» is not yes or no", hint=f"give {name} = True or False")
+
+
+def check_working_hours(text: str | None) -> None:
+    """``--working-hours`` can be read (None: the default)."""
+    if text:
+        try:
+            parse_working_hours(text)
+        except LeadAuditError as error:
+            raise ParameterError(f"--working-hours: {error.message}", hint=error.hint) from None
 
 
 def parameters_of(job: str) -> Callable[..., dict[str, Any]]:
@@ -317,7 +332,17 @@ def slugify(text: str, limit: int = 48) -> str:
 
 
 def scope_text(job: str, params: dict[str, Any]) -> str:
-    """The scope in words, for the file name and the report header."""
+    """The scope in words, for the file name (the registry names each job's function)."""
+    return JOBS[job].function("scope")(job, params)
+
+
+def scope_shown(job: str, params: dict[str, Any], lang: str) -> str:
+    """The scope as the report's header shows it (the registry names each job's function)."""
+    return JOBS[job].function("scope_shown")(job, params, lang)
+
+
+def report_scope_text(job: str, params: dict[str, Any]) -> str:
+    """The scope in words of the three report jobs, for the file name."""
     if job == "diagnose":
         parts = [*params["channel"], *params["campaign"], *params["model"], *params["manager"]]
         if params["period"]:
@@ -336,9 +361,9 @@ def quarter_name(label: str, lang: str) -> str:
     return f"{'I II III IV'.split()[number - 1]} квартал {start.year}" if lang == "ru" else f"Q{number} {start.year}"
 
 
-def scope_shown(job: str, params: dict[str, Any], lang: str) -> str:
-    """The scope as the report's header shows it (dates as the report writes them, words in its language);
-    :func:`scope_text` stays the stable form that names the files."""
+def report_scope_shown(job: str, params: dict[str, Any], lang: str) -> str:
+    """The scope of the three report jobs as the header shows it (dates as the report writes them, words in its
+    language); :func:`report_scope_text` stays the stable form that names the files."""
     def dates(period: str) -> str:
         start, end = str(period).split(":")
         return f"{pd.Timestamp(start):%d.%m.%Y} — {pd.Timestamp(end):%d.%m.%Y}"

@@ -13,6 +13,7 @@ from .diagnosis_report import glossary_section, summary_section
 from .experiment import evaluate
 from .experiment_report import (
     arms_section, checks_section, daily_section, decision_section, experiment_warnings, metrics_section,
+    running_section,
 )
 from .experiment_report import glossary_section as experiment_glossary_section
 from .experiment_report import summary_section as experiment_summary_section
@@ -27,7 +28,9 @@ from .quarterly_report import funnel_section as quarter_funnel_section
 from .quarterly_report import processing_section as quarter_processing_section
 from .quarterly_report import reasons_section as quarter_reasons_section
 from .quarterly_report import trends_section as quarter_trends_section
+from . import monitor_report
 from .jobs import arm_column_of, diagnose_parameters, experiment_parameters, quarterly_parameters
+from .monitor import monitor, monitor_parameters
 from .loading import Dataset, load_dataset
 from .overview import appendix_section
 from .summary import emit_summary
@@ -38,12 +41,12 @@ __all__ = [
     "quarter_processing_section", "quarter_reasons_section", "quarter_trends_section", "quarterly",
     "quarterly_warnings",
     "arms_section", "checks_section", "daily_section", "decision_section", "evaluate", "experiment_warnings",
-    "metrics_section", "experiment_glossary_section", "experiment_summary_section",
+    "metrics_section", "running_section", "experiment_glossary_section", "experiment_summary_section",
     "actions_section", "channels_section", "diagnose", "diagnosis_warnings", "funnel_section", "label_noise_section",
     "processing_section", "reasons_section", "scope_section", "trend_section", "verdict_section",
     "glossary_section", "summary_section",
     "appendix_section", "diagnose_parameters", "emit_summary", "experiment_parameters", "load_report_data",
-    "quarterly_parameters",
+    "quarterly_parameters", "monitor", "monitor_parameters", "monitor_report",
 ]
 
 

@@ -44,14 +44,16 @@ class Job:
     demo: dict[str, Any]  #: the keyword arguments of its run in ``leadaudit demo``
     parameters: str  #: validates keyword arguments into the parameters dict
     check: str  #: checks the parameters against the loaded data (raises ScopeError)
-    scope: str = "scope_text"  #: the stable scope text that names the files
-    scope_shown: str = "scope_shown"  #: the scope as the report's header shows it
+    scope: str = "report_scope_text"  #: the stable scope text that names the files
+    scope_shown: str = "report_scope_shown"  #: the scope as the report's header shows it
 
     def function(self, role: str) -> Callable[..., Any]:
-        """The function playing ``role`` (``parameters``, ``check``, ``scope``, ``scope_shown``)."""
-        from . import jobs
+        """The function playing ``role`` (``parameters``, ``check``, ``scope``, ``scope_shown``): a name in
+        :mod:`analysis.jobs`, or ``module:name`` for a job that keeps its functions in its own module."""
+        import importlib
 
-        return getattr(jobs, getattr(self, role))
+        module, _, name = getattr(self, role).rpartition(":")
+        return getattr(importlib.import_module(f"analysis.{module or 'jobs'}"), name)
 
     def add_to(self, commands: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
         """Add this job's subcommand, with the common options and its own, to ``commands``."""
@@ -128,6 +130,9 @@ EXPERIMENT = Job(
                ARMS),
         Option(("--margin",), {"type": float, "default": 0.10, "metavar": "SHARE",
                                "help": "non-inferiority margin on qualified leads per rouble (default: 0.10)"}, ARMS),
+        Option(("--running",), {"action": "store_true",
+                                "help": "the experiment is still running: add always-valid intervals that stay honest "
+                                        "however often it is re-run, and say whether it can stop"}, ARMS),
     ),
     demo={"arms_by": "campaign", "control": "Creta без цены", "variant": "Creta с ценой",
           "scope_channel": "Яндекс Директ"},
@@ -150,8 +155,28 @@ QUARTERLY = Job(
     parameters="quarterly_parameters", check="check_quarterly",
 )
 
+MONITOR = Job(
+    name="monitor", notebook="weekly_monitor.ipynb",
+    help="which channel, campaign or manager turned worse this week, beyond noise?",
+    description="Weekly monitor: every channel, campaign and manager on contact rate, qualified share, first-attempt "
+                "speed and loss reasons, each against its own history and the rest of the leads; what moved beyond "
+                "noise, ranked by the leads it cost, each with the diagnose command that examines it.",
+    options=(
+        Option(("--weeks",), {"type": int, "default": 12, "metavar": "N",
+                              "help": "weeks scanned, ending with the export day (default: 12)"}),
+        Option(("--recent",), {"type": int, "default": 3, "metavar": "N",
+                               "help": "also test the last N weeks pooled, for a drift that builds up (default: 3)"}),
+        Option(("--sla-minutes",), {"type": float, "default": 15, "metavar": "N",
+                                    "help": "first attempt within N working minutes counts as on time (default: 15)"}),
+        Option(("--working-hours",), {"metavar": "HH:MM-HH:MM", "help": "sales working hours (default: 09:00-21:00)"}),
+    ),
+    demo={},
+    parameters="monitor:monitor_parameters", check="monitor:check_monitor", scope="monitor:scope_text",
+    scope_shown="monitor:scope_shown",
+)
+
 #: every job by name, in the order the command line and ``leadaudit demo`` list them
-JOBS: dict[str, Job] = {job.name: job for job in (DIAGNOSE, EXPERIMENT, QUARTERLY)}
+JOBS: dict[str, Job] = {job.name: job for job in (DIAGNOSE, EXPERIMENT, QUARTERLY, MONITOR)}
 
 #: ``leadaudit demo``: each job's run on the bundled sample
 DEMO_RUNS: tuple[tuple[str, dict[str, Any]], ...] = tuple((job.name, dict(job.demo)) for job in JOBS.values())

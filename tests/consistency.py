@@ -49,7 +49,8 @@ def check_report(summary: dict[str, Any], page: str, lang: str) -> int:
     figures = summary["figures"]
     if summary["job"] == "experiment":  # deal rows are hidden while deals are still closing
         figures = {**figures, "deals_open": any(w["code"] == "immature_deals" for w in summary.get("warnings", []))}
-    return {"diagnose": _diagnose, "experiment": _experiment, "quarterly": _quarterly}[summary["job"]](figures, page, lang)
+    return {"diagnose": _diagnose, "experiment": _experiment, "quarterly": _quarterly,
+            "monitor": _monitor}[summary["job"]](figures, page, lang)
 
 
 def _diagnose(figures: dict[str, Any], page: str, lang: str) -> int:
@@ -138,4 +139,34 @@ def _quarterly(figures: dict[str, Any], page: str, lang: str) -> int:
         if t("col.won", lang) in row:
             assert row[t("col.won", lang)] == format_number(entry["deals"], lang), name
             compared += 1
+    return compared
+
+
+def _monitor(figures: dict[str, Any], page: str, lang: str) -> int:
+    """Each alarm's row (now, usual, the rest, what it cost, q) and its command; the scan's size in the summary."""
+    from analysis.monitor_report import _p
+
+    text = re.sub(r"\s+", " ", text_of(page))
+    compared = 0
+    for key in ("scanned", "judged"):
+        assert format_number(figures[key], lang) in text, f"{key} = {figures[key]} not in the summary"
+        compared += 1
+    assert f"{format_number(len(figures['alerts']), lang)} {t('mo.number.alerts', lang)}" in text
+    compared += 1
+    rows = [row for table in tables(page) if table and t("mo.col.q", lang) in table[0] for row in table[1:]]
+    for alert in figures["alerts"]:
+        assert alert["command"] in text, f"the command «{alert['command']}» is not shown"
+        compared += 1
+        if alert["metric"] == "reasons":
+            continue
+        shown = [format_share(alert["rate"], lang, 0), format_share(alert["baseline_rate"], lang, 0),
+                 t("mo.rest", lang, now=format_share(alert["rest_rate"], lang, 0),
+                   before=format_share(alert["rest_baseline_rate"], lang, 0)), _p(alert["adjusted_p"], lang),
+                 format_number(alert["leads_cost"], lang),
+                 t("mo.window.week", lang) if alert["window_weeks"] == 1 else t("mo.window.recent", lang,
+                                                                                 n=alert["window_weeks"])]
+        row = next((row for row in rows if str(alert["unit"]) in row[0] and all(
+            any(value in cell for cell in row) for value in shown)), None)
+        assert row is not None, f"no alarm row shows {shown} for {alert['unit']}"
+        compared += len(shown)
     return compared

@@ -23,6 +23,7 @@ import analysis.notebook as la
 from analysis.config import MAPPINGS_DIR, SAMPLE_LEADS
 from analysis.errors import LeadAuditError
 from analysis.jobs import check_against_data
+from analysis.registry import JOBS
 from analysis.loading import load_dataset
 from analysis.summary import build_summary, dumps
 
@@ -36,6 +37,7 @@ STATUS = "Статус"
 DIAGNOSE = {"channel": ["Авито"], "claim": "not_target", "period": "2026-08-01:2026-10-31"}
 EXPERIMENT = {"arms_by": "campaign", "control": "Creta без цены", "variant": "Creta с ценой"}
 QUARTERLY = {"quarter": "2026Q3"}
+MONITOR: dict[str, Any] = {}
 
 
 @lru_cache(maxsize=1)
@@ -109,21 +111,25 @@ def _sections(job: str, result: Any, data: Any, lang: str) -> str:
         parts = (la.experiment_summary_section(result, lang), la.decision_section(result, lang),
                  la.arms_section(result, lang), la.metrics_section(result, lang), la.checks_section(result, lang),
                  la.daily_section(result, lang), la.experiment_glossary_section(result, lang))
+    elif job == "monitor":
+        sections = la.monitor_report
+        parts = (sections.summary_section(result, data, lang), sections.alerts_section(result, lang),
+                 sections.quiet_section(result, lang), sections.coverage_section(result, lang),
+                 sections.glossary_section(result, lang))
     else:
         parts = (la.quarter_summary_section(result, data, lang), la.kpi_section(result, data, lang),
                  la.findings_section(result, lang), la.quarter_glossary_section(result, lang),
                  la.quarter_funnel_section(result, lang), la.quarter_channels_section(result, lang),
                  la.quarter_trends_section(result, data, lang), la.quarter_processing_section(result, lang),
                  la.quarter_reasons_section(result, lang), la.budget_section(result, lang))
-    parts += (la.appendix_section(data, result.params, lang, job),)
+    parts += (la.appendix_section(data, getattr(result, "params", {}), lang, job),)
     return "".join(part.html() for part in parts)
 
 
 def run_job(job: str, data: Any, options: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     """One job as its notebook runs it; ``{"refused": message}`` for a clear error (exit 2), else
     ``{"summary": ..., "html": ...}``. Any other exception is a crash and propagates."""
-    make = {"diagnose": la.diagnose_parameters, "experiment": la.experiment_parameters,
-            "quarterly": la.quarterly_parameters}[job]
+    make = JOBS[job].function("parameters")
     try:
         params = make(leads="x", lang=lang, **options)
         check_against_data(job, params, data)
@@ -136,6 +142,9 @@ def run_job(job: str, data: Any, options: dict[str, Any], lang: str = "en") -> d
     elif job == "experiment":
         result = la.evaluate(data, params)
         extra, warnings = {"decision": result.decision}, la.experiment_warnings(result, lang)
+    elif job == "monitor":
+        result = la.monitor(data, params)
+        extra, warnings = {"alerts": len(result.alerts)}, la.monitor_report.monitor_warnings(result, lang)
     else:
         result = la.quarterly(data, params)
         extra, warnings = {}, la.quarterly_warnings(result, lang)

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from analysis.errors import ColumnError, ScopeError
 
 from .shapes import (
-    DIAGNOSE, EXPERIMENT, OPTIONAL, PROCESSING, QUARTERLY, STATUS, keep_rows, load, run_job, write_shape,
+    DIAGNOSE, EXPERIMENT, MONITOR, OPTIONAL, PROCESSING, QUARTERLY, STATUS, keep_rows, load, run_job, write_shape,
     yes_no_outcome,
 )
 
-JOBS = (("diagnose", DIAGNOSE), ("experiment", EXPERIMENT), ("quarterly", QUARTERLY))
+JOBS = (("diagnose", DIAGNOSE), ("experiment", EXPERIMENT), ("quarterly", QUARTERLY), ("monitor", MONITOR))
 
 
 def outcomes(data, jobs=JOBS) -> dict[str, dict]:
@@ -33,16 +33,17 @@ def _without_dates(options: dict) -> dict:
 def test_each_optional_column_may_be_absent(tmp_path, column):
     data = load(*write_shape(tmp_path, f"no-{column}", drop=(column,)))
     jobs = [("diagnose", DIAGNOSE if column != "created_at" else _without_dates(DIAGNOSE)),
-            ("experiment", EXPERIMENT), ("quarterly", QUARTERLY)]
+            ("experiment", EXPERIMENT), ("quarterly", QUARTERLY), ("monitor", MONITOR)]
     if column == "campaign":  # the experiment's arms are campaigns: without them it is refused, naming the column
         jobs[1] = ("experiment", {"arms_by": "campaign", "control": "Creta без цены", "variant": "Creta с ценой"})
     done = outcomes(data, jobs)
     if column == "created_at":
         assert "created_at" in done["quarterly"]["refused"] and "mapping" in done["quarterly"]["refused"]
+        assert "created_at" in done["monitor"]["refused"] and "mapping" in done["monitor"]["refused"]
         assert "summary" in done["diagnose"] and "summary" in done["experiment"]
     elif column == "campaign":
         assert "has no campaign column" in done["experiment"]["refused"]
-        assert "summary" in done["diagnose"] and "summary" in done["quarterly"]
+        assert "summary" in done["diagnose"] and "summary" in done["quarterly"] and "summary" in done["monitor"]
     else:
         assert all("summary" in outcome for outcome in done.values()), done
 
