@@ -1,8 +1,8 @@
 """From an export file to the canonical lead and spend tables (the canonical tables), with lineage.
 
 :func:`load_dataset` is the one entry point: it reads the file (:mod:`analysis.readers`),
-picks or reads the mapping (:mod:`analysis.mapping`), cleans every column, hashes personal
-data away (:mod:`analysis.privacy`), computes working-time response minutes
+picks or reads the mapping (:mod:`analysis.mapping`), cleans every column, turns personal
+data into person ids (:mod:`analysis.privacy`), computes working-time response minutes
 (:mod:`analysis.worktime`) and marks repeat leads. Malformed input raises a
 :class:`~analysis.errors.LeadAuditError` naming the file, column, value and fix; rows
 that cannot be used are dropped and counted by reason.
@@ -664,7 +664,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     """
     cleaner = _Cleaner(raw, mapping, path, "leads")
     cleaner.require(REQUIRED_LEAD_COLUMNS)
-    # phones and e-mails are normalised and hashed in a thread from here on, for every row of
+    # phones and e-mails are normalised and coded in a thread from here on, for every row of
     # the file, while this thread drops rows and cleans the other columns (the work is Arrow
     # and numpy, mostly without the GIL, on the core this thread leaves free)
     identifiers = _Background(_identifiers, cleaner, _identifier_columns(cleaner))
@@ -792,7 +792,7 @@ def _identifier_columns(cleaner: _Cleaner) -> dict[int, pd.Series]:
 
 
 def _identifiers(cleaner: _Cleaner, columns: dict[int, pd.Series]) -> list[np.ndarray]:
-    """Codes of every raw row's phone and e-mail (keyed hashes, known outcomes); phones and
+    """Codes of every raw row's phone and e-mail (places among the distinct identifiers); phones and
     e-mails go no further than this function."""
     placeholders = cleaner.mapping.placeholders
     phone = cleaner.coalesced("phone", columns, placeholders_void=not any(map(could_be_phone, placeholders)))

@@ -1,15 +1,16 @@
-"""Personal data: normalised, hashed on load with a per-run key, then dropped.
+"""Personal data: normalised on load, turned into person ids, then dropped.
 
 Phones and e-mails are only used to find the same person behind several leads. They are
-normalised (+7 / 8 / spaces / dashes → E.164), hashed with a random key that lives only in
-this process (so a hash cannot be looked up in a table of all phone numbers), linked into
-persons (same phone OR same e-mail), and the raw values are discarded before anything is
-displayed or written. Only an integer ``person_id`` travels further.
+normalised (+7 / 8 / spaces / dashes → E.164; e-mails trimmed and lower-cased), each distinct
+identifier gets an integer code (a phone's own number, an e-mail's place in the column's
+dictionary), rows sharing a code are linked into persons (same phone OR same e-mail), and the
+raw values are discarded before anything is displayed or written. Only an integer ``person_id``
+travels further. Nothing is hashed: the codes never leave this process (the snapshot the
+report's kernel reads holds ``person_id`` alone), so there is nothing a hash would protect.
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Iterator
 
 import numpy as np
@@ -19,7 +20,7 @@ import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .readers import INT64_DIGITS, arrow_buffers, arrow_text, counted_before
+from .readers import arrow_buffers, arrow_text, counted_before
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -116,159 +117,90 @@ def normalize_emails(emails: pd.Series) -> pd.Series:
     return pd.Series(_emails(_arrow_text(emails)).to_pandas(), index=emails.index)
 
 
-HASH_ROWS = 1 << 18  # strings hashed at a time: their per-byte work arrays stay small
-_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX_2 = np.uint64(0x94D049BB133111EB)
+#: the most digits a phone's integer code holds: E.164 numbers have at most 15; the code is the number
+#: times 20 plus its count of digits (leading zeros are digits), which stays within int64
+PHONE_DIGITS = 17
 
 
-def _mix(values: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser, in place on uint64: a bijection that spreads every input bit
-    over the whole word (arithmetic wraps modulo 2**64)."""
-    values ^= values >> np.uint64(30)
-    values *= _MIX_1
-    values ^= values >> np.uint64(27)
-    values *= _MIX_2
-    values ^= values >> np.uint64(31)
-    return values
-
-
-def keyed_hash(text: pa.Array, key: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each string of an Arrow text array under a secret ``key`` (four
-    uint64), computed on the Arrow buffers with numpy: no Python string per value.
-
-    Each string is zero-padded to 8-byte words; word *i* is mixed with ``key[0] + i·key[1]``
-    (so the same word at another place, or in another run, hashes differently), the mixed
-    words are summed with the length times ``key[2]``, and the sum is mixed with ``key[3]``.
-    Two strings of one length that differ in one word can never collide (the mix is a
-    bijection); otherwise a collision is a 64-bit accident. pandas' keyed SipHash did this
-    on Python strings, one per phone and e-mail: the GIL held for seconds and 20M strings
-    at 10M leads. Nulls get a hash too; the caller leaves them out.
-    """
-    hashes = np.empty(len(text), dtype=np.uint64)
-    for start in range(0, len(text), HASH_ROWS):
-        part = text.slice(start, HASH_ROWS)
-        hashes[start:start + len(part)] = _keyed_hash_part(part, key)
-    return hashes
-
-
-def _keyed_hash_part(text: pa.Array, key: np.ndarray) -> np.ndarray:
-    n = len(text)
-    offsets, data = arrow_buffers(text)
-    offsets = offsets.astype(np.int64)
-    lengths = np.diff(offsets)
-    words = (lengths + 7) >> 3
-    word_start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(words, out=word_start[1:])
-    padded = np.zeros(int(word_start[-1]) * 8, dtype=np.uint8)
-    # every byte to its string's first padded byte plus its place in the string
-    padded[np.arange(data.size) + np.repeat(word_start[:-1] * 8 - offsets[:-1], lengths)] = data
-    values = padded.view(np.uint64)  # the machine's byte order: hashes only meet hashes of this process
-    place = (np.arange(len(values), dtype=np.int64) - np.repeat(word_start[:-1], words)).astype(np.uint64)
-    mixed = _mix(values ^ (key[0] + place * key[1]))
-    total = lengths.astype(np.uint64) * key[2]
-    nonempty = words > 0
-    if nonempty.any():  # reduceat sums each string's words: from its first to the next string's first
-        total[nonempty] += np.add.reduceat(mixed, word_start[:-1][nonempty])
-    return _mix(total ^ key[3])
-
-
-def new_hash_key() -> np.ndarray:
-    """Four random uint64 for :func:`keyed_hash` (the second odd, so places stay distinct)."""
-    key = np.frombuffer(secrets.token_bytes(32), dtype=np.uint64).copy()
-    key[1] |= np.uint64(1)
-    return key
-
-
-def _phone_hashes(text: pa.Array, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which cells hold a phone, and the keyed hash of each one's E.164 form (see :func:`_phones`),
-    computed on the number its digits spell and their count: equal hashes for exactly the
-    phones :func:`_phones` makes equal, without building their text (10M phones: the text
-    and its hash took 4.5 s). Phones of more digits than int64 holds take the text path.
-    """
+def _phone_keys(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells hold a phone, and for each an integer equal for exactly the phones :func:`_phones`
+    makes equal: its E.164 number and digit count, read from its digits without building its text.
+    A cell of more than :data:`PHONE_DIGITS` digits is no phone to link by."""
     digits = _digits(text)
     length = pc.binary_length(digits).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-    valid = length >= 10
-    short = valid & (length <= INT64_DIGITS)
-    spelled = pc.if_else(pa.array(short), digits, pa.scalar(None, pa.string()))
+    valid = (length >= 10) & (length <= PHONE_DIGITS)
+    spelled = pc.if_else(pa.array(valid), digits, pa.scalar(None, pa.string()))
     number = pc.cast(spelled, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
     first = number // np.power(10, np.maximum(length - 1, 0))
     # +7 for Russian numbers: 8 912… and 7 912… (eleven digits) and 912… (ten) are one phone
-    russian_11 = short & (length == 11) & ((first == 7) | (first == 8))
-    russian_10 = short & (length == 10) & (first == 9)
+    russian_11 = valid & (length == 11) & ((first == 7) | (first == 8))
+    russian_10 = valid & (length == 10) & (first == 9)
     number = np.where(russian_11, number % 10**10 + 7 * 10**10, number)
     number = np.where(russian_10, number + 7 * 10**10, number)
     length = np.where(russian_10, 11, length)
-    hashes = np.empty(len(length), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        hashes[short] = _mix(_mix(number[short].astype(np.uint64) ^ key[0]) + length[short].astype(np.uint64) * key[2]
-                             ^ key[3])
-    long = valid & ~short
-    if long.any():
-        hashes[long] = keyed_hash(_phones(text.filter(pa.array(long))), key)
-    return valid, hashes[valid]
+    return valid, (number * 20 + length)[valid]
 
 
-def _email_hashes(text: pa.Array, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which cells hold an e-mail (:func:`_emails`) and the keyed hash of each."""
-    normalized = _emails(text)
-    valid = normalized.is_valid().to_numpy(zero_copy_only=False)
-    return valid, keyed_hash(normalized.filter(pa.array(valid)), key)
+def _email_keys(parts: list[pa.Array]) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells hold an e-mail (:func:`_emails`), and for each its place among the column's
+    distinct e-mails (Arrow's hash table over all parts: equal e-mails, equal keys)."""
+    normalized = [_emails(part) for part in parts]
+    valid = [part.is_valid().to_numpy(zero_copy_only=False) for part in normalized]
+    kept = pa.chunked_array([part.filter(part.is_valid()).cast(pa.large_string()) for part in normalized],
+                            pa.large_string())
+    keys = pc.index_in(kept, value_set=pc.unique(kept)).to_numpy().astype(np.int64) if len(kept) \
+        else np.zeros(0, dtype=np.int64)
+    return (np.concatenate(valid) if valid else np.zeros(0, dtype=bool)), keys
 
 
-def _identifier_codes(values: pd.Series, hashes_of, key: np.ndarray, shared_only: bool = False) -> np.ndarray:
-    """One integer per row for its normalised identifier, found through its keyed hash
-    (``hashes_of``: :func:`_phone_hashes` or :func:`_email_hashes`); -1 when the row has none.
-    With ``shared_only`` also -1 when no other row has it (see :func:`identifier_codes`),
-    except in a categorical column, whose categories are hashed once each: they all keep a code.
-
-    A categorical column is normalised and hashed on its categories only; others in
-    Arrow, without a Python string per cell.
-    """
+def _identifier_codes(values: pd.Series, kind: str, shared_only: bool = False) -> np.ndarray:
+    """One integer per row for its normalised identifier (``kind``: ``phone`` or ``email``); -1 when
+    the row has none. With ``shared_only`` also -1 when no other row has it (see :func:`identifier_codes`),
+    except in a categorical column, whose categories are normalised once each: they all keep a code.
+    Others are normalised in Arrow, without a Python string per cell."""
     categorical = isinstance(values.dtype, pd.CategoricalDtype)
     source = pd.Series(np.asarray(values.cat.categories, dtype=object)) if categorical else values
-    valid, hashes = [], []
-    for part in _arrow_parts(source):
-        part_valid, part_hashes = hashes_of(part, key)
-        valid.append(part_valid)
-        hashes.append(part_hashes)
-    valid = np.concatenate(valid) if valid else np.zeros(0, dtype=bool)
+    parts = list(_arrow_parts(source))
+    if kind == "phone":
+        found = [_phone_keys(part) for part in parts]
+        valid = np.concatenate([v for v, _ in found]) if found else np.zeros(0, dtype=bool)
+        keys = np.concatenate([k for _, k in found]) if found else np.zeros(0, dtype=np.int64)
+    else:
+        valid, keys = _email_keys(parts)
     codes = np.full(len(valid) + 1, -1, dtype=np.int64)  # the last: a missing category
     if valid.any():
-        hashes = np.concatenate(hashes)
-        codes[:-1][valid] = _shared_codes(hashes) if shared_only and not categorical else pd.factorize(hashes)[0]
+        codes[:-1][valid] = _shared_codes(keys) if shared_only and not categorical else pd.factorize(keys)[0]
     if not categorical:
         return codes[:-1]
     row_codes = values.cat.codes.to_numpy()
     return codes[np.where(row_codes < 0, len(codes) - 1, row_codes)]
 
 
-def _shared_codes(hashes: np.ndarray) -> np.ndarray:
-    """A code for each hash that occurs more than once (numbered in hash order), -1 for the
+def _shared_codes(keys: np.ndarray) -> np.ndarray:
+    """A code for each key that occurs more than once (numbered in key order), -1 for the
     others. A sort finds the repeats and a hash table of those alone gives the codes: a
-    table of every hash (10M phones) took 2.5-4.5 s and 600 MB, this 2 s and 120 MB."""
-    ordered = np.sort(hashes)
+    table of every key (10M phones) took 2.5-4.5 s and 600 MB, this 2 s and 120 MB."""
+    ordered = np.sort(keys)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     del ordered
     if not len(repeated):
-        return np.full(len(hashes), -1, dtype=np.int64)
+        return np.full(len(keys), -1, dtype=np.int64)
     shared = repeated[np.concatenate([[True], repeated[1:] != repeated[:-1]])]
-    return pd.Index(shared).get_indexer(hashes)
+    return pd.Index(shared).get_indexer(keys)
 
 
 def identifier_codes(phone: pd.Series | None, email: pd.Series | None, shared_only: bool = False
                      ) -> list[np.ndarray]:
-    """Per row, an integer for its phone and one for its e-mail (-1: none), through keyed
-    hashes with a random key made for this call and never kept: equal codes, equal
-    identifiers. One array per identifier given.
+    """Per row, an integer for its phone and one for its e-mail (-1: none): equal codes, equal
+    normalised identifiers. One array per identifier given.
 
     ``shared_only``: an identifier that only one row has is -1 too (in a text column; a
     categorical one keeps a code per category). Linking gives the same persons (such an
     identifier joins no two rows), and most phones of an export are used once: only the
     shared ones need a code.
     """
-    key = new_hash_key()
-    return [_identifier_codes(values, hashes_of, key, shared_only)
-            for values, hashes_of in ((phone, _phone_hashes), (email, _email_hashes)) if values is not None]
+    return [_identifier_codes(values, kind, shared_only)
+            for values, kind in ((phone, "phone"), (email, "email")) if values is not None]
 
 
 def link_codes(codes: list[np.ndarray], n: int) -> np.ndarray:
@@ -311,8 +243,8 @@ def link_codes(codes: list[np.ndarray], n: int) -> np.ndarray:
 def link_persons(phone: pd.Series | None, email: pd.Series | None) -> np.ndarray:
     """One integer person id per row: rows sharing a phone OR an e-mail are one person.
 
-    Raw values are hashed with a per-call random key first and never kept. Rows with
-    neither are persons of their own.
+    Raw values are normalised into integer codes and never kept. Rows with neither are persons
+    of their own.
     """
     n = len(phone) if phone is not None else len(email)
     return link_codes(identifier_codes(phone, email, shared_only=True), n)

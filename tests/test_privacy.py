@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import pytest
 
 from analysis.loading import _mark_repeats
@@ -106,7 +107,7 @@ def _near_strings() -> list[str]:
     return sorted(texts)
 
 
-def test_keyed_hash_tells_apart_exactly_what_equality_does(monkeypatch):
+def test_email_keys_tell_apart_exactly_what_equality_does():
     import numpy as np
     import pyarrow as pa
 
@@ -114,15 +115,16 @@ def test_keyed_hash_tells_apart_exactly_what_equality_does(monkeypatch):
 
     texts = _near_strings()
     doubled = pa.array(texts + texts[::-1], type=pa.string())
-    key = privacy.new_hash_key()
-    monkeypatch.setattr(privacy, "HASH_ROWS", 1000)  # many parts, a string's twin in another one
-    hashes = privacy.keyed_hash(doubled, key)
-    # the reference is equality itself: same partition as factorizing the strings
-    assert len(np.unique(hashes)) == len(texts)
-    assert (hashes[:len(texts)] == hashes[len(texts):][::-1]).all()
-    # a slice (buffers not at position 0) and large_string give the same hashes
-    assert (privacy.keyed_hash(doubled.slice(5, 300), key) == hashes[5:305]).all()
-    assert (privacy.keyed_hash(doubled.cast(pa.large_string()), key) == hashes).all()
+    # many parts, a string's twin in another one: the keys must agree across parts
+    parts = [doubled.slice(start, 1000) for start in range(0, len(doubled), 1000)]
+    valid, keys = privacy._email_keys(parts)
+    normalized = privacy._emails(doubled)
+    assert valid.tolist() == normalized.is_valid().to_pylist()
+    # the reference is equality itself: same partition as factorizing the normalised strings
+    reference = pd.factorize(np.array(normalized.filter(normalized.is_valid()).to_pylist(), dtype=object))[0]
+    assert (pd.factorize(keys)[0] == reference).all()
+    assert len(np.unique(keys)) > 10_000  # many e-mails, each twin found
+    assert privacy._email_keys([])[1].size == 0
 
 
 def _phone_cells(count: int, seed: int) -> list[str | None]:
@@ -144,9 +146,9 @@ def _phone_cells(count: int, seed: int) -> list[str | None]:
     return cells
 
 
-def test_phones_hashed_as_numbers_are_equal_exactly_when_their_text_is(monkeypatch):
-    """_phone_hashes skips the E.164 text for phones int64 can hold: its hashes must tell
-    apart exactly the phones _phones' text does, also across parts and for long numbers."""
+def test_phone_keys_are_equal_exactly_when_their_text_is(monkeypatch):
+    """_phone_keys skips the E.164 text: its keys must tell apart exactly the phones _phones' text
+    does, also across parts; a cell of more digits than any phone number has links nothing."""
     import numpy as np
     import pyarrow as pa
 
@@ -154,28 +156,29 @@ def test_phones_hashed_as_numbers_are_equal_exactly_when_their_text_is(monkeypat
 
     cells = _phone_cells(20000, seed=7)
     text = pa.array(cells, pa.string())
-    key = privacy.new_hash_key()
-    valid, hashes = privacy._phone_hashes(text, key)
+    valid, keys = privacy._phone_keys(text)
     normalized = privacy._phones(text)
-    assert valid.tolist() == normalized.is_valid().to_pylist()
-    reference = pd.factorize(np.array(normalized.filter(normalized.is_valid()).to_pylist(), dtype=object))[0]
-    assert (pd.factorize(hashes)[0] == reference).all()  # the same partition, in the same order
+    digits = pc.subtract(pc.utf8_length(normalized), 1).fill_null(0).to_numpy(zero_copy_only=False)
+    linkable = normalized.is_valid().to_numpy(zero_copy_only=False) & (digits <= privacy.PHONE_DIGITS)
+    assert valid.tolist() == linkable.tolist()
+    assert (~linkable & normalized.is_valid().to_numpy(zero_copy_only=False)).sum() > 100  # long ones are out
+    reference = pd.factorize(np.array(normalized.filter(pa.array(linkable)).to_pylist(), dtype=object))[0]
+    assert (pd.factorize(keys)[0] == reference).all()  # the same partition, in the same order
     assert len(np.unique(reference)) > 1000 and len(np.unique(reference)) < len(reference) / 2  # many phones, repeats
-    assert {len(phone) for phone in normalized.drop_null().to_pylist()} & {20, 21, 22}  # long ones took the text path
     monkeypatch.setattr(privacy, "PART_ROWS", 997)
     codes = privacy.identifier_codes(pd.Series(cells, dtype=object), None)[0]
     assert (pd.factorize(codes[codes >= 0])[0] == reference).all()
 
 
-def test_keyed_hash_depends_on_the_key():
-    import numpy as np
-    import pyarrow as pa
-
+def test_codes_are_places_not_numbers():
+    """What links persons is a place in a table (0, 1, 2 …), never the phone number or a function of it."""
     import analysis.privacy as privacy
 
-    text = pa.array(["+79123456789", "ivan@mail.ru", ""], type=pa.string())
-    first, second = privacy.keyed_hash(text, privacy.new_hash_key()), privacy.keyed_hash(text, privacy.new_hash_key())
-    assert not np.isin(first, second).any()  # nothing to look up across runs
+    phones = pd.Series(["+7 912 345-67-89", "89123456789", "8 (916) 000-11-22", None, "+79160001122"], dtype=object)
+    emails = pd.Series(["Ivan@Mail.ru ", "x@y.ru", "ivan@mail.ru", "", None], dtype=object)
+    phone_codes, email_codes = privacy.identifier_codes(phones, emails)
+    assert phone_codes.tolist() == [0, 0, 1, -1, 1] and email_codes.tolist() == [0, 1, 0, -1, -1]
+    assert len(set(privacy.link_persons(phones, emails).tolist()[:3])) == 1  # row 2: the e-mail of row 0
 
 
 def test_identifiers_coded_part_by_part_as_in_one_pass(monkeypatch):
