@@ -15,11 +15,17 @@ Each size runs ``--repeat`` rounds of the three (default 3 below 5M leads), inte
 shared machine's speed drifts by 20% from minute to minute) and the largest peak.
 
     python benchmarks/run.py --sizes 1000000 10000000 --repeat 3
+
+``--before REV`` also runs the two reports with the code of an earlier commit (checked out into a
+temporary git worktree and put first on ``PYTHONPATH``) in the same rounds, so a change's effect is
+measured side by side, on the same minutes of the same machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -94,14 +100,17 @@ WRAPPER = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]
            "print('maxrss', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and the peak resident memory (MB) of the largest process the command started.
+def timed(command: list[str], code: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and the peak resident memory (MB) of the largest process the command started
+    (``code``: a source tree whose ``analysis`` is imported instead of this one).
 
     A fresh wrapper process per measurement: Linux reports, for reaped descendants, the
     largest one's peak (ru_maxrss of RUSAGE_CHILDREN, in KB) — the CLI or its kernel.
     """
+    env = None if code is None else {**os.environ, "PYTHONPATH": str(code)}
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True, env=env,
+                            cwd=code)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command[:3])} failed:\n{result.stderr[-2000:]}")
@@ -130,26 +139,48 @@ def main() -> None:
                         help="rounds per size (floor, diagnose, quarterly in turn), the median printed; "
                              "default 3 below 5M leads, 1 above")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "leadaudit-bench")
+    parser.add_argument("--before", metavar="REV", help="also run the reports with this commit's code, side by side")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     cli = [sys.executable, "-m", "analysis.cli"]
     jobs = {"diagnose": ["--channel", "Авито", "--claim", "not_target"], "quarterly": ["--quarter", "2026Q3"]}
-    print(f"{'leads':>10}  {'run':<10} {'seconds':>8} {'peak MB':>8}  {'× floor':>7}  {'each round (s)'}", flush=True)
+    before = None
+    if args.before:
+        before = args.work / "before"
+        if before.exists():
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False)
+            shutil.rmtree(before, ignore_errors=True)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.before], check=True,
+                       capture_output=True)
+    try:
+        _measure(args, cli, jobs, before)
+    finally:
+        if before is not None:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False)
+
+
+def _measure(args: argparse.Namespace, cli: list[str], jobs: dict[str, list[str]], before: Path | None) -> None:
+    print(f"{'leads':>10}  {'run':<19} {'seconds':>8} {'peak MB':>8}  {'× floor':>7}  {'each round (s)'}", flush=True)
     for size in args.sizes:
         export = make_export(size, args.work)
         out = args.work / "out"
         rounds: dict[str, list[tuple[float, float]]] = {"floor": [], **{job: [] for job in jobs}}
+        if before is not None:
+            rounds.update({f"{job} (before)": [] for job in jobs})
         # rounds interleave the runs, so a machine that slows down for a while slows all of them
         for _ in range(args.repeat or (3 if size < 5_000_000 else 1)):
             rounds["floor"].append(floor(export, args.work))
             for job, extra in jobs.items():
-                rounds[job].append(timed([*cli, job, "--leads", str(export), *extra, "--out", str(out), "--quiet"]))
+                command = [*cli, job, "--leads", str(export), *extra, "--out", str(out), "--quiet"]
+                if before is not None:
+                    rounds[f"{job} (before)"].append(timed(command, before))
+                rounds[job].append(timed(command))
         base_time = float(np.median([seconds for seconds, _ in rounds["floor"]]))
         for run, measured in rounds.items():
             seconds = float(np.median([s for s, _ in measured]))
             memory = max(m for _, m in measured)
             each = " ".join(f"{s:.1f}" for s, _ in measured)
-            print(f"{size:>10}  {run:<10} {seconds:8.1f} {memory:8.0f}  {seconds / base_time:7.2f}  {each}", flush=True)
+            print(f"{size:>10}  {run:<19} {seconds:8.1f} {memory:8.0f}  {seconds / base_time:7.2f}  {each}", flush=True)
 
 
 if __name__ == "__main__":
