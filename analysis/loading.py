@@ -60,6 +60,11 @@ FALSE_WORDS = {"нет", "no", "false", "0", "n", "н", "нецелевой", "n
 DATE_COLUMNS = ("created_at", "first_response_at", "first_contact_at")
 NUMBER_COLUMNS = ("response_minutes", "call_attempts", "deal_amount", "budget")
 LABEL_COLUMNS = ("channel", "campaign", "model", "manager")
+#: the columns that name a group of leads: categorical on every path — loaded here, read back from the
+#: snapshot, a file of ten rows or of ten million — with exactly the values present as categories, in
+#: text order; every other text column is Arrow-backed ``str``
+LABEL_TYPE_COLUMNS = (*LABEL_COLUMNS, "lead_type", "stage", "disqualification_reason", "reason_raw", "reason_owner",
+                      "purchase_horizon", "repeat_first_channel", "arm", "utm_source")
 #: canonical columns a dataset has only when the export has what they come from: code that reads
 #: one asks :func:`has_column` first (a test checks every job module for it)
 OPTIONAL_COLUMNS = ("created_at", "age_days", "first_response_at", "response_minutes", "attempted", "first_contact_at",
@@ -652,14 +657,13 @@ def _read(path: Path, mapping: Mapping | None, sheet: str | None, required: tupl
     return raw, mapping
 
 
-def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
-                categorical: bool = False, consume: bool = False) -> tuple[pd.DataFrame, list[Issue]]:
+def clean_leads(raw: RawTable, mapping: Mapping, path: str, *, consume: bool = False
+                ) -> tuple[pd.DataFrame, list[Issue]]:
     """Map and clean a raw lead table; returns the canonical frame and the issues found.
 
-    Text columns come out as Arrow-backed ``str``; with ``categorical`` those the reader
-    kept as categorical stay so (the CLI's frame: written to the snapshot as Arrow
-    dictionaries, a byte per lead, and read back by the kernel as categorical columns).
-    With ``consume`` the raw table's columns are deleted once cleaned (its rows stay
+    Label columns (:data:`LABEL_TYPE_COLUMNS`) come out categorical (:func:`as_label`; to the
+    snapshot as Arrow dictionaries, a byte per lead, and back to the kernel as categoricals),
+    every other text column as Arrow-backed ``str``. With ``consume`` the raw table's columns are deleted once cleaned (its rows stay
     counted): the caller read the file for this alone, and 10M leads' cells are a gigabyte.
     """
     cleaner = _Cleaner(raw, mapping, path, "leads")
@@ -746,9 +750,32 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *,
     _mark_repeats(out, window_days, repeats)
     cleaner.note("repeat_leads", int(out["is_repeat"].sum()))
     for column in out.columns:
-        if out[column].dtype == object or (isinstance(out[column].dtype, pd.CategoricalDtype) and not categorical):
+        if column in LABEL_TYPE_COLUMNS:
+            out[column] = as_label(out[column])
+        elif out[column].dtype == object or isinstance(out[column].dtype, pd.CategoricalDtype):
             out[column] = _arrow_strings(out[column])
     return out.reset_index(drop=True), cleaner.issues
+
+
+def as_label(series: pd.Series) -> pd.Series:
+    """A label column as the one type labels have: categorical, its categories the values present
+    (a value only dropped rows had is gone), in text order. ``value_counts()``, ``groupby`` and ``==``
+    then give the same on every path."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, categories = series.cat.codes.to_numpy(), series.cat.categories
+        used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+        if not used.all():  # renumbered by a lookup, as in_text_order does (pandas' own took 0.1 s a column)
+            lookup = np.full(len(categories) + 1, -1, dtype=codes.dtype)
+            lookup[np.flatnonzero(used)] = np.arange(int(used.sum()))
+            codes = lookup[np.where(codes < 0, len(categories), codes)]
+            categories = categories[used]
+    else:
+        codes, categories = pd.factorize(series.astype(object).where(series.notna(), None), sort=True)
+    # categories as pandas' text type, as the snapshot's dictionaries come back
+    labels = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(np.asarray(categories, dtype=object),
+                                                                             dtype="str")),
+                       index=series.index, name=series.name, copy=False)
+    return in_text_order(labels)
 
 
 class _Background:
@@ -1206,7 +1233,7 @@ def with_arm_column(mapping: Mapping, headers: list[str], arm_column: str | None
 
 def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str | None = None,
                working_hours: str | None = None, query: str | None = None,
-               categorical: bool = False, arm_column: str | None = None) -> tuple[pd.DataFrame, Mapping, Lineage]:
+               arm_column: str | None = None) -> tuple[pd.DataFrame, Mapping, Lineage]:
     """Read and clean a lead export or a database query's rows (see :func:`load_dataset`)."""
     if is_database_url(path):
         if sheet is not None:
@@ -1225,7 +1252,7 @@ def load_leads(path: str | Path, mapping: Mapping | None = None, *, sheet: str |
     # the CLI's --working-hours overrides the mapping, the given or the detected one, before cleaning
     mapping = mapping.with_settings(working_hours=working_hours)
     mapping = with_arm_column(mapping, raw.headers, arm_column, name)
-    frame, issues = clean_leads(raw, mapping, name, categorical=categorical, consume=True)
+    frame, issues = clean_leads(raw, mapping, name, consume=True)
     record = InputRecord("leads", name, digest, len(raw.frame), len(frame),
                          raw.file_format, raw.encoding, raw.separator, raw.sheet, mapping.name, statement)
     return frame, mapping, Lineage((record,), tuple(issues))
@@ -1272,7 +1299,6 @@ def load_dataset(
     working_hours: str | None = None,
     snapshot: str | Path | None = None,
     query: str | None = None,
-    categorical: bool = False,
     arm_column: str | None = None,
 ) -> Dataset:
     """Load a lead export (and optionally spend) into a :class:`Dataset`.
@@ -1297,12 +1323,6 @@ def load_dataset(
     snapshot
         A folder written by :func:`save_snapshot`: read it instead of parsing ``leads``
         again (the CLI parses once and hands the kernel the snapshot).
-    categorical
-        Keep repeating text columns (channel, stage, reasons …) categorical instead of
-        ``str``, categories in text order: the CLI's frame, which goes to
-        :func:`save_snapshot` as dictionaries and comes back categorical to the kernel.
-        The reports give the same figures on either (:func:`~analysis.readers.label_counts`
-        counts a categorical as its text).
     arm_column
         An experiment's ``--arm-column``: a header of the file that is not a mapped canonical
         column is read as the label column ``arm``.
@@ -1321,7 +1341,7 @@ def load_dataset(
     if isinstance(mapping, (str, Path)):
         mapping = load_mapping(mapping)
     frame, mapping, lineage = load_leads(leads, mapping, sheet=sheet, working_hours=working_hours, query=query,
-                                         categorical=categorical, arm_column=arm_column)
+                                         arm_column=arm_column)
     spend_frame = None
     if spend:
         spend_frame, spend_lineage = load_spend(spend, mapping)
@@ -1404,7 +1424,7 @@ def read_snapshot(folder: str | Path) -> Dataset:
         # stay categorical, with their categories in text order: groups come out as from text
         for column in leads.columns:
             if isinstance(leads[column].dtype, pd.CategoricalDtype):
-                leads[column] = in_text_order(leads[column])
+                leads[column] = as_label(leads[column])
     except (OSError, ValueError, pa.ArrowException) as error:
         raise InputFileError(f"the snapshot cannot be read ({error})", file=str(folder),
                              hint="run the report through the leadaudit command again") from None

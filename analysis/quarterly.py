@@ -523,7 +523,7 @@ def _processing(dataset: Dataset, period: Period, alpha: float, targets: tuple[f
             # channel mix: the contact rate each manager would have with the quarter's channel rates
             channel_rate = leads.loc[first, ["channel", "contacted"]].groupby("channel")["contacted"].mean()
             expected = leads.loc[first & leads["manager"].isin(managers["manager"]), ["channel", "manager"]].assign(
-                expected=lambda f: f["channel"].map(channel_rate)).groupby("manager")["expected"].mean()
+                expected=lambda f: f["channel"].map(channel_rate).astype(float)).groupby("manager")["expected"].mean()
             managers["expected_rate"] = managers["manager"].map(expected)
             managers = managers.sort_values("manager").reset_index(drop=True)
     missed = None

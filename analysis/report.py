@@ -90,8 +90,7 @@ def _load_once(params: dict[str, Any]) -> Dataset:
         _LOADED.clear()  # keep one dataset at most: exports can be large
         _LOADED[key] = load_dataset(params["leads"], params["spend"], params["mapping"], sheet=params["sheet"],
                                     as_of=params["as_of"], working_hours=params.get("working_hours"),
-                                    query=params.get("query"), categorical=True,
-                                    arm_column=arm_column_of(params))
+                                    query=params.get("query"), arm_column=arm_column_of(params))
     return _LOADED[key]
 
 

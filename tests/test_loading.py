@@ -128,30 +128,31 @@ def test_snapshot_round_trip(tmp_path, sample_csv):
     assert again.mapping.to_dict() == data.mapping.to_dict()
 
 
-def test_categorical_frame_reaches_the_kernel_with_the_text_frame_values(tmp_path):
-    """The CLI loads with categorical labels (a byte per lead in the snapshot); the kernel
-    reads them back categorical, categories in text order (groups come out as from text),
-    with the values of a plain load."""
+def test_labels_have_one_type_on_every_path(tmp_path, sample_csv):
+    """Labels are categorical — loaded directly, read back from the snapshot, a big export or a small
+    one — with exactly the values present as categories, in text order; other text is str. So plain
+    pandas (value_counts, groupby, ==) gives the same on every path."""
     import pyarrow as pa
 
     from analysis.config import SAMPLE_LEADS
+    from analysis.loading import LABEL_TYPE_COLUMNS
 
-    text = load_dataset(SAMPLE_LEADS)  # the bundled export: columns repeat enough to stay categorical
-    coded = load_dataset(SAMPLE_LEADS, categorical=True)
-    categorical = [c for c in coded.leads if isinstance(coded.leads[c].dtype, pd.CategoricalDtype)]
-    assert {"channel", "stage", "disqualification_reason", "repeat_first_channel"} <= set(categorical)
-    folder = save_snapshot(coded, tmp_path / "snap")
-    with pa.memory_map(str(folder / "leads.arrow")) as source:
-        schema = pa.ipc.open_file(source).schema
-    assert all(pa.types.is_dictionary(schema.field(c).type) for c in categorical)
-    kernel = read_snapshot(folder).leads
-    assert [c for c in kernel if isinstance(kernel[c].dtype, pd.CategoricalDtype)] == categorical
-    for column in categorical:
-        categories = kernel[column].cat.categories
-        assert list(categories) == sorted(categories)
-        kernel[column] = kernel[column].astype(text.leads[column].dtype)
-    pd.testing.assert_frame_equal(kernel, text.leads)
-    assert coded.lineage == text.lineage
+    for data in (load_dataset(SAMPLE_LEADS), load_dataset(sample_csv)):
+        leads = data.leads
+        labels = [c for c in leads if isinstance(leads[c].dtype, pd.CategoricalDtype)]
+        assert labels == [c for c in leads if c in LABEL_TYPE_COLUMNS]
+        assert {"channel", "stage"} <= set(labels)
+        for column in labels:
+            categories = list(leads[column].cat.categories)
+            assert categories == sorted(categories) and set(categories) == set(leads[column].dropna().unique())
+        assert not [c for c in leads if leads[c].dtype == object]
+        folder = save_snapshot(data, tmp_path / f"snap{len(leads)}")
+        with pa.memory_map(str(folder / "leads.arrow")) as source:
+            schema = pa.ipc.open_file(source).schema
+        assert all(pa.types.is_dictionary(schema.field(c).type) for c in labels)
+        kernel = read_snapshot(folder).leads
+        pd.testing.assert_frame_equal(kernel, leads)  # dtypes too
+        assert kernel["channel"].value_counts().equals(leads["channel"].value_counts())
 
 
 def test_snapshot_is_one_record_batch_with_the_same_table(tmp_path, sample_csv):
