@@ -528,7 +528,8 @@ def evaluate(dataset: Dataset, params: dict[str, Any]) -> Evaluation:
     return Evaluation(params, control, variant, exposure, decision, reason, decision_metric, ratio, workload,
                       tuple(metrics), phi_q, over_q, power_20, weeks, posterior, srm, srm_unit, did, mix, daily,
                       tuple(dict.fromkeys(warnings)), tuple(skipped), deals_mature, None, needed,
-                      notes={"open_bounds": bounds, "deal_days": dataset.mapping.settings.maturity_days.get("deal", 90)},
+                      notes={"open_bounds": bounds, "deal_days": dataset.mapping.settings.maturity_days.get("deal", 90),
+                             "as_of": dataset.as_of.normalize()},
                       running=running)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from matplotlib.dates import DateFormatter
 
 from .display import (
     Html, Section, callout, escape, figure, format_date, format_money, format_number, format_share, glossary, heading,
@@ -164,13 +165,12 @@ def summary_section(ev: Evaluation, lang: str) -> Section:
     else:
         lines.append(t(f"ex.reason.{ev.decision_reason}", lang, low=format_number(low, lang, 2), high=format_number(high, lang, 2),
                        wu=format_number(ev.workload.ratio_ci[1], lang, 2), limit=format_number(1 - ev.params["margin"], lang, 2), **words))
-    if ev.running is not None:  # the experiment still runs: what a look now allows comes first
-        low_now, high_now = ev.running.result.ci_running
-        lines.insert(0, t("ex.running.line", lang, decision=t("ex.running." + ev.running.decision, lang,
-                                                                variant=ev.variant.label, control=ev.control.label,
-                                                                per=t("ex.running.per_spend" if ev.running.exposure
-                                                                      == "spend" else "ex.running.per_day", lang)),
-                          low=format_number(low_now, lang, 2), high=format_number(high_now, lang, 2)))
+    actions = _actions(ev, lang)
+    if ev.running is not None:  # the experiment still runs: the answer is whether it may stop now
+        planned = f"{t('ex.decision.' + ev.decision, lang)}{quoted}"
+        answer, tone = _running_words(ev, lang), RUNNING_TONE[ev.running.decision]
+        lines.insert(0, t("ex.running.line", lang, planned=planned))
+        actions = _running_actions(ev, lang, actions)
     saved = _calls_saved(ev)
     if saved is not None and abs(saved) >= 1:
         lines.append(t("ex.effect.fewer" if saved > 0 else "ex.effect.more", lang,
@@ -194,7 +194,30 @@ def summary_section(ev: Evaluation, lang: str) -> Section:
     if ev.p_variant_better is not None:
         numbers.append((format_share(ev.p_variant_better, lang, 0), t("ex.number.posterior", lang, **words), "neutral"))
     return section(summary_block(lang, answer=answer, answer_tone=tone, lines=lines, numbers=numbers,
-                                 actions=_actions(ev, lang)))
+                                 actions=actions))
+
+
+RUNNING_TONE = {"stop_adopt": "good", "stop_keep_control": "neutral", "stop_no_difference": "neutral",
+                "keep_running": "neutral"}
+
+
+def _running_words(ev: Evaluation, lang: str) -> str:
+    running = ev.running
+    return t("ex.running." + running.decision, lang, variant=ev.variant.label, control=ev.control.label,
+             per=t("ex.running.per_spend" if running.exposure == "spend" else "ex.running.per_day", lang))
+
+
+def _running_actions(ev: Evaluation, lang: str, planned: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What to do after a look: keep the test untouched, or stop it the way the look says."""
+    decision = ev.running.decision
+    control, variant = ev.control.label, ev.variant.label
+    if decision == "stop_adopt":
+        return [("marketing", t("ex.do.adopt", lang, variant=variant, control=control))]
+    if decision == "stop_keep_control":
+        return [("marketing", t("ex.do.keep", lang, variant=variant, control=control))]
+    if decision == "stop_no_difference":
+        return [("marketing", t("ex.do.no_difference", lang, margin=format_share(ev.params["margin"], lang, 0)))]
+    return [("marketing", t("ex.do.keep_running", lang))] + [item for item in planned if item[0] == "management"]
 
 
 def running_section(ev: Evaluation, lang: str) -> Section:
@@ -221,10 +244,20 @@ def running_section(ev: Evaluation, lang: str) -> Section:
                              looks=running.result.looks, band_low=format_number(1 - running.margin, lang, 2),
                              band_high=format_number(1 / (1 - running.margin), lang, 2),
                              alpha=format_share(ev.params["alpha"], lang, 0), **words)))
+    last = max((arm.last_day for arm in (ev.control, ev.variant) if arm.last_day is not None), default=None)
+    as_of = ev.notes.get("as_of")
+    if last is not None and as_of is not None and (as_of - last.normalize()).days > STALE_DAYS:
+        parts.append(callout(t("ex.running.stale", lang, last=format_date(last, lang), as_of=format_date(as_of, lang)),
+                             warn=True))
     if len(running.path) >= 2:
         parts.append(figure(running_plot(running, lang), t("ex.running.plot", lang)))
+        parts.append(paragraph(t("ex.running.plot", lang), "la-note"))
     parts.append(paragraph(t("ex.running.how", lang), "la-note"))
     return section(*parts)
+
+
+#: days between an experiment's last lead and the export after which "running" is doubted
+STALE_DAYS = 7
 
 
 def running_plot(running: Any, lang: str):
@@ -239,7 +272,7 @@ def running_plot(running: Any, lang: str):
     axes.axhspan(1 - running.margin, 1 / (1 - running.margin), color="#e4e7eb", alpha=0.6, lw=0)
     axes.set_ylabel(t("ex.running.y", lang))
     axes.set_ylim(0, min(3.0, float(high.max()) * 1.05))
-    chart.autofmt_xdate()
+    axes.xaxis.set_major_formatter(DateFormatter("%d.%m"))
     return chart
 
 

@@ -574,44 +574,61 @@ TEXTS.update({
                               "в этой выгрузке их нет (строки — пользователи), поэтому остаётся итоговая оценка ниже.",
                         "en": "A look at a running experiment needs lead dates and each arm's spend or days; this export "
                               "has rows as users, so only the final evaluation below applies."},
-    "ex.running.stop_adopt": {"ru": "Можно останавливать: вариант «{variant}» лучше по квалифицированным лидам {per}",
+    "ex.running.stop_adopt": {"ru": "Можно останавливать: «{variant}» лучше по квалифицированным лидам {per}",
                               "en": "You can stop: “{variant}” is better on qualified leads {per}"},
-    "ex.running.stop_keep_control": {"ru": "Можно останавливать: вариант «{variant}» хуже, оставить «{control}»",
+    "ex.running.stop_keep_control": {"ru": "Можно останавливать: «{variant}» хуже, оставить «{control}»",
                                      "en": "You can stop: “{variant}” is worse, keep “{control}”"},
     "ex.running.stop_no_difference": {
         "ru": "Можно останавливать: разницы, ради которой стоит ждать, нет",
         "en": "You can stop: there is no difference worth waiting for"},
-    "ex.running.keep_running": {"ru": "Продолжать: данных пока мало, чтобы остановиться честно",
-                                "en": "Keep running: not enough data yet to stop honestly"},
-    "ex.running.line": {"ru": "Эксперимент ещё идёт. {decision} (всегда-верный интервал {low}–{high}). Решение выше — "
-                              "для запланированного конца, не для промежуточного взгляда.",
-                        "en": "The experiment is still running. {decision} (always-valid interval {low}–{high}). The "
-                              "decision above is for the planned end, not for a look on the way."},
+    "ex.running.keep_running": {"ru": "Пока не останавливать: для досрочного вывода данных мало",
+                                "en": "Do not stop yet: not enough data for an early answer"},
+    "ex.running.line": {"ru": "Тест ещё идёт. Если бы он закончился сегодня по плану, вывод был бы: {planned}; но "
+                              "отчёт смотрят до конца теста, а для досрочного решения нужен более строгий интервал — "
+                              "он ниже, в разделе «Эксперимент идёт».",
+                        "en": "The test is still running. Had it ended today as planned, the answer would be: {planned}; "
+                              "but the report is read before the end, and an early answer needs a stricter interval — "
+                              "below, under “The experiment is running”."},
+    "ex.do.keep_running": {"ru": "Не меняйте ставки, бюджеты и тексты объявлений до конца теста; перезапустите отчёт "
+                                 "через неделю (частые перезапуски вывод не искажают).",
+                           "en": "Change no bids, budgets or ad texts until the test ends; re-run the report next week "
+                                 "(re-running often does not bias the answer)."},
+    "ex.do.no_difference": {"ru": "Останавливайте тест: разница в квалифицированных лидах на рубль меньше {margin} — "
+                                  "выбирайте вариант по удобству.",
+                            "en": "Stop the test: the difference in qualified leads per rouble is under {margin} — "
+                                  "choose either arm for convenience."},
+    "ex.running.stale": {"ru": "Последний лид эксперимента — {last}, а выгрузка — на {as_of}: тест точно ещё идёт? "
+                               "Если он закончен, этот раздел не нужен — смотрите итоговую оценку.",
+                         "en": "The experiment's last lead is from {last}, the export from {as_of}: is the test still "
+                               "running? If it ended, skip this section and read the final evaluation."},
     "ex.running.per_spend": {"ru": "на рубль", "en": "per rouble"},
     "ex.running.per_day": {"ru": "в день", "en": "per day"},
     "ex.running.interval": {
-        "ru": "Квалифицированных лидов {per} у варианта к контролю: {ratio}, всегда-верный интервал {low}–{high} "
-              "(по {looks} дням). Он остаётся честным, сколько бы раз отчёт ни перезапускали; обычный интервал "
-              "{fixed_low}–{fixed_high} верен только для одного взгляда в запланированный конец. Остановка: интервал "
-              "целиком выше или ниже 1, или целиком внутри {band_low}–{band_high} (разница меньше порога --margin); "
-              "ложная остановка при равных группах — не чаще {alpha}.",
-        "en": "Qualified leads {per}, variant to control: {ratio}, always-valid interval {low}–{high} (over {looks} days). "
-              "It stays honest however often the report is re-run; the usual interval {fixed_low}–{fixed_high} holds "
-              "only for one look at the planned end. Stop when the interval is wholly above or below 1, or wholly "
-              "inside {band_low}–{band_high} (a difference under --margin); with equal arms a false stop comes at most "
-              "{alpha} of the time."},
-    "ex.running.plot": {"ru": "Всегда-верный интервал по неделям: полоса сужается с данными; серая полоса — «разницы нет»",
-                        "en": "The always-valid interval week by week: it narrows as data come; the grey band is "
-                              "“no difference”"},
+        "ru": "Квалифицированных лидов {per} у варианта к контролю: {ratio}, интервал для промежуточных проверок "
+              "{low}–{high} (по {looks} дням). Его можно смотреть хоть каждый день — частые проверки не искажают "
+              "вывод; обычный интервал {fixed_low}–{fixed_high} верен только для одной проверки в плановую дату "
+              "окончания. Остановить можно, когда интервал целиком выше или ниже 1, или целиком внутри "
+              "{band_low}–{band_high} (разница меньше допуска); если разницы на самом деле нет, ложная остановка "
+              "случится не чаще, чем в {alpha} тестов.",
+        "en": "Qualified leads {per}, variant to control: {ratio}, interval for looks on the way {low}–{high} (over "
+              "{looks} days). It may be read every day — looking often does not bias it; the usual interval "
+              "{fixed_low}–{fixed_high} holds only for one look at the planned end. Stop when the interval is wholly "
+              "above or below 1, or wholly inside {band_low}–{band_high} (a difference under the margin); when there is "
+              "no difference, a false stop comes in at most {alpha} of tests."},
+    "ex.running.plot": {"ru": "Синяя полоса — интервал для промежуточных проверок, неделя за неделей (сужается с "
+                              "данными); точки — отношение вариант / контроль; серая полоса — зона «разницы нет». "
+                              "Остановить можно, когда синяя полоса целиком выше 1, ниже 1 или внутри серой.",
+                        "en": "Blue band: the interval for looks on the way, week by week (it narrows as data come); "
+                              "dots: variant / control; grey band: “no difference”. Stop when the blue band is wholly "
+                              "above 1, below 1 or inside the grey one."},
     "ex.running.y": {"ru": "вариант / контроль", "en": "variant / control"},
     "ex.running.how": {
         "ru": "Метод: смешанный последовательный тест отношения правдоподобия (mSPRT) на условном биномиальном "
-              "распределении дневных лидов двух групп — Lindon & Malek 2022, Johari и др. 2022; подробно в "
-              "docs/methods.md. Общие для обеих групп колебания дня (праздник, ещё не закрытые свежие лиды) в нём "
-              "сокращаются.",
+              "распределении дневных лидов двух групп (Lindon & Malek 2022; Johari и др. 2022). Колебания дня, общие "
+              "для обеих групп (праздник, ещё не закрытые свежие лиды), в нём взаимно компенсируются.",
         "en": "Method: a mixture sequential probability ratio test (mSPRT) on the conditional binomial split of each "
-              "day's qualified leads between the arms — Lindon & Malek 2022, Johari et al. 2022; details in "
-              "docs/methods.md. Day-to-day swings both arms share (a holiday, young leads still open) cancel in it."},
+              "day's qualified leads between the arms (Lindon & Malek 2022; Johari et al. 2022). Day-to-day swings "
+              "both arms share (a holiday, young leads still open) cancel in it."},
     "ex.decision.adopt_variant": {"ru": "Внедрять вариант", "en": "Adopt the variant"},
     "ex.decision.keep_control": {"ru": "Оставить контроль", "en": "Keep the control"},
     "ex.decision.inconclusive": {"ru": "Пока нельзя сказать", "en": "Inconclusive"},
@@ -1386,16 +1403,18 @@ TEXTS.update({
     # the weekly monitor
     "mo.summary.title": {"ru": "Неделя {week_start} — {end}: что изменилось", "en": "Week {week_start} — {end}: what changed"},
     "mo.summary.scanned": {
-        "ru": "На фоне {weeks} недель с {start}: просмотрено {units} каналов, кампаний и менеджеров, {tests} сравнений "
-              "(эта неделя и последние недели вместе); {judged} — с достаточным числом лидов. Поправка на множественность: ложная тревога в неделю без "
+        "ru": "На фоне {weeks} недель с {start}: проверено {total} — {channels} каналов, {campaigns} кампаний, {managers} "
+              "менеджеров; по {units} хватило лидов. Сравнений {tests} (эта неделя и последние недели вместе), из них "
+              "{judged} — с достаточным числом лидов; с поправкой на множественность ложная тревога в неделю без "
               "изменений — не чаще {alpha}.",
-        "en": "Against {weeks} weeks since {start}: watched {units} channels, campaigns and managers, {tests} "
-              "comparisons (this week, and the last weeks pooled); {judged} with enough leads to judge. Corrected for multiplicity: a false alarm in a week where "
-              "nothing changed comes at most {alpha} of the time."},
-    "mo.answer.alerts": {"ru": "Сдвигов сверх шума: {n}. Главный: {unit} — {move} ({window})",
-                         "en": "Changes beyond noise: {n}. The largest: {unit} — {move} ({window})"},
-    "mo.answer.alert": {"ru": "Сдвиг сверх шума: {unit} — {move} ({window})",
-                        "en": "One change beyond noise: {unit} — {move} ({window})"},
+        "en": "Against {weeks} weeks since {start}: {total} checked — {channels} channels, {campaigns} campaigns, "
+              "{managers} managers; {units} with enough leads. {tests} comparisons (this week, and the last weeks "
+              "together), {judged} with enough leads; corrected for multiplicity, a false alarm in a week where nothing "
+              "changed comes at most {alpha} of the time."},
+    "mo.answer.alerts": {"ru": "Сдвигов сверх шума: {n}. Главный: {unit} — {move}, {window}",
+                         "en": "Changes beyond noise: {n}. The largest: {unit} — {move}, {window}"},
+    "mo.answer.alert": {"ru": "Сдвиг сверх шума: {unit} — {move}, {window}",
+                        "en": "One change beyond noise: {unit} — {move}, {window}"},
     "mo.answer.better": {"ru": "Ухудшений сверх шума нет; улучшений: {n}",
                          "en": "Nothing turned worse beyond noise; {n} improved"},
     "mo.answer.quiet": {"ru": "За неделю ничего не изменилось сверх шума",
@@ -1407,13 +1426,23 @@ TEXTS.update({
     "mo.answer.history": {"ru": "Мало истории: недель с лидами {weeks} из нужных {needed} — судить об изменениях рано",
                           "en": "Not enough history: leads in {weeks} weeks of the {needed} needed — too early to judge "
                                 "changes"},
-    "mo.number.alerts": {"ru": "сдвиги сверх шума", "en": "changes beyond noise"},
-    "mo.number.qualified_lost": {"ru": "квалифицированные лиды: недобор против обычного",
-                                 "en": "qualified leads below the usual"},
-    "mo.number.units": {"ru": "каналы, кампании и менеджеры под наблюдением",
-                        "en": "channels, campaigns and managers judged"},
-    "mo.action": {"ru": "Разобрать {unit}: {move} ({window}). Команда: {command}",
-                  "en": "Look into {unit}: {move} ({window}). Command: {command}"},
+    "mo.number.alerts": {"ru": "число сдвигов сверх шума", "en": "changes beyond noise"},
+    "mo.number.qualified_lost": {"ru": "недобор квалифицированных лидов к обычному уровню (по каналам)",
+                                 "en": "qualified leads below the usual (by channel)"},
+    "mo.number.units": {"ru": "проверено с достаточным числом лидов (из {total})",
+                        "en": "judged with enough leads (of {total})"},
+    "mo.action": {"ru": "Разобрать {unit}: {move}, {window}. Команда (проверит версию «{claim}»): {command}",
+                  "en": "Look into {unit}: {move}, {window}. Command (tests the claim “{claim}”): {command}"},
+    "mo.claim.not_target": {"ru": "лиды нецелевые", "en": "the leads are not target"},
+    "mo.claim.no_contact": {"ru": "до лидов не дозвониться", "en": "the leads cannot be reached"},
+    "mo.claim.general": {"ru": "лиды плохие", "en": "the leads are bad"},
+    "mo.stale": {"ru": "Данные по {as_of} — на {days} дней старше отчёта: для сводки к планёрке сделайте свежую выгрузку.",
+                 "en": "The data end on {as_of}, {days} days before this report: for the weekly meeting, export afresh."},
+    "mo.overall": {"ru": "В целом по салону за неделю: {leads} лидов, доля квалифицированных {rate} (обычно {usual}; "
+                         "предварительно — часть свежих лидов ещё в работе).",
+                   "en": "The whole dealership this week: {leads} leads, qualified share {rate} (usually {usual}; "
+                         "preliminary — some young leads are still being worked)."},
+    "mo.overall.leads": {"ru": "В целом по салону за неделю: {leads} лидов.", "en": "The whole dealership this week: {leads} leads."},
     "mo.action.more": {"ru": "Ещё изменений сверх шума: {n} — список в разделе ниже",
                        "en": "{n} more changes beyond noise — listed below"},
     "mo.action.none": {"ru": "Ничего не требует разбора; следующий запуск — через неделю",
@@ -1425,7 +1454,7 @@ TEXTS.update({
               "same week: what moved everyone (season, a holiday, the youngest leads not closed yet) is not an alarm."},
     "mo.metric.qualified_rate": {"ru": "доля квалифицированных", "en": "qualified share"},
     "mo.metric.contact_rate": {"ru": "дозвон", "en": "contact rate"},
-    "mo.metric.speed": {"ru": "первая попытка за {minutes} мин", "en": "first attempt within {minutes} min"},
+    "mo.metric.speed": {"ru": "первая попытка связи за {minutes} раб. мин", "en": "first call within {minutes} working min"},
     "mo.metric.reasons": {"ru": "причины отказа", "en": "loss reasons"},
     "mo.unit.channel": {"ru": "канал «{name}»", "en": "channel «{name}»"},
     "mo.unit.campaign": {"ru": "кампания «{name}»", "en": "campaign «{name}»"},
@@ -1435,7 +1464,8 @@ TEXTS.update({
     "mo.dimension.manager": {"ru": "Менеджеры", "en": "Managers"},
     "mo.window.week": {"ru": "эта неделя", "en": "this week"},
     "mo.window.recent": {"ru": "последние {n} недели", "en": "the last {n} weeks"},
-    "mo.move.rate": {"ru": "{metric} {now} против обычных {before}", "en": "{metric} {now} against a usual {before}"},
+    "mo.move.rate": {"ru": "{metric} {now} ({count} из {n}) против обычных {before}",
+                     "en": "{metric} {now} ({count} of {n}) against a usual {before}"},
     "mo.move.reason": {"ru": "отказов «{reason}» {now} против обычных {before}",
                        "en": "losses «{reason}» {now} against a usual {before}"},
     "mo.rest": {"ru": "{now} (обычно {before})", "en": "{now} (usually {before})"},
@@ -1456,19 +1486,22 @@ TEXTS.update({
                        "en": "Nothing: no channel, campaign or manager moved beyond noise against its own history and "
                              "the rest of the leads (false-alarm rate {alpha})."},
     "mo.alerts.intro": {
-        "ru": "Сначала ухудшения, по числу лидов, которые они стоили. «Обычно» — недели до окна; «остальные» — все "
-              "прочие лиды той же недели. q — p-значение с поправкой Бенджамини — Хохберга на всё просмотренное.",
-        "en": "Worse first, by the leads they cost. «Usual» is the weeks before the window; «the rest» is every other "
-              "lead the same weeks. q is the p-value adjusted by Benjamini–Hochberg across everything scanned."},
+        "ru": "Сначала ухудшения, среди них — по числу потерянных лидов. «Обычно» — недели до проверяемого периода; "
+              "«остальные» — все прочие лиды тех же недель. q — p-значение с поправкой Бенджамини — Хохберга на всё "
+              "просмотренное: чем меньше, тем надёжнее.",
+        "en": "Worse first, by the leads they cost. «Usual» is the weeks before the period checked; «the rest» is every "
+              "other lead of the same weeks. q is the p-value adjusted by Benjamini–Hochberg across everything scanned: "
+              "the smaller, the surer."},
     "mo.alerts.mix": {"ru": "Причины отказа: {unit}, {window} — {move}; {cost} (q {q}).",
                       "en": "Loss reasons: {unit}, {window} — {move}; {cost} (q {q})."},
     "mo.plot.rest": {"ru": "остальные лиды", "en": "the rest"},
-    "mo.plot.alt": {"ru": "По неделям: доля у канала (оранжевым) и у остальных лидов (серым); окно проверки закрашено",
-                    "en": "Week by week: the unit's share (orange) and the rest of the leads (grey); the tested window "
-                          "shaded"},
+    "mo.plot.alt": {"ru": "По неделям (подписи — первый день недели): оранжевым — доля у того, кто сдвинулся, серым — у "
+                          "остальных лидов; закрашены проверяемые недели. Последняя неделя предварительная.",
+                    "en": "Week by week (labels: each week's first day): orange, the unit that moved; grey, the rest of "
+                          "the leads; the weeks checked are shaded. The last week is preliminary."},
     "mo.col.unit": {"ru": "Кто", "en": "Who"},
     "mo.col.metric": {"ru": "Показатель", "en": "Measure"},
-    "mo.col.window": {"ru": "Окно", "en": "Window"},
+    "mo.col.window": {"ru": "Период", "en": "Period"},
     "mo.col.now": {"ru": "Сейчас", "en": "Now"},
     "mo.col.usual": {"ru": "Обычно", "en": "Usual"},
     "mo.col.rest": {"ru": "Остальные", "en": "The rest"},
@@ -1483,7 +1516,8 @@ TEXTS.update({
     "mo.quiet.intro": {"ru": "Самые заметные сдвиги, которые не выходят за шум: не повод для разбора на этой неделе.",
                        "en": "The largest moves that stay within noise: nothing to chase this week."},
     "mo.quiet.none": {"ru": "Заметных сдвигов в пределах шума нет.", "en": "No notable moves within noise."},
-    "mo.why.noise": {"ru": "мало лидов для такого сдвига", "en": "too few leads for a move this size"},
+    "mo.why.noise": {"ru": "{n} лидов: такой скачок на малом числе бывает случайно — смотрим следующую неделю",
+                     "en": "{n} leads: a jump like this on so few happens by chance — watch next week"},
     "mo.why.rest_moved": {"ru": "остальные сдвинулись так же: {rest}", "en": "the rest moved as much: {rest}"},
     "mo.section.coverage": {"ru": "Что просмотрено", "en": "What was watched"},
     "mo.coverage.none": {"ru": "В выгрузке нет лидов за эти недели.", "en": "The export has no leads in these weeks."},
@@ -1514,10 +1548,12 @@ TEXTS.update({
               "Benjamini–Hochberg correction a week with no change raises an alarm at most at the chosen rate."},
     "gloss.mo.known": {"ru": "Лиды с известным итогом", "en": "Leads with a known outcome"},
     "gloss.mo.known.means": {
-        "ru": "Свежие лиды, которые ещё в работе, не считаются ни удачей, ни отказом; так доля не занижается и не "
-              "завышается из-за возраста лидов.",
-        "en": "Young leads still being worked count neither as success nor as loss, so a share is not pushed up or "
-              "down by the leads' age."},
+        "ru": "Считаются только лиды, итог которых уже известен; свежие лиды, которые ещё в работе, не идут ни в успех, "
+              "ни в отказ. Поэтому доля последней недели предварительная, и каждый канал сравнивается с остальными лидами "
+              "той же недели — они так же «молоды».",
+        "en": "Only leads whose outcome is known count; young leads still being worked are neither success nor loss. "
+              "So the last week's share is preliminary, and each channel is compared with the rest of the same week's "
+              "leads — just as young."},
     "log.outcome.monitor": {"ru": "сдвигов сверх шума: {n}", "en": "changes beyond noise: {n}"},
     "log.title": {"ru": "Журнал отчётов и жалоб", "en": "Reports and complaints log"},
     "log.note": {"ru": "Отчётов в папке: {n}. Страница собрана из JSON-сводок отчётов; пересобрать: leadaudit index --out ПАПКА.",

@@ -159,6 +159,8 @@ class Monitor:
 
     edges: pd.DatetimeIndex
     recent: int
+    #: the whole dealership per week: ``leads`` (first leads) and, per metric, successes and trials
+    overall: dict[str, np.ndarray]
     alpha: float
     sla_minutes: float
     metrics: tuple[str, ...]
@@ -359,6 +361,8 @@ def monitor(dataset: Dataset, params: dict[str, Any]) -> Monitor:
     leads = dataset.leads
     rows: list[dict] = []
     weekly = []
+    inside = week.to_numpy()
+    overall: dict[str, np.ndarray] = {"leads": np.bincount(inside[inside >= 0], minlength=weeks)}
     for metric in metrics:
         if metric == "reasons":
             continue
@@ -366,6 +370,7 @@ def monitor(dataset: Dataset, params: dict[str, Any]) -> Monitor:
         everyone = pd.Series("all", index=leads.index)
         _, total_successes, total_trials = _grid(everyone, week, success, known, weeks)
         totals = (total_successes[0], total_trials[0]) if len(total_trials) else (np.zeros(weeks), np.zeros(weeks))
+        overall[f"{metric}_count"], overall[f"{metric}_n"] = totals
         for dimension in dimensions:
             units, successes, trials = _grid(leads[dimension], week, success, known, weeks)
             rows += _rate_rows(dimension, metric, units, successes, trials, totals, windows, baseline_weeks)
@@ -402,6 +407,6 @@ def monitor(dataset: Dataset, params: dict[str, Any]) -> Monitor:
     worse = np.where(scanned["metric"].eq("reasons"), excess > 0, excess < 0)
     scanned = scanned.assign(alert=alert, adjusted_p=adjusted, direction=np.where(worse, "worse", "better"),
                              cost=excess.abs().round(1))
-    return Monitor(edges=edges, recent=recent, alpha=alpha, sla_minutes=params["sla_minutes"], metrics=metrics,
+    return Monitor(edges=edges, recent=recent, overall=overall, alpha=alpha, sla_minutes=params["sla_minutes"], metrics=metrics,
                    dimensions=dimensions, scanned=scanned, weekly=pd.DataFrame(weekly),
                    weeks_with_leads=int(np.unique(week[week.ge(0)]).size), command_base=_command_base(params))

@@ -31,8 +31,14 @@ def _unit(row: pd.Series, lang: str) -> str:
     return t(f"mo.unit.{row['dimension']}", lang, name=row["unit"])
 
 
-def _window(row: pd.Series, lang: str) -> str:
-    return t("mo.window.week", lang) if int(row["window"]) == 1 else t("mo.window.recent", lang, n=int(row["window"]))
+def _window(row: pd.Series, lang: str, report: Monitor | None = None) -> str:
+    """«эта неделя» / «последние 3 недели», with the dates when the report is given."""
+    window = int(row["window"])
+    words = t("mo.window.week", lang) if window == 1 else t("mo.window.recent", lang, n=window)
+    if report is None:
+        return words
+    start, end = report.window_dates(window)
+    return f"{words} ({format_date(start, lang)} — {format_date(end, lang)})"
 
 
 def _owner(row: pd.Series) -> str:
@@ -45,6 +51,7 @@ def _move(row: pd.Series, report: Monitor, lang: str) -> str:
         return t("mo.move.reason", lang, reason=reason_label(str(row["reason"]), lang), now=format_share(row["rate"], lang, 0),
                  before=format_share(row["baseline_rate"], lang, 0))
     return t("mo.move.rate", lang, metric=metric_name(row["metric"], report, lang), now=format_share(row["rate"], lang, 0),
+             count=format_number(row["count"], lang), n=format_number(row["n"], lang),
              before=format_share(row["baseline_rate"], lang, 0))
 
 
@@ -68,8 +75,12 @@ def summary_section(report: Monitor, data: Dataset, lang: str) -> Section:
     worse = alerts.loc[alerts["direction"] == "worse"] if len(alerts) else alerts
     judged = report.judged
     units = judged.drop_duplicates(["dimension", "unit"]) if len(judged) else judged
-    lines = [t("mo.summary.scanned", lang, weeks=report.weeks, start=format_date(first, lang),
-               units=format_number(len(units), lang),
+    scanned = report.scanned.drop_duplicates(["dimension", "unit"])
+    counts = {dimension: int((scanned["dimension"] == dimension).sum()) for dimension in ("channel", "campaign", "manager")}
+    lines = [_overall(report, lang),
+             t("mo.summary.scanned", lang, weeks=report.weeks, start=format_date(first, lang),
+               total=format_number(len(scanned), lang), units=format_number(len(units), lang),
+               channels=counts["channel"], campaigns=counts["campaign"], managers=counts["manager"],
                tests=format_number(len(report.scanned), lang), judged=format_number(len(judged), lang),
                alpha=format_share(report.alpha, lang, 0))]
     if not report.enough_history:
@@ -81,7 +92,7 @@ def summary_section(report: Monitor, data: Dataset, lang: str) -> Section:
     elif len(worse):
         top = worse.iloc[0]
         answer = t("mo.answer.alerts" if len(alerts) > 1 else "mo.answer.alert", lang, n=len(alerts),
-                   unit=_unit(top, lang), move=_move(top, report, lang), window=_window(top, lang))
+                   unit=_unit(top, lang), move=_move(top, report, lang), window=_window(top, lang, report))
         tone = "bad"
     elif len(alerts):
         answer, tone = t("mo.answer.better", lang, n=len(alerts)), "good"
@@ -91,18 +102,43 @@ def summary_section(report: Monitor, data: Dataset, lang: str) -> Section:
     lost = worse.loc[(worse["metric"] == "qualified_rate") & (worse["dimension"] == "channel"), "cost"].sum() \
         if len(worse) else 0
     numbers = [(format_number(len(alerts), lang), t("mo.number.alerts", lang), "bad" if len(worse) else "good"),
-               (format_number(lost, lang), t("mo.number.qualified_lost", lang), "bad" if lost else "neutral"),
-               (format_number(len(units), lang), t("mo.number.units", lang), "neutral")]
+               (("≈ " if lost else "") + format_number(lost, lang), t("mo.number.qualified_lost", lang),
+                "bad" if lost else "neutral"),
+               (format_number(len(units), lang), t("mo.number.units", lang, total=format_number(len(scanned), lang)),
+                "neutral")]
     actions = [(_owner(row), t("mo.action", lang, unit=_unit(row, lang), move=_move(row, report, lang),
-                               window=_window(row, lang), command=report.command(row)))
+                               window=_window(row, lang, report), claim=t("mo.claim." + METRICS[row["metric"]][1], lang),
+                               command=report.command(row)))
                for _, row in worse.head(ACTIONS).iterrows()]
     if len(worse) > ACTIONS:
         actions.append(("management", t("mo.action.more", lang, n=len(worse) - ACTIONS)))
     if not actions and report.enough_history and report.anything_judged:
         actions = [("marketing", t("mo.action.none", lang))]
+    notes = [t("mo.summary.note", lang)]
+    stale = (pd.Timestamp.today().normalize() - report.edges[-1]).days + 1
+    if stale > STALE_DAYS:
+        notes.insert(0, t("mo.stale", lang, as_of=format_date(last, lang), days=stale))
     block = summary_block(lang, answer=answer, answer_tone=tone, lines=lines, numbers=numbers if report.enough_history
-                          else [], actions=actions, title=title, note=t("mo.summary.note", lang))
+                          else [], actions=actions, title=title, note=" ".join(notes))
     return section(block)
+
+
+#: days an export may be older than the report before the summary says so
+STALE_DAYS = 7
+
+
+def _overall(report: Monitor, lang: str) -> str:
+    """The whole dealership this week: leads, and the qualified share against the usual (preliminary)."""
+    overall = report.overall
+    leads = int(overall["leads"][-1])
+    if "qualified_rate_n" not in overall or not overall["qualified_rate_n"][-1]:
+        return t("mo.overall.leads", lang, leads=format_number(leads, lang))
+    baseline = slice(0, report.weeks - report.recent)
+    usual_n = overall["qualified_rate_n"][baseline].sum()
+    usual = overall["qualified_rate_count"][baseline].sum() / usual_n if usual_n else None
+    return t("mo.overall", lang, leads=format_number(leads, lang),
+             rate=format_share(overall["qualified_rate_count"][-1] / overall["qualified_rate_n"][-1], lang, 0),
+             usual=format_share(usual, lang, 0))
 
 
 def watch_plot(report: Monitor, rows: pd.DataFrame, lang: str) -> Figure:
@@ -123,7 +159,7 @@ def watch_plot(report: Monitor, rows: pd.DataFrame, lang: str) -> Figure:
         axes.plot(part["week"], unit_rate, color=PALETTE[4], marker="o", ms=4, lw=2.0, label=str(row["unit"]))
         axes.set_title(f"{row['unit']}: {metric_name(row['metric'], report, lang)}", fontsize=10)
         axes.set_ylabel("%")
-        axes.set_xticks(range(weeks), labels, fontsize=7, rotation=60)
+        axes.set_xticks(range(0, weeks, 2), labels[::2], fontsize=8)
         axes.set_ylim(0, 100)
         axes.legend(fontsize=7, loc="lower left")
     for axes in panels[count:]:
@@ -141,7 +177,9 @@ def alerts_section(report: Monitor, lang: str) -> Section:
         return section(*parts)
     parts.append(paragraph(t("mo.alerts.intro", lang), "la-note"))
     rows = [{t("mo.col.unit", lang): _unit(row, lang), t("mo.col.metric", lang): metric_name(row["metric"], report, lang),
-             t("mo.col.window", lang): _window(row, lang), t("mo.col.now", lang): format_share(row["rate"], lang, 0),
+             t("mo.col.window", lang): _window(row, lang, report),
+             t("mo.col.now", lang): f"{format_share(row['rate'], lang, 0)} ({format_number(row['count'], lang)}/"
+                                    f"{format_number(row['n'], lang)})",
              t("mo.col.usual", lang): format_share(row["baseline_rate"], lang, 0),
              t("mo.col.rest", lang): _rest(row, lang), t("mo.col.cost", lang): _cost(row, lang),
              t("mo.col.q", lang): _p(row["adjusted_p"], lang)} for _, row in alerts.iterrows()]
@@ -153,6 +191,7 @@ def alerts_section(report: Monitor, lang: str) -> Section:
     plotted = alerts.head(PLOTTED)
     if len(plotted):
         parts.append(figure(watch_plot(report, plotted, lang), t("mo.plot.alt", lang)))
+        parts.append(paragraph(t("mo.plot.alt", lang), "la-note"))
     commands = "".join(f"<li><code>{escape(report.command(row))}</code></li>" for _, row in report.alerts.iterrows())
     parts += [heading("mo.section.commands", lang, level=3), Html(f'<ul class="la-commands">{commands}</ul>')]
     return section(*parts)
@@ -176,7 +215,8 @@ def quiet_section(report: Monitor, lang: str) -> Section:
              t("mo.col.window", lang): _window(row, lang), t("mo.col.now", lang): format_share(row["rate"], lang, 0),
              t("mo.col.usual", lang): format_share(row["baseline_rate"], lang, 0),
              t("mo.col.leads", lang): int(row["n"]), t("mo.col.why", lang): t(f"mo.why.{row['why']}", lang,
-                                                                            rest=_rest(row, lang))}
+                                                                            rest=_rest(row, lang),
+                                                                            n=format_number(row["n"], lang))}
             for _, row in quiet.iterrows()]
     parts += [paragraph(t("mo.quiet.intro", lang), "la-note"), table(pd.DataFrame(rows), lang)]
     return section(*parts)

@@ -383,7 +383,7 @@ def test_one_alert_is_said_in_the_singular(sample, scan):
     assert len(scan.alerts) == 1
     assert answer(scan, sample, "ru").startswith("Сдвиг сверх шума: канал «Сайт» — доля квалифицированных")
     assert answer(scan, sample, "en").startswith("One change beyond noise: channel “Сайт” — qualified share")
-    assert answer(scan, sample, "ru").endswith("(последние 3 недели)")
+    assert answer(scan, sample, "ru").endswith(", последние 3 недели (11.10.2026 — 31.10.2026)")
 
 
 def test_several_alerts_are_counted_and_weeks_agree(sample, scan):
