@@ -123,7 +123,12 @@ class _Cells:
 def parse_fixed(cells: _Cells, fmt: DateFormat, result: np.ndarray, remaining: np.ndarray) -> None:
     """Every remaining cell that is ``fmt`` zero-padded and valid: its nanoseconds since the
     epoch go into ``result``, and it is remaining no more. A block at a time, in place:
-    10M leads' positions and values gathered whole were 240 MB more at the peak."""
+    10M leads' positions and values gathered whole were 240 MB more at the peak.
+
+    Why not ``pyarrow.compute.strptime`` (measured 03.12.2026 on 2M timestamps of two formats: two
+    strptime calls and a coalesce took 0.33 s against this module's 0.64 s)? It reads 31.02.2026 as
+    03.03.2026 (the day rolls over) and a leading space as a digit, where pandas, the reference,
+    refuses both; the sample plants 31.02.2026. Checking its result by formatting it back took 5.1 s."""
     if fmt.layout is None:
         return
     for start, block in cells.blocks:
