@@ -575,7 +575,8 @@ def running_look(daily: pd.DataFrame, exposure: str, alpha: float, margin: float
     """The always-valid look at qualified leads per ₽ (or per day without spend), from each day's counts.
 
     Leads still open are missing from both arms' recent days alike, and such a shared shortfall cancels
-    in the conditional likelihood. None without daily data, or when rows are the units (a share, not a rate)."""
+    in the conditional likelihood. None without daily data, when rows are the units (a share, not a rate), or
+    when no day has both arms running (a time split)."""
     if daily.empty or exposure == "rows" or "qualified" not in daily:
         return None
     by_arm = {arm: part.set_index("day").sort_index() for arm, part in daily.groupby("arm")}
@@ -593,6 +594,8 @@ def running_look(daily: pd.DataFrame, exposure: str, alpha: float, margin: float
 
     (count_c, exposure_c), (count_v, exposure_v) = arm("control"), arm("variant")
     result = stats.always_valid_ratio(count_c, exposure_c, count_v, exposure_v, alpha=alpha)
+    if not result.looks:  # no day with both arms (a time split): the look compares arms on the same days
+        return None
     path = []
     # the interval as a weekly look would have seen it (each look is a full computation, a week apart keeps it quick)
     for end in sorted({*range(RUNNING_FROM_DAY, len(days) + 1, 7), len(days)} - set(range(RUNNING_FROM_DAY))):

@@ -570,10 +570,12 @@ TEXTS.update({
     "ex.section.checks": {"ru": "Проверки дизайна", "en": "Design checks"},
     "ex.section.daily": {"ru": "По дням", "en": "Day by day"},
     "ex.section.running": {"ru": "Эксперимент идёт: можно ли остановить?", "en": "The experiment is running: can it stop?"},
-    "ex.running.none": {"ru": "Для взгляда на идущий эксперимент нужны даты лидов и расход или дни по каждой группе; "
-                              "в этой выгрузке их нет (строки — пользователи), поэтому остаётся итоговая оценка ниже.",
-                        "en": "A look at a running experiment needs lead dates and each arm's spend or days; this export "
-                              "has rows as users, so only the final evaluation below applies."},
+    "ex.running.none": {"ru": "Промежуточная проверка сравнивает группы в одни и те же дни, по расходу или по дням; "
+                              "здесь таких дней нет (строки — пользователи без дат, или группы шли в разные периоды), "
+                              "поэтому остаётся итоговая оценка ниже.",
+                        "en": "A look on the way compares the arms on the same days, by spend or by days; here there are "
+                              "none (rows are users without dates, or the arms ran in different periods), so only the "
+                              "final evaluation below applies."},
     "ex.running.stop_adopt": {"ru": "Можно останавливать: «{variant}» лучше по квалифицированным лидам {per}",
                               "en": "You can stop: “{variant}” is better on qualified leads {per}"},
     "ex.running.stop_keep_control": {"ru": "Можно останавливать: «{variant}» хуже, оставить «{control}»",

@@ -276,3 +276,14 @@ def test_running_as_the_notebook_may_pass_it(value, expected):
 def test_a_running_value_that_is_not_yes_or_no_is_refused():
     with pytest.raises(ParameterError, match="running"):
         experiment_parameters(running="maybe")
+
+
+def test_a_time_split_has_no_look_on_the_way(sample):
+    """Arms that ran in different weeks share no day: the conditional look has nothing to compare, so the
+    report says so instead of "keep running" forever."""
+    params = experiment_parameters(arms_by="period", control="2026-09-01:2026-09-07", variant="2026-09-08:2026-09-14",
+                                   scope_channel="Яндекс Директ", running=True)
+    ev = evaluate(sample, params)
+    assert ev.running is None and ev.figures()["running"] is None
+    shown = html.unescape(running_section(ev, "ru").html())
+    assert t("ex.running.none", "ru") in shown
