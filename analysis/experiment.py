@@ -596,11 +596,13 @@ def running_look(daily: pd.DataFrame, exposure: str, alpha: float, margin: float
     result = stats.always_valid_ratio(count_c, exposure_c, count_v, exposure_v, alpha=alpha)
     if not result.looks:  # no day with both arms (a time split): the look compares arms on the same days
         return None
-    path = []
-    # the interval as a weekly look would have seen it (each look is a full computation, a week apart keeps it quick)
-    for end in sorted({*range(RUNNING_FROM_DAY, len(days) + 1, 7), len(days)} - set(range(RUNNING_FROM_DAY))):
-        seen = stats.always_valid_ratio(count_c[:end], exposure_c[:end], count_v[:end], exposure_v[:end], alpha=alpha)
-        path.append({"day": days[end - 1], "ratio": seen.ratio, "low": seen.ci_running[0], "high": seen.ci_running[1]})
+    # the interval as a weekly look would have seen it (each look is a full computation, a week apart keeps it
+    # quick), ending with today's look, which is ``result``
+    looks = [stats.always_valid_ratio(count_c[:end], exposure_c[:end], count_v[:end], exposure_v[:end], alpha=alpha)
+             for end in range(RUNNING_FROM_DAY, len(days), 7)] + ([result] if len(days) >= RUNNING_FROM_DAY else [])
+    ends = [*range(RUNNING_FROM_DAY, len(days), 7), len(days)]
+    path = [{"day": days[end - 1], "ratio": seen.ratio, "low": seen.ci_running[0], "high": seen.ci_running[1]}
+            for end, seen in zip(ends, looks)]
     decision = decide_running(*result.ci_running, margin)
     return Running(decision, result, "spend" if column else "days", margin, pd.DataFrame(path))
 

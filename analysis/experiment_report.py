@@ -201,10 +201,15 @@ RUNNING_TONE = {"stop_adopt": "good", "stop_keep_control": "neutral", "stop_no_d
                 "keep_running": "neutral"}
 
 
+def _running_names(ev: Evaluation, lang: str) -> dict[str, str]:
+    """The arms' names and the exposure's words ("на рубль", "в день") the running texts take."""
+    per = "ex.running.per_spend" if ev.running.exposure == "spend" else "ex.running.per_day"
+    return {"variant": ev.variant.label, "control": ev.control.label, "per": t(per, lang)}
+
+
 def _running_words(ev: Evaluation, lang: str) -> str:
-    running = ev.running
-    return t("ex.running." + running.decision, lang, variant=ev.variant.label, control=ev.control.label,
-             per=t("ex.running.per_spend" if running.exposure == "spend" else "ex.running.per_day", lang))
+    """What the look at a running experiment allows, in words."""
+    return t("ex.running." + ev.running.decision, lang, **_running_names(ev, lang))
 
 
 def _running_actions(ev: Evaluation, lang: str, planned: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -231,12 +236,9 @@ def running_section(ev: Evaluation, lang: str) -> Section:
         parts.append(paragraph(t("ex.running.none", lang)))
         return section(*parts)
     low, high = running.result.ci_running
-    words = {"variant": ev.variant.label, "control": ev.control.label,
-             "per": t("ex.running.per_spend" if running.exposure == "spend" else "ex.running.per_day", lang)}
-    tone = {"stop_adopt": "good", "stop_keep_control": "neutral", "stop_no_difference": "neutral",
-            "keep_running": "neutral"}[running.decision]
-    parts.append(Html(f'<div class="la-answer la-{tone}">'
-                      f'{escape(t("ex.running." + running.decision, lang, **words))}</div>'))
+    words = _running_names(ev, lang)
+    parts.append(Html(f'<div class="la-answer la-{RUNNING_TONE[running.decision]}">'
+                      f'{escape(_running_words(ev, lang))}</div>'))
     fixed_low, fixed_high = ev.ratio.ratio_ci
     parts.append(paragraph(t("ex.running.interval", lang, ratio=format_number(running.result.ratio, lang, 2),
                              low=format_number(low, lang, 2), high=format_number(high, lang, 2),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -187,11 +188,11 @@ class Monitor:
         """The first and last day of a window of the last ``window`` weeks."""
         return self.edges[-1 - window], self.edges[-1] - pd.Timedelta(days=1)
 
-    @property
+    @cached_property
     def judged(self) -> pd.DataFrame:
         return self.scanned.loc[self.scanned["p_value"].notna()]
 
-    @property
+    @cached_property
     def alerts(self) -> pd.DataFrame:
         """Each unit and metric beyond noise once (the window where it costs most), worse first, by leads it cost."""
         found = self.scanned.loc[self.scanned["alert"]]
@@ -203,7 +204,7 @@ class Monitor:
         return found.assign(_order=order).sort_values(["_order", "cost"], ascending=[True, False]) \
             .drop(columns="_order").reset_index(drop=True)
 
-    @property
+    @cached_property
     def quiet(self) -> pd.DataFrame:
         """The largest moves that are not beyond noise, with why: too few leads, or the rest moved as much."""
         judged = self.judged
@@ -279,7 +280,7 @@ def _week_of(dataset: Dataset, edges: pd.DatetimeIndex) -> pd.Series:
 def _grid(keys: pd.Series, week: pd.Series, events: pd.Series, mask: pd.Series, weeks: int
           ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """units, successes[unit, week], trials[unit, week] among ``mask``."""
-    counted = sums_by({"unit": keys.astype(object).where(keys.notna()), "week": week}, events, mask & week.ge(0))
+    counted = sums_by({"unit": keys, "week": week}, events, mask & week.ge(0))
     if counted.empty:
         return [], np.zeros((0, weeks)), np.zeros((0, weeks))
     frame = counted.reset_index()
@@ -290,7 +291,6 @@ def _grid(keys: pd.Series, week: pd.Series, events: pd.Series, mask: pd.Series, 
         if str(unit) in position:
             successes[position[str(unit)], int(wk)] += hits
             trials[position[str(unit)], int(wk)] += size
-    # the rest of each week counts every lead with a known outcome, an unnamed channel's too
     return units, successes, trials
 
 
@@ -367,6 +367,7 @@ def monitor(dataset: Dataset, params: dict[str, Any]) -> Monitor:
         if metric == "reasons":
             continue
         success, known = _outcome(dataset, metric, params["sla_minutes"])
+        # the rest of each week counts every lead with a known outcome, an unnamed channel's too
         everyone = pd.Series("all", index=leads.index)
         _, total_successes, total_trials = _grid(everyone, week, success, known, weeks)
         totals = (total_successes[0], total_trials[0]) if len(total_trials) else (np.zeros(weeks), np.zeros(weeks))

@@ -70,6 +70,11 @@ class Job:
         return {option.dest: getattr(args, option.dest) for option in self.options}
 
 
+#: the processing options the diagnosis and the monitor share
+SLA_MINUTES = {"type": float, "default": 15, "metavar": "N",
+               "help": "first attempt within N working minutes counts as on time (default: 15)"}
+WORKING_HOURS = {"metavar": "HH:MM-HH:MM", "help": "sales working hours (default: 09:00-21:00)"}
+
 SCOPE = "what the complaint is about (each option may be repeated)"
 CLAIM = "the complaint"
 ARMS = "arms"
@@ -94,10 +99,8 @@ DIAGNOSE = Job(
         Option(("--baseline",), {"choices": BASELINES, "default": "rest",
                                  "help": "compare with: rest = other leads of the same period (default); previous_period; "
                                          "same_period_last_year"}, CLAIM),
-        Option(("--sla-minutes",), {"type": float, "default": 15, "metavar": "N",
-                                    "help": "answer within N working minutes counts as on time (default: 15)"}, CLAIM),
-        Option(("--working-hours",), {"metavar": "HH:MM-HH:MM", "help": "sales working hours (default: 09:00-21:00)"},
-               CLAIM),
+        Option(("--sla-minutes",), SLA_MINUTES, CLAIM),
+        Option(("--working-hours",), WORKING_HOURS, CLAIM),
         Option(("--min-gap",), {"type": float, "metavar": "SHARE",
                                 "help": "smallest gap that matters, as a fraction (default: max(0.03, 0.2 × baseline "
                                         "rate))"}, CLAIM),
@@ -166,9 +169,8 @@ MONITOR = Job(
                               "help": "weeks scanned, ending with the export day (default: 12)"}),
         Option(("--recent",), {"type": int, "default": 3, "metavar": "N",
                                "help": "also test the last N weeks pooled, for a drift that builds up (default: 3)"}),
-        Option(("--sla-minutes",), {"type": float, "default": 15, "metavar": "N",
-                                    "help": "first attempt within N working minutes counts as on time (default: 15)"}),
-        Option(("--working-hours",), {"metavar": "HH:MM-HH:MM", "help": "sales working hours (default: 09:00-21:00)"}),
+        Option(("--sla-minutes",), SLA_MINUTES),
+        Option(("--working-hours",), WORKING_HOURS),
     ),
     demo={},
     parameters="monitor:monitor_parameters", check="monitor:check_monitor", scope="monitor:scope_text",
