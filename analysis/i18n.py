@@ -214,6 +214,7 @@ _NOUNS = {
     "лид": ("лид", "лида", "лидов", "лида"), "отказ": ("отказ", "отказа", "отказов", "отказа"),
     "звонок": ("звонок", "звонка", "звонков", "звонка"), "день": ("день", "дня", "дней", "дня"),
     "неделя": ("неделя", "недели", "недель", "недели"), "менеджер": ("менеджер", "менеджера", "менеджеров", "менеджера"),
+    "кампания": ("кампания", "кампании", "кампаний", "кампании"),
     "строка": ("строка", "строки", "строк", "строки"), "канал": ("канал", "канала", "каналов", "канала"),
     "пользователь": ("пользователь", "пользователя", "пользователей", "пользователя"),
     "обращение": ("обращение", "обращения", "обращений", "обращения"),
@@ -1405,12 +1406,10 @@ TEXTS.update({
     # the weekly monitor
     "mo.summary.title": {"ru": "Неделя {week_start} — {end}: что изменилось", "en": "Week {week_start} — {end}: what changed"},
     "mo.summary.scanned": {
-        "ru": "На фоне {weeks} недель с {start}: проверено {total} — {channels} каналов, {campaigns} кампаний, {managers} "
-              "менеджеров; по {units} хватило лидов. Сравнений {tests} (эта неделя и последние недели вместе), из них "
+        "ru": "На фоне {weeks} недель с {start}: проверено {total} — {listed}; по {units} хватило лидов. Сравнений {tests} (эта неделя и последние недели вместе), из них "
               "{judged} — с достаточным числом лидов; с поправкой на множественность ложная тревога в неделю без "
               "изменений — не чаще {alpha}.",
-        "en": "Against {weeks} weeks since {start}: {total} checked — {channels} channels, {campaigns} campaigns, "
-              "{managers} managers; {units} with enough leads. {tests} comparisons (this week, and the last weeks "
+        "en": "Against {weeks} weeks since {start}: {total} checked — {listed}; {units} with enough leads. {tests} comparisons (this week, and the last weeks "
               "together), {judged} with enough leads; corrected for multiplicity, a false alarm in a week where nothing "
               "changed comes at most {alpha} of the time."},
     "mo.answer.alerts": {"ru": "Сдвигов сверх шума: {n}. Главный: {unit} — {move}, {window}",
@@ -1462,6 +1461,9 @@ TEXTS.update({
     "mo.unit.campaign": {"ru": "кампания «{name}»", "en": "campaign «{name}»"},
     "mo.unit.manager": {"ru": "менеджер {name}", "en": "manager {name}"},
     "mo.dimension.channel": {"ru": "Каналы", "en": "Channels"},
+    "mo.count.channel": {"ru": "{n} каналов", "en": "{n} channels"},
+    "mo.count.campaign": {"ru": "{n} кампаний", "en": "{n} campaigns"},
+    "mo.count.manager": {"ru": "{n} менеджеров", "en": "{n} managers"},
     "mo.dimension.campaign": {"ru": "Кампании", "en": "Campaigns"},
     "mo.dimension.manager": {"ru": "Менеджеры", "en": "Managers"},
     "mo.window.week": {"ru": "эта неделя", "en": "this week"},

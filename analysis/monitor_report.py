@@ -76,11 +76,13 @@ def summary_section(report: Monitor, data: Dataset, lang: str) -> Section:
     judged = report.judged
     units = judged.drop_duplicates(["dimension", "unit"]) if len(judged) else judged
     scanned = report.scanned.drop_duplicates(["dimension", "unit"])
-    counts = {dimension: int((scanned["dimension"] == dimension).sum()) for dimension in ("channel", "campaign", "manager")}
+    # the dimensions this export has: a channel-only export lists no "0 campaigns"
+    listed = ", ".join(t(f"mo.count.{dimension}", lang, n=int((scanned["dimension"] == dimension).sum()))
+                       for dimension in report.dimensions)
     lines = [_overall(report, lang),
              t("mo.summary.scanned", lang, weeks=report.weeks, start=format_date(first, lang),
                total=format_number(len(scanned), lang), units=format_number(len(units), lang),
-               channels=counts["channel"], campaigns=counts["campaign"], managers=counts["manager"],
+               listed=listed,
                tests=format_number(len(report.scanned), lang), judged=format_number(len(judged), lang),
                alpha=format_share(report.alpha, lang, 0))]
     if not report.enough_history:
