@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .jobs import parse_period
-from .loading import STAGE_FLAG, Dataset, has_column
+from .dataset import STAGE_FLAG, Dataset, has_column
 from .worktime import NANOSECONDS_PER_DAY, WorkingCalendar
 
 #: Working-minute response buckets of docs/methods.md §8; never-attempted leads form their own bucket.

@@ -20,7 +20,7 @@ from .aggregate import (
     clock_minutes, response_bucket, scope_and_baseline, settled, sums_by, weekly_counts,
 )
 from .config import UNKNOWN
-from .loading import Dataset, has_column
+from .dataset import Dataset, has_column
 from .mapping import normalize_label
 from .readers import in_text_order, label_counts
 from .verdict import (

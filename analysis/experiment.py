@@ -21,7 +21,7 @@ from . import stats
 from .aggregate import period_mask, settled
 from .errors import ScopeError
 from .jobs import arm_data_column, parse_period
-from .loading import Dataset, has_column
+from .dataset import Dataset, has_column
 
 #: the decision rule
 WORKLOAD_CUT = 0.8

@@ -29,7 +29,7 @@ from .aggregate import sums_by
 from .config import LOST_STAGE, SAMPLE_LEADS, UNKNOWN
 from .reasons import MISSING
 from .errors import ParameterError, ScopeError
-from .loading import Dataset, has_column
+from .dataset import Dataset, has_column
 
 #: what is watched, in the order the report lists it: metric → (owner, the diagnose claim that examines it)
 METRICS = {"qualified_rate": ("marketing", "not_target"), "contact_rate": ("sales", "no_contact"),

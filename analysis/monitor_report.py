@@ -12,7 +12,7 @@ from .display import (
     section, summary_block, table,
 )
 from .i18n import reason_label, t
-from .loading import Dataset
+from .dataset import Dataset
 from .monitor import METRICS, Monitor
 from .plots import PALETTE, _figure
 

@@ -31,7 +31,8 @@ from .quarterly_report import trends_section as quarter_trends_section
 from . import monitor_report
 from .jobs import arm_column_of, diagnose_parameters, experiment_parameters, quarterly_parameters
 from .monitor import monitor, monitor_parameters
-from .loading import Dataset, load_dataset
+from .dataset import Dataset
+from .loading import load_dataset
 from .overview import appendix_section
 from .summary import emit_summary
 

@@ -10,7 +10,7 @@ import pandas as pd
 from . import __version__
 from .display import Html, Section, heading, paragraph, section, table
 from .i18n import t
-from .loading import Dataset
+from .dataset import Dataset
 
 def _issue_text(issue, lang: str) -> str:
     key = f"issue.{issue.code}"

@@ -19,7 +19,7 @@ from . import stats
 from .aggregate import contact_durations, in_parallel, period_mask, week_starts
 from .config import UNKNOWN
 from .jobs import parse_quarter
-from .loading import STAGE_FLAG, Dataset, has_column
+from .dataset import STAGE_FLAG, Dataset, has_column
 from .readers import label_counts
 from .stats._common import clean
 

@@ -13,7 +13,7 @@ from .display import (
 )
 from .i18n import reason_label, t
 from .jobs import quarter_name
-from .loading import Dataset
+from .dataset import Dataset
 from .plots import funnel_plot, funnel_steps_plot, quarter_trend_plot
 from .quarterly import Change, Kpis, Quarterly
 from . import stats

@@ -29,7 +29,9 @@ from .errors import ParameterError, ReportExecutionError
 from .i18n import t
 from .kernel import warm_kernel
 from .jobs import arm_column_of, check_against_data, parameters_hash, parameters_of, scope_shown, scope_text, slugify
-from .loading import Dataset, load_dataset, save_snapshot
+from .dataset import Dataset
+from .loading import load_dataset
+from .snapshot import save_snapshot
 from .registry import JOBS
 from .summary import dumps, extract_summary
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import __version__
 from .i18n import TEXTS, t
-from .loading import Dataset
+from .dataset import Dataset
 
 SUMMARY_MIME = "application/vnd.leadaudit.summary+json"
 

@@ -93,7 +93,10 @@ class WorkingCalendar:
         """The calendar a mapping's settings describe (``holidays_closed`` may be overridden)."""
         start, close = settings.opening_minutes()
         closed = settings.holidays_closed if holidays_closed is None else holidays_closed
-        return cls(start, close, closed, settings.holiday_country or "RU")
+        country = settings.holiday_country or "RU"
+        if closed:  # a country the library does not know is refused now, not once the dates are read
+            holiday_dates(country, range(2026, 2027))
+        return cls(start, close, closed, country)
 
     def minutes_between(self, start: pd.Series, end: pd.Series) -> pd.Series:
         """Working minutes from ``start`` to ``end`` (NaN where either is missing).

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from analysis import dateparse
 from analysis.dateparse import compile_format, could_match, parse_formats
-from analysis.loading import DATE_FORMATS_DAYFIRST, DATE_FORMATS_MONTHFIRST
+from analysis.parsing import DATE_FORMATS_DAYFIRST, DATE_FORMATS_MONTHFIRST
 
 
 def pandas_formats(text: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -153,7 +153,7 @@ def test_generated_cells_as_pandas(cells, dayfirst):
 def test_years_beyond_nanoseconds_are_unparsed_not_a_crash():
     """A year 1600 typed by hand: pandas 3 parses it to seconds, and the cast to nanoseconds
     used to raise OutOfBoundsDatetime out of the loader."""
-    from analysis.loading import parse_dates
+    from analysis.parsing import parse_dates
 
     parsed = parse_dates(pd.Series(["01.05.1600 10:00", "1600-01-01T10:00:00.5", "1600-01-01T10:00:00+03:00",
                                     "01.05.2025 10:00"]), dayfirst=True, timezone="Europe/Moscow")

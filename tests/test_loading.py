@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ColumnError, InputFileError, MappingError, ParameterError, UnmappedValueError
-from analysis.loading import load_dataset, parse_dates, parse_numbers, read_snapshot, save_snapshot
+from analysis.loading import load_dataset
+from analysis.parsing import parse_dates, parse_numbers
+from analysis.snapshot import read_snapshot, save_snapshot
 
 from .conftest import SAMPLE_HEADERS, sample_row, write_csv
 from .test_mapping import AMO_OLD, BITRIX_DEALS, BITRIX_LEADS
@@ -135,7 +137,7 @@ def test_labels_have_one_type_on_every_path(tmp_path, sample_csv):
     import pyarrow as pa
 
     from analysis.config import SAMPLE_LEADS
-    from analysis.loading import LABEL_TYPE_COLUMNS
+    from analysis.dataset import LABEL_TYPE_COLUMNS
 
     for data in (load_dataset(SAMPLE_LEADS), load_dataset(sample_csv)):
         leads = data.leads
@@ -352,21 +354,21 @@ def test_id_codes_find_the_repeats_pandas_finds(arrow, kind):
     ``duplicated`` on the text, missing cells included."""
     import pyarrow as pa
 
-    from analysis.loading import _as_integers, _later_repeats, _value_codes
+    from analysis.repeats import as_integers, later_repeats, value_codes
 
     parts = ID_PARTS[kind]
     values = [v for part in parts for v in part]
     text = pd.StringDtype("pyarrow", na_value=np.nan)
     chunked = pa.chunked_array([pa.array(p, pa.string()) for p in parts], pa.string())
     cells = pd.Series(chunked, dtype=text) if arrow else pd.Series(values, dtype=object)
-    assert (_as_integers(chunked) is not None) == (kind in ("digits", "sequence"))
-    codes = _value_codes(cells)
+    assert (as_integers(chunked) is not None) == (kind in ("digits", "sequence"))
+    codes = value_codes(cells)
     assert codes.min(initial=0) >= 0 and codes.max(initial=0) <= 2 * len(codes)
     if kind == "sequence" and arrow:  # the integers less the smallest, no hash table
         assert codes.tolist() == [int(value) - 1001 for value in values]
-    assert _later_repeats(codes).tolist() == cells.duplicated(keep="first").tolist()
+    assert later_repeats(codes).tolist() == cells.duplicated(keep="first").tolist()
     assert (np.bincount(codes)[codes] > 1).tolist() == cells.duplicated(keep=False).tolist()
-    assert len(_value_codes(cells.iloc[:0])) == 0 and len(_later_repeats(np.zeros(0, np.int64))) == 0
+    assert len(value_codes(cells.iloc[:0])) == 0 and len(later_repeats(np.zeros(0, np.int64))) == 0
 
 
 def test_digit_runs_reads_the_buffers_of_slices_too():
@@ -478,7 +480,7 @@ def test_placeholders_in_date_columns_are_empty_cells_on_either_path(tmp_path, s
 def test_on_takes_the_rows_loc_takes():
     """``_on`` finds a subset's rows by position (a subtraction from a range, a binary search
     in a narrowed index) instead of looking up labels: the same values as ``loc``."""
-    from analysis.loading import _on
+    from analysis.loading import _aligned
 
     rng = np.random.default_rng(7)
     text = pd.Series(pd.array([f"v{i}" for i in range(50)], dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
@@ -487,9 +489,9 @@ def test_on_takes_the_rows_loc_takes():
     for series in (text, narrowed, text.astype("category"), narrowed.astype(object)):
         for share in (0.0, 0.3, 1.0):
             index = series.index[rng.random(len(series)) < share]
-            pd.testing.assert_series_equal(_on(series, index), series.loc[index])
+            pd.testing.assert_series_equal(_aligned(series, index), series.loc[index])
     with pytest.raises(KeyError):
-        _on(narrowed, pd.Index([10, 11, 12, 13, 14, 15, 16, 17]).difference(narrowed.index).union(narrowed.index[:1]))
+        _aligned(narrowed, pd.Index([10, 11, 12, 13, 14, 15, 16, 17]).difference(narrowed.index).union(narrowed.index[:1]))
 
 
 def test_missing_typed_creation_times_show_as_empty_examples(tmp_path, sample_rows):
@@ -558,9 +560,9 @@ def test_a_date_column_failing_is_named_before_a_number_column_failing(tmp_path,
         load_dataset(path)
 
 
-def test_a_column_failing_is_named_before_a_holiday_calendar_that_cannot_be_made(tmp_path, sample_rows):
-    """The working minutes are counted in the dates' thread; a holiday country the calendar
-    does not know is still named only after the columns' own errors, as before."""
+def test_a_holiday_calendar_that_cannot_be_made_is_named_before_the_columns_are_read(tmp_path, sample_rows):
+    """The settings are checked before the cleaning starts: a holiday country the calendar does not
+    know is named whether or not a column fails too, and a failing column is named once it is fixed."""
     import yaml
 
     from analysis.config import MAPPINGS_DIR
@@ -576,5 +578,9 @@ def test_a_column_failing_is_named_before_a_holiday_calendar_that_cannot_be_made
     for row in rows:
         row[9] = "пять"
     path = write_csv(tmp_path / "leads.csv", SAMPLE_HEADERS, rows)
+    with pytest.raises(ParameterError, match="«XX»"):
+        load_dataset(path, mapping=mapping)
+    settings["settings"]["holiday_country"] = "RU"
+    mapping.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ColumnError, match="«Попыток дозвона»"):
         load_dataset(path, mapping=mapping)

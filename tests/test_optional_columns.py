@@ -1,4 +1,4 @@
-"""No job reads an optional column without asking :func:`analysis.loading.has_column` first
+"""No job reads an optional column without asking :func:`analysis.dataset.has_column` first
 : a column the export does not have skips a section, never raises KeyError.
 
 Every function of the job modules that names an optional column in a subscript
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.loading import OPTIONAL_COLUMNS
+from analysis.dataset import OPTIONAL_COLUMNS
 
 MODULES = ("aggregate", "diagnosis", "experiment", "quarterly", "diagnosis_report", "experiment_report",
            "quarterly_report", "overview")

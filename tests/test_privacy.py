@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import pytest
 
-from analysis.loading import _mark_repeats
+from analysis.repeats import mark_repeats
 from analysis.privacy import link_persons, normalize_emails, normalize_phones
 
 
@@ -44,7 +44,7 @@ def test_first_lead_keeps_the_credit_within_the_window():
         "channel": ["Авито", "сайт", "VK", "Авито", "Авито"],
         "source_line": [2, 3, 4, 5, 6],
     })
-    _mark_repeats(leads, window_days=30)
+    mark_repeats(leads, window_days=30)
     # day 9 is within 30 days of the first lead; day 45 opens a new episode; day 50 repeats it
     assert leads["is_repeat"].tolist() == [False, True, False, True, False]
     assert leads["repeat_first_channel"].tolist()[1] == "Авито"
@@ -64,7 +64,7 @@ def test_repeats_match_a_lead_by_lead_reference(persons):
         "source_line": rng.permutation(n) + 2,
         "channel": rng.choice(["Авито", "VK", "Сайт"], n),
     })
-    _mark_repeats(leads, window_days=30)
+    mark_repeats(leads, window_days=30)
     expected, first_channel = {}, {}
     for _, group in leads.sort_values(["person_id", "created_at", "source_line"]).groupby("person_id"):
         start = None
@@ -203,7 +203,7 @@ def test_identifiers_coded_part_by_part_as_in_one_pass(monkeypatch):
 def test_person_time_order_is_the_three_key_sort():
     """Repeats sort leads by person, time and line: by one key when times are whole seconds
     and lines rise (ties, many per person, kept in row order), by three otherwise."""
-    from analysis.loading import _person_time_order
+    from analysis.repeats import person_time_order
 
     rng = np.random.default_rng(11)
     n = 5000
@@ -218,8 +218,8 @@ def test_person_time_order_is_the_three_key_sort():
     }
     for name, (created, line) in cases.items():
         expected = np.lexsort((line, created, person))
-        assert (_person_time_order(person, created, line) == expected).all(), name
-    assert len(_person_time_order(person[:0], seconds[:0], rising[:0])) == 0
+        assert (person_time_order(person, created, line) == expected).all(), name
+    assert len(person_time_order(person[:0], seconds[:0], rising[:0])) == 0
 
 
 def test_linking_on_shared_identifiers_only_gives_the_same_persons(monkeypatch):
