@@ -10,6 +10,7 @@ A crash is neither: it propagates, and the test fails.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from functools import lru_cache
@@ -20,7 +21,7 @@ import pandas as pd
 import yaml
 
 import analysis.notebook as la
-from analysis.config import MAPPINGS_DIR, SAMPLE_LEADS
+from analysis.config import MAPPINGS_DIR, NOTEBOOKS_DIR, SAMPLE_LEADS
 from analysis.errors import LeadAuditError
 from analysis.jobs import check_against_data
 from analysis.registry import JOBS
@@ -101,56 +102,65 @@ def load(leads: Path, mapping: Path, **options: Any):
     return load_dataset(leads, None, mapping, **options)
 
 
-def _sections(job: str, result: Any, data: Any, lang: str) -> str:
-    if job == "diagnose":
-        parts = (la.summary_section(result, lang), la.verdict_section(result, lang), la.scope_section(result, lang, data.lineage),
-                 la.funnel_section(result, lang), la.channels_section(result, lang),
-                 la.processing_section(result, lang), la.reasons_section(result, lang), la.trend_section(result, lang),
-                 la.label_noise_section(result, lang), la.actions_section(result, lang), la.glossary_section(result, lang))
-    elif job == "experiment":
-        parts = (la.experiment_summary_section(result, lang), la.decision_section(result, lang),
-                 la.arms_section(result, lang), la.metrics_section(result, lang), la.checks_section(result, lang),
-                 la.daily_section(result, lang), la.experiment_glossary_section(result, lang))
-    elif job == "monitor":
-        sections = la.monitor_report
-        parts = (sections.summary_section(result, data, lang), sections.alerts_section(result, lang),
-                 sections.quiet_section(result, lang), sections.coverage_section(result, lang),
-                 sections.glossary_section(result, lang))
-    else:
-        parts = (la.quarter_summary_section(result, data, lang), la.kpi_section(result, data, lang),
-                 la.findings_section(result, lang), la.quarter_glossary_section(result, lang),
-                 la.quarter_funnel_section(result, lang), la.quarter_channels_section(result, lang),
-                 la.quarter_trends_section(result, data, lang), la.quarter_processing_section(result, lang),
-                 la.quarter_reasons_section(result, lang), la.budget_section(result, lang))
-    parts += (la.appendix_section(data, getattr(result, "params", {}), lang, job),)
-    return "".join(part.html() for part in parts)
+@lru_cache(maxsize=None)
+def notebook_steps(job: str) -> tuple[tuple[str, str], ...]:
+    """The steps of the job's notebook (the registry names it) after its data are loaded, as
+    (``"exec"`` or ``"eval"``, source): the computation, then one expression per section, then
+    the summary. The tests run exactly what the notebook runs, so a section added there is
+    tested here without a list to keep in step."""
+    notebook = json.loads((NOTEBOOKS_DIR / JOBS[job].notebook).read_text(encoding="utf-8"))
+    cells = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    tags = [cell.get("metadata", {}).get("tags", []) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    start = next(i for i, tagged in enumerate(tags) if "parameters" in tagged) + 2  # after the parameters and loading
+    steps = []
+    for source in cells[start:]:
+        tree = ast.parse(source)
+        expression = len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr)
+        steps.append(("eval" if expression else "exec", source))
+    return tuple(steps)
+
+
+class _Notebook:
+    """``analysis.notebook`` as a notebook sees it, except that the summary is kept, not displayed."""
+
+    def __init__(self) -> None:
+        self.summary: dict[str, Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(la, name)
+
+    def emit_summary(self, job: str, data: Any, params: dict[str, Any], figures: dict[str, Any],
+                     warnings: list | None = None, **top_level: Any) -> None:
+        self.summary = json.loads(dumps(build_summary(job, data, params, figures, warnings=warnings, **top_level)))
 
 
 def run_job(job: str, data: Any, options: dict[str, Any], lang: str = "en") -> dict[str, Any]:
-    """One job as its notebook runs it; ``{"refused": message}`` for a clear error (exit 2), else
-    ``{"summary": ..., "html": ...}``. Any other exception is a crash and propagates."""
+    """One job as its notebook runs it: its parameters from the registry, the checks against the
+    data, then every cell of the notebook after the loading (:func:`notebook_steps`). Returns
+    ``{"refused": message}`` for a clear error (exit 2), else the summary, the sections' HTML and
+    the result. Any other exception is a crash and propagates."""
     make = JOBS[job].function("parameters")
     try:
         params = make(leads="x", lang=lang, **options)
         check_against_data(job, params, data)
     except LeadAuditError as error:
         return {"refused": str(error)}
-    if job == "diagnose":
-        result = la.diagnose(data, params)
-        extra = {"verdict": result.verdict.verdict, "problem_location": result.verdict.problem_location}
-        warnings = la.diagnosis_warnings(result, lang)
-    elif job == "experiment":
-        result = la.evaluate(data, params)
-        extra, warnings = {"decision": result.decision}, la.experiment_warnings(result, lang)
-    elif job == "monitor":
-        result = la.monitor(data, params)
-        extra, warnings = {"alerts": len(result.alerts)}, la.monitor_report.monitor_warnings(result, lang)
-    else:
-        result = la.quarterly(data, params)
-        extra, warnings = {}, la.quarterly_warnings(result, lang)
-    html = _sections(job, result, data, lang)
+    notebook = _Notebook()
+    namespace: dict[str, Any] = {"la": notebook, "data": data, "params": params, "lang": lang}
+    result, parts = None, []
+    for mode, source in notebook_steps(job):
+        if mode == "exec":
+            before = set(namespace)
+            exec(compile(source, f"{job} notebook", "exec"), namespace)  # noqa: S102 - the notebook's own cell
+            if result is None:  # the computation's cell names the result
+                result = next(namespace[name] for name in namespace if name not in before and name != "__builtins__")
+        else:
+            section = eval(compile(source, f"{job} notebook", "eval"), namespace)  # noqa: S307
+            if section is not None:
+                parts.append(section.html())
+    html = "".join(parts)
     text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)  # embedded plots are not text
     shown = re.search(r".{80}\b(nan|NaN|None|inf|NaT)\b.{40}", text, re.S)
     assert shown is None, f"{job}: a number the data cannot give is shown as {shown.group(1)}: …{shown.group(0)}…"
-    summary = json.loads(dumps(build_summary(job, data, params, result.figures(), warnings=warnings, **extra)))
-    return {"summary": summary, "html": html, "result": result}
+    assert notebook.summary is not None, f"{job}: the notebook emitted no summary"
+    return {"summary": notebook.summary, "html": html, "result": result}
