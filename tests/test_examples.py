@@ -1,4 +1,4 @@
-"""The README's example exports run as written, and every figure their reports show in HTML is
+"""The example exports run as the README and docs/exports.md write them, and every figure their reports show in HTML is
 the JSON summary's figure under the same name; the demo reports are checked the same
 way in test_outputs. Notebooks are executed: slow."""
 
@@ -19,12 +19,16 @@ from .consistency import check_report
 pytestmark = pytest.mark.slow
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = re.findall(r"^leadaudit (\w+ --leads examples/.*)$", README, re.M)
+EXPORTS = (PROJECT_ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+COMMAND = re.compile(r"^leadaudit (\w+ --leads examples/.*)$", re.M)
+#: the commands the README and docs/exports.md show, each once
+COMMANDS = list(dict.fromkeys(COMMAND.findall(README) + COMMAND.findall(EXPORTS)))
 
 
 def test_the_readme_shows_the_three_shapes():
-    shown = {re.search(r"examples/([\w-]+)\.csv", command).group(1) for command in COMMANDS}
+    shown = {re.search(r"examples/([\w-]+)\.csv", command).group(1) for command in COMMAND.findall(README)}
     assert shown == {"minimal", "yes-no", "ab-users"}
+    assert set(COMMAND.findall(README)) <= set(COMMAND.findall(EXPORTS))  # the guide has every one of them
     assert len(COMMANDS) == 5
 
 
