@@ -40,9 +40,10 @@ from .mapping import (
     load_mapping, normalize_label, resolve_all_headers, resolve_header, score_mapping,
 )
 from .parsing import Parsed, blank_placeholders, dates_of, numbers_of, parse_flags
-from .readers import RawTable, default_header_row, label_counts, read_table, series_rows, sha256_of, text_cells
-from .repeats import duplicated_rows, identifier_codes_of, later_repeats, mark_repeats, person_ids, repeats, value_codes
+from .readers import RawTable, default_header_row, label_counts, read_table, sha256_of, text_cells
+from .repeats import duplicated_rows, identifier_codes_of, mark_repeats, person_ids, repeats, value_codes
 from .snapshot import read_snapshot
+from .tuned import aligned, later_repeats, series_rows
 from .worktime import WorkingCalendar
 
 NUMBER_COLUMNS = ("response_minutes", "call_attempts", "deal_amount", "budget")
@@ -220,28 +221,6 @@ class _Rows:
         return parsed.values
 
 
-def _aligned(series: pd.Series, index: pd.Index) -> pd.Series:
-    """``series.loc[index]``, without looking up every label when the series is on ``index``
-    already (most columns, once no row is dropped: 0.1-0.4 s a column at 10M leads)."""
-    if series.index is index or (len(series) == len(index) and series.index.equals(index)):
-        return series
-    own = series.index
-    # rows are only ever dropped, so ``index`` is a subset of the series' own rows, both in
-    # the raw table's order: positions by a subtraction or a binary search, not a label
-    # lookup per cell (10M leads: 0.3-1.3 s a column)
-    if isinstance(own, pd.RangeIndex) and own.step == 1 and index.dtype.kind == "i" \
-            and (not len(index) or (index.min() >= own.start and index.max() < own.stop)):
-        positions = index.to_numpy() - own.start
-    elif own.dtype.kind == "i" and index.dtype.kind == "i" and own.is_monotonic_increasing:
-        labels = index.to_numpy()
-        positions = np.searchsorted(own.to_numpy(), labels)
-        if len(positions) and (positions.max() >= len(own) or not (own.to_numpy()[positions] == labels).all()):
-            return series.loc[index]  # a label the series lacks: let pandas say so
-    else:
-        return series.loc[index]
-    return series_rows(series, positions, index)
-
-
 def _shown(value: Any) -> str:
     """An example's value for the appendix: «text», or "empty" for an empty cell or NULL."""
     return ": empty" if value is None or (isinstance(value, float) and value != value) or str(value) == "" \
@@ -316,7 +295,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *, consume: bool = F
 
     lead_id, stage, created, copies = _usable_rows(rows)
     rows.settle()
-    out = pd.DataFrame({"lead_id": lead_id.astype(str), "source_line": _aligned(rows.line, rows.index).astype("int64")},
+    out = pd.DataFrame({"lead_id": lead_id.astype(str), "source_line": aligned(rows.line, rows.index).astype("int64")},
                        index=rows.index)
     if created is not None:
         out["created_at"] = created
@@ -353,7 +332,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *, consume: bool = F
     # exact copies each kept row had in the file: a "duplicates" complaint counts them on the row's
     # own channel and date, so a one-period comparison counts only its period's copies
     out["duplicate_copies"] = np.zeros(len(out), dtype=np.int32) if copies is None else \
-        _aligned(copies, rows.index).to_numpy(dtype=np.int32)
+        aligned(copies, rows.index).to_numpy(dtype=np.int32)
     if consume:
         for column in list(raw.frame.columns):  # mapped columns no step reads
             del raw.frame[column]
@@ -421,7 +400,7 @@ def _usable_rows(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series | None, p
     rows.drop(lead_id == "", "no_id", column=rows.header("lead_id"))
     status = rows.cells("stage")
     rows.drop(status == "", "no_status", column=rows.header("stage"))
-    stage = _stages(rows, _aligned(status, rows.index))
+    stage = _stages(rows, aligned(status, rows.index))
     del status
     created = None
     if rows.column_index("created_at") is not None:
@@ -431,14 +410,14 @@ def _usable_rows(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series | None, p
         created = rows.checked("created_at", parsed, "dates", DATE_HINT, required=True)
         # examples: the failed cells' text; an empty cell, a placeholder or a missing typed date
         # (Parquet, a database) shows as empty
-        rows.drop(_aligned(created, rows.index).isna(), "bad_created_at", column=rows.header("created_at"),
+        rows.drop(aligned(created, rows.index).isna(), "bad_created_at", column=rows.header("created_at"),
                   values=parsed.failed_text if parsed.failed_text is not None else pd.Series(dtype=object))
         del parsed
-    lead_id = _aligned(lead_id, rows.index)
+    lead_id = aligned(lead_id, rows.index)
     repeated = pd.Series(later_repeats(id_codes[rows.positions()]), index=rows.index, copy=False)
     rows.drop(repeated, "duplicate_ids", column=rows.header("lead_id"), values=lead_id)
     index = rows.index
-    return (_aligned(lead_id, index), _aligned(stage, index), None if created is None else _aligned(created, index),
+    return (aligned(lead_id, index), aligned(stage, index), None if created is None else aligned(created, index),
             copies)
 
 
@@ -498,11 +477,11 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     rows.drop(rows.frame.duplicated(keep="first"), "duplicate_rows")
     parsed = dates_of(rows.cells("date", blank=False), mapping.placeholders, mapping.dayfirst, mapping.timezone)
     dates = rows.checked("date", parsed, "dates", DATE_HINT, required=True)
-    rows.drop(_aligned(dates, rows.index).isna(), "bad_date", column=rows.header("date"),
+    rows.drop(aligned(dates, rows.index).isna(), "bad_date", column=rows.header("date"),
               values=text_cells(rows.cells("date")))
     spend_text = rows.cells("spend")
     spend = rows.checked("spend", numbers_of(spend_text), "numbers", NUMBER_HINT)
-    values = _aligned(spend, rows.index)
+    values = aligned(spend, rows.index)
     infinite = values.notna() & ~np.isfinite(values.to_numpy(dtype=float, na_value=0.0))
     if infinite.any():  # "inf" or "1e999": a sum over it is infinite and every cost with it
         first = infinite[infinite].index[0]
@@ -521,10 +500,10 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     rows.drop(values.isna(), "no_spend", column=rows.header("spend"))
     index = rows.index
     out = pd.DataFrame(index=index)
-    out["date"] = _aligned(dates, index).dt.normalize()
+    out["date"] = aligned(dates, index).dt.normalize()
     out["channel"] = _spend_labels(rows, "channel")
     out["campaign"] = UNKNOWN if rows.column_index("campaign") is None else _spend_labels(rows, "campaign")
-    out["spend"] = _aligned(spend, index)
+    out["spend"] = aligned(spend, index)
     for column in ("impressions", "clicks"):
         cells = rows.cells(column)
         if cells is not None:

@@ -3,7 +3,7 @@
 Each function takes a column's cells and returns values; none knows the file, the mapping or
 the rows kept. :func:`dates_of` and :func:`numbers_of` also say which cells failed, so that
 :mod:`analysis.loading` can note them or refuse a column that fails wholesale. The hand-tuned
-date reader they use is :func:`analysis.dateparse.parse_formats`.
+date reader they use is :func:`analysis.tuned.parse_formats`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .dateparse import in_nanosecond_range, parse_formats
-from .readers import arrow_buffers, digit_runs, on_uniques, text_cells
+from .readers import on_uniques, text_cells
+from .tuned import digit_runs, in_nanosecond_range, parse_formats, untrimmed
 
 WHOLESALE_FAILURE_SHARE = 0.05
 
@@ -57,7 +57,7 @@ def _parse_dates(cells: pd.Series, dayfirst: bool, timezone: str | None, strippe
         return parsed.where(in_nanosecond_range(parsed)).astype("datetime64[ns]")
     text = cells if stripped else text_cells(cells)
     # each format in turn on the cells still unparsed; zero-padded cells read off their bytes
-    # (pandas' parser took 8.6 s for 2M distinct timestamps, see analysis.dateparse)
+    # (pandas' parser took 8.6 s for 2M distinct timestamps, see analysis.tuned)
     values, unparsed = parse_formats(text, DATE_FORMATS_DAYFIRST if dayfirst else DATE_FORMATS_MONTHFIRST)
     # copy=False: pandas copies a numpy array it is handed (10M leads: 80 MB a column, for nothing)
     result = pd.Series(values, index=text.index, dtype="datetime64[ns]", copy=False)
@@ -130,26 +130,13 @@ def trimmed(cells: pa.Array) -> pa.Array:
     """Arrow text without surrounding whitespace, missing cells as "". The cells themselves
     where nothing needs trimming, not a copy of them (10M timestamps: 200 MB a column)."""
     cells = cells.fill_null("")
-    return cells if _untrimmed(cells) else pc.utf8_trim_whitespace(cells)
+    return cells if untrimmed(cells) else pc.utf8_trim_whitespace(cells)
 
 
 def placeholder_hits(text: pa.Array, placeholders: frozenset[str]) -> pa.Array:
     """Which trimmed Arrow cells are placeholders: lower case, "ё" as "е", as the mapping keeps them."""
     folded = pc.replace_substring(pc.utf8_lower(text), "ё", "е")
     return pc.is_in(folded, value_set=pa.array(sorted(placeholders), text.type))
-
-
-def _untrimmed(cells: pa.Array) -> bool:
-    """Whether no cell of an Arrow text array starts or ends with whitespace, read off the first
-    and last bytes of every cell: plain ASCII other than space and control bytes. A byte
-    beyond ASCII may begin or end a Unicode space: then the answer is no (trim to be sure)."""
-    offsets, data = arrow_buffers(cells)
-    full = np.flatnonzero(np.diff(offsets) > 0)
-    if not len(full):
-        return True
-    ends = np.concatenate([data[offsets[full]], data[offsets[full + 1] - 1]])
-    return bool(((ends > 0x20) & (ends < 0x7F)).all())
-
 
 
 def blank_placeholders(cells: pd.Series, placeholders: frozenset[str]) -> pd.Series:

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .readers import arrow_buffers, arrow_text, counted_before
+from .tuned import arrow_text, digits_of, has_byte, plain_ascii, shared_codes
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -42,27 +42,8 @@ def _arrow_parts(values: pd.Series) -> Iterator[pa.Array]:
             yield chunk.slice(start, PART_ROWS)
 
 
-def _digits(text: pa.Array) -> pa.Array:
-    """Only the ASCII digits of each string (a byte filter on the Arrow buffers: a regex
-    replace takes a second and a half on a million phones, this a few milliseconds)."""
-    offsets, data = arrow_buffers(text)
-    keep = (data >= ord("0")) & (data <= ord("9"))  # UTF-8: no multi-byte character has such a byte
-    # digits before each byte position; a string's new offsets are those at its old offsets
-    new_offsets = counted_before(keep)[offsets].astype(np.int32)
-    digits = pa.StringArray.from_buffers(len(text), pa.py_buffer(new_offsets), pa.py_buffer(_kept_bytes(data, keep)))
-    return pc.if_else(text.is_valid(), digits, pa.scalar(None, pa.string()))
-
-
-def _kept_bytes(data: np.ndarray, keep: np.ndarray, block: int = 1 << 22) -> np.ndarray:
-    """``data[keep]``, by the positions of a block at a time: numpy's boolean selection of
-    bytes, half of them kept in no pattern, mispredicts a branch per byte (10M phones:
-    0.3 s against 0.08 s), and the positions of a whole part would be 90 MB."""
-    return np.concatenate([data[start:start + block][np.flatnonzero(keep[start:start + block])]
-                           for start in range(0, len(data), block)] or [data[:0]])
-
-
 def _phones(text: pa.Array) -> pa.Array:
-    digits = _digits(text)
+    digits = digits_of(text)
     length = pc.binary_length(digits)
     first = pc.utf8_slice_codeunits(digits, 0, 1)
     russian_11 = pc.and_(pc.equal(length, 11), pc.is_in(first, pa.array(["7", "8"])))
@@ -74,27 +55,11 @@ def _phones(text: pa.Array) -> pa.Array:
 
 
 def _emails(text: pa.Array) -> pa.Array:
-    if _plain_ascii(text):  # Arrow's ASCII kernels: the same result, ten times faster to lower
+    if plain_ascii(text):  # Arrow's ASCII kernels: the same result, ten times faster to lower
         folded = pc.ascii_lower(pc.ascii_trim_whitespace(text))
     else:
         folded = pc.utf8_lower(pc.utf8_trim_whitespace(text))
-    return pc.if_else(_has_byte(folded, ord("@")), folded, pa.scalar(None, pa.string()))
-
-
-def _plain_ascii(text: pa.Array) -> bool:
-    """Whether every byte is ASCII and none is \x1c-\x1f, which Arrow's UTF-8 trimming takes
-    for whitespace (as Python does) and its ASCII trimming does not."""
-    _, data = arrow_buffers(text)
-    return not data.size or bool(data.max() < 0x80 and not ((data >= 0x1C) & (data <= 0x1F)).any())
-
-
-def _has_byte(text: pa.Array, byte: int) -> pa.Array:
-    """Whether each string holds ``byte`` (an ASCII one; null for a null string), read off the
-    buffers: Arrow's substring search took 0.24 s for 10M mostly empty e-mail cells."""
-    offsets, data = arrow_buffers(text)
-    counted = counted_before(data == byte)
-    found = counted[offsets[1:]] > counted[offsets[:-1]]
-    return pa.array(found, mask=text.is_null().to_numpy(zero_copy_only=False) if text.null_count else None)
+    return pc.if_else(has_byte(folded, ord("@")), folded, pa.scalar(None, pa.string()))
 
 
 def could_be_phone(cell: str) -> bool:
@@ -126,7 +91,7 @@ def _phone_keys(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Which cells hold a phone, and for each an integer equal for exactly the phones :func:`_phones`
     makes equal: its E.164 number and digit count, read from its digits without building its text.
     A cell of more than :data:`PHONE_DIGITS` digits is no phone to link by."""
-    digits = _digits(text)
+    digits = digits_of(text)
     length = pc.binary_length(digits).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
     valid = (length >= 10) & (length <= PHONE_DIGITS)
     spelled = pc.if_else(pa.array(valid), digits, pa.scalar(None, pa.string()))
@@ -174,24 +139,11 @@ def _identifier_codes(values: pd.Series, kind: str, shared_only: bool = False) -
         valid, keys = _email_keys(parts)
     codes = np.full(len(valid) + 1, -1, dtype=np.int64)  # the last: a missing category
     if valid.any():
-        codes[:-1][valid] = _shared_codes(keys) if shared_only and not categorical else pd.factorize(keys)[0]
+        codes[:-1][valid] = shared_codes(keys) if shared_only and not categorical else pd.factorize(keys)[0]
     if not categorical:
         return codes[:-1]
     row_codes = values.cat.codes.to_numpy()
     return codes[np.where(row_codes < 0, len(codes) - 1, row_codes)]
-
-
-def _shared_codes(keys: np.ndarray) -> np.ndarray:
-    """A code for each key that occurs more than once (numbered in key order), -1 for the
-    others. A sort finds the repeats and a hash table of those alone gives the codes: a
-    table of every key (10M phones) took 2.5-4.5 s and 600 MB, this 2 s and 120 MB."""
-    ordered = np.sort(keys)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    del ordered
-    if not len(repeated):
-        return np.full(len(keys), -1, dtype=np.int64)
-    shared = repeated[np.concatenate([[True], repeated[1:] != repeated[:-1]])]
-    return pd.Index(shared).get_indexer(keys)
 
 
 def identifier_codes(phone: pd.Series | None, email: pd.Series | None, shared_only: bool = False

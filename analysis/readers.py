@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputFileError
+from .tuned import arrow_buffers
 
 SEPARATORS = (";", ",", "\t")
 HEADER_SEARCH_ROWS = 30
@@ -454,94 +455,6 @@ def _read_csv_arrow(source, separator: str, header_row: int, width: int, encodin
         # (a 10M-lead export: 3.8 GB resident after reading, 1.1 GB of it in use)
         pa.default_memory_pool().release_unused()
     return pd.DataFrame(dict(enumerate(columns)), copy=False)
-
-
-def arrow_text(values: pd.Series):
-    """A text column as Arrow: an Arrow-backed column's own chunks and type (large_string), not
-    cast, not copied; any other as one string array (missing cells null)."""
-    import pyarrow as pa
-
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        return pa.array(values.array)
-    return pa.array(values.astype(object), type=pa.string(), from_pandas=True)
-
-
-def arrow_buffers(array) -> tuple[np.ndarray, np.ndarray]:
-    """An Arrow string or binary array's offsets and bytes as numpy views, without a copy.
-
-    The offsets are rebased to the array's first byte: a slice's buffers are its parent's,
-    starting further on. A string's bytes are ``data[offsets[i]:offsets[i + 1]]``.
-    """
-    import pyarrow as pa
-
-    large = pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type)
-    width = np.dtype(np.int64 if large else np.int32)
-    _, offset_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=width, count=len(array) + 1, offset=array.offset * width.itemsize)
-    start, end = int(offsets[0]), int(offsets[-1])
-    data = (np.frombuffer(data_buffer, dtype=np.uint8, count=end - start, offset=start)
-            if end > start else np.zeros(0, dtype=np.uint8))
-    return offsets - offsets[0], data
-
-
-def counted_before(hits: np.ndarray) -> np.ndarray:
-    """How many of the booleans ``hits`` come before each position, one more entry than
-    ``hits``: with a string array's byte offsets, ``counted[offsets[1:]] - counted[offsets[:-1]]``
-    is each string's count. int32 summed in place where it fits: a cumsum that casts bool
-    as it goes is ten times slower."""
-    counted = np.zeros(hits.size + 1, dtype=np.int32 if hits.size < np.iinfo(np.int32).max else np.int64)
-    counted[1:] = hits
-    np.cumsum(counted[1:], out=counted[1:])
-    return counted
-
-
-def take_rising(array, positions: np.ndarray):
-    """``array.take(positions)`` for an Arrow array or chunked array, chunk by chunk when the
-    positions rise strictly (rows kept in order, as the cleaning keeps them): pyarrow's take of a
-    chunked array first joins every chunk into one copy (10M timestamps: 0.27 s to take
-    1000 of them). A chunk kept whole is kept as it is, not copied."""
-    import pyarrow as pa
-
-    positions = np.asarray(positions, dtype=np.int64)
-    if not isinstance(array, pa.ChunkedArray) or array.num_chunks < 2 \
-            or (len(positions) > 1 and (positions[1:] <= positions[:-1]).any()):
-        return array.take(pa.array(positions))
-    bounds = np.cumsum([0, *(len(chunk) for chunk in array.chunks)])
-    if len(positions) and (positions[0] < 0 or positions[-1] >= bounds[-1]):
-        raise IndexError(f"positions beyond an array of {bounds[-1]} cells")
-    cuts = np.searchsorted(positions, bounds)
-    parts = []
-    for i, chunk in enumerate(array.chunks):
-        local = positions[cuts[i]:cuts[i + 1]] - bounds[i]
-        if len(local):  # as many rising positions as rows are every row of the chunk
-            parts.append(chunk if len(local) == len(chunk) else chunk.take(pa.array(local)))
-    return pa.chunked_array(parts, array.type)
-
-
-def series_rows(series: pd.Series, positions: np.ndarray, index: pd.Index) -> pd.Series:
-    """The series' rows at ``positions``, on ``index``, without a copy of the index; Arrow text
-    by :func:`take_rising`."""
-    import pyarrow as pa
-
-    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
-        values = take_rising(pa.array(series.array), positions)
-    else:
-        values = series.array.take(positions)
-    return pd.Series(values, index=index, name=series.name, dtype=series.dtype, copy=False)
-
-
-INT64_DIGITS = 18  # any run of this many decimal digits fits in int64
-
-
-def digit_runs(array) -> bool:
-    """Whether every cell of an Arrow string array is one or more ASCII digits (no nulls, no
-    empty cells, no spaces): IDs, mostly. Read off the buffers, without a pass per cell."""
-    if array.null_count:
-        return False
-    offsets, data = arrow_buffers(array)
-    if len(array) and np.diff(offsets).min() <= 0:
-        return False
-    return bool(((data >= ord("0")) & (data <= ord("9"))).all())
 
 
 class _ArrowDecoder:

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from .parsing import blank_placeholders
 from .privacy import could_be_email, could_be_phone, identifier_codes, link_codes
-from .readers import INT64_DIGITS, arrow_buffers, digit_runs
+from .tuned import as_integers, person_time_order
 
 
 def identifier_codes_of(phones: list[pd.Series], emails: list[pd.Series], placeholders: frozenset[str]
@@ -80,37 +80,6 @@ def value_codes(cells: pd.Series) -> np.ndarray:
         if chunks:
             return np.concatenate([chunk.indices.to_numpy(zero_copy_only=False).astype(np.int64) for chunk in chunks])
     return pd.factorize(cells, use_na_sentinel=False)[0].astype(np.int64)
-
-
-def as_integers(text: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
-    """Text cells as the integers they spell, when each is ASCII digits without a leading zero
-    and fits in int64 (so equal integers are equal texts); None otherwise. CRM IDs mostly
-    are: encoding 10M distinct ID texts in Arrow took 4.8-7.0 s, parsing and encoding
-    the integers 1.5-1.8 s."""
-    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
-    for chunk in chunks:
-        if not digit_runs(chunk):
-            return None
-        offsets, data = arrow_buffers(chunk)
-        lengths = np.diff(offsets)
-        if len(chunk) and (lengths.max() > INT64_DIGITS or ((data[offsets[:-1]] == ord("0")) & (lengths > 1)).any()):
-            return None
-    if not chunks:
-        return np.zeros(0, dtype=np.int64)
-    return np.concatenate([pc.cast(chunk, pa.int64()).to_numpy(zero_copy_only=False) for chunk in chunks])
-
-
-def later_repeats(codes: np.ndarray) -> np.ndarray:
-    """Whether each value (see :func:`value_codes`) appeared before: ``duplicated(keep="first")``.
-    Only values seen twice are sorted (IDs hardly repeat: sorting 10M codes took a second)."""
-    later = np.zeros(len(codes), dtype=bool)
-    if not len(codes):
-        return later
-    rows = np.flatnonzero(np.bincount(codes)[codes] > 1)
-    if len(rows):
-        later[rows] = True
-        later[rows[np.unique(codes[rows], return_index=True)[1]]] = False
-    return later
 
 
 def duplicated_rows(frame: pd.DataFrame, id_codes: np.ndarray) -> tuple[pd.Series, pd.Series | None]:
@@ -214,25 +183,4 @@ def repeats(person: np.ndarray, created: np.ndarray, line: np.ndarray, window_da
     first[order[repeat]] = order[anchor[repeat]]
     return is_repeat, first
 
-
-def person_time_order(person: np.ndarray, created: np.ndarray, line: np.ndarray) -> np.ndarray:
-    """``np.lexsort((line, created, person))``: leads by person, then time, then file line.
-
-    When times are whole seconds (as exports write them) within 136 years, person and
-    second fit one int64 key, and a stable sort of it keeps equal keys in row order,
-    which is the lines' order when they rise: one sort of one key, not three (10M leads:
-    2.4 s against 8.9 s on shuffled rows)."""
-    stamps = created.view(np.int64)
-    # no NaT (int64's smallest), and a span of seconds that fits 32 bits (so no overflow below)
-    if len(stamps) and stamps.min() != np.iinfo(np.int64).min \
-            and int(stamps.max()) - int(stamps.min()) < 2**32 * 1_000_000_000 \
-            and person.min() >= 0 and person.max() < 2**31 and bool((np.diff(line) > 0).all()):
-        seconds, fraction = np.divmod(stamps - stamps.min(), 1_000_000_000)
-        if not fraction.any():
-            del fraction
-            key = person.astype(np.int64) << 32
-            key |= seconds
-            del seconds
-            return np.argsort(key, kind="stable")
-    return np.lexsort((line, created, person))
 

@@ -1,4 +1,4 @@
-"""The date parser of analysis.dateparse against pandas' own, format by format, as the loader used it."""
+"""The date parser of analysis.tuned against pandas' own, format by format, as the loader used it."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import dateparse
-from analysis.dateparse import compile_format, could_match, parse_formats
+from analysis import tuned
+from analysis.tuned import compile_format, could_match, parse_formats
 from analysis.parsing import DATE_FORMATS_DAYFIRST, DATE_FORMATS_MONTHFIRST
 
 
 def pandas_formats(text: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """The loader's parse before analysis.dateparse: pandas' to_datetime on the cells still
+    """The loader's parse before analysis.tuned: pandas' to_datetime on the cells still
     unparsed, one format after the other."""
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     remaining = text != ""
@@ -91,7 +91,7 @@ def test_zero_padded_cells_never_reach_pandas(monkeypatch):
 
 def test_blocks_and_chunks(monkeypatch):
     """Cells spread over several Arrow chunks and blocks keep their places."""
-    monkeypatch.setattr(dateparse, "BLOCK_CELLS", 7)
+    monkeypatch.setattr(tuned, "BLOCK_CELLS", 7)
     rng = np.random.default_rng(3)
     cells = [EXAMPLES[i] for i in rng.integers(0, len(EXAMPLES), 200)]
     array = pa.chunked_array([pa.array(cells[:33]), pa.array(cells[33:34]), pa.array([], pa.string()),
@@ -167,15 +167,15 @@ def test_every_month_end_of_every_year_read_here():
     import datetime as dt
 
     last_days = [dt.date(year, month, calendar.monthrange(year, month)[1])
-                 for year in range(dateparse._EARLIEST, dateparse._LATEST + 1) for month in range(1, 13)]
+                 for year in range(tuned._EARLIEST, tuned._LATEST + 1) for month in range(1, 13)]
     cells = [f"{day:%d.%m.%Y} 23:59:59" for day in last_days] + [
         f"{day.day + 1:02d}.{day:%m.%Y} 00:00" for day in last_days]
     text = pd.Series(cells, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
-    values = np.full(len(cells), dateparse.NAT, dtype=np.int64)
+    values = np.full(len(cells), tuned.NAT, dtype=np.int64)
     remaining = np.ones(len(cells), dtype=bool)
-    dateparse.parse_fixed(dateparse._Cells(dateparse.arrow_text(text)), compile_format("%d.%m.%Y %H:%M:%S"),
+    tuned.parse_fixed(tuned._Cells(tuned.arrow_text(text)), compile_format("%d.%m.%Y %H:%M:%S"),
                           values, remaining)
-    dateparse.parse_fixed(dateparse._Cells(dateparse.arrow_text(text)), compile_format("%d.%m.%Y %H:%M"),
+    tuned.parse_fixed(tuned._Cells(tuned.arrow_text(text)), compile_format("%d.%m.%Y %H:%M"),
                           values, remaining)
     expected = [np.datetime64(f"{day:%Y-%m-%d}T23:59:59", "ns").astype(np.int64) for day in last_days]
     assert values[:len(last_days)].tolist() == expected

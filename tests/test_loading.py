@@ -354,7 +354,8 @@ def test_id_codes_find_the_repeats_pandas_finds(arrow, kind):
     ``duplicated`` on the text, missing cells included."""
     import pyarrow as pa
 
-    from analysis.repeats import as_integers, later_repeats, value_codes
+    from analysis.repeats import value_codes
+    from analysis.tuned import as_integers, later_repeats
 
     parts = ID_PARTS[kind]
     values = [v for part in parts for v in part]
@@ -374,7 +375,7 @@ def test_id_codes_find_the_repeats_pandas_finds(arrow, kind):
 def test_digit_runs_reads_the_buffers_of_slices_too():
     import pyarrow as pa
 
-    from analysis.readers import digit_runs
+    from analysis.tuned import digit_runs
 
     array = pa.array(["x1", "12", "034", "5", "", "6"], pa.large_string())
     assert digit_runs(array.slice(1, 3)) and not digit_runs(array.slice(0, 2))
@@ -480,7 +481,7 @@ def test_placeholders_in_date_columns_are_empty_cells_on_either_path(tmp_path, s
 def test_on_takes_the_rows_loc_takes():
     """``_on`` finds a subset's rows by position (a subtraction from a range, a binary search
     in a narrowed index) instead of looking up labels: the same values as ``loc``."""
-    from analysis.loading import _aligned
+    from analysis.tuned import aligned
 
     rng = np.random.default_rng(7)
     text = pd.Series(pd.array([f"v{i}" for i in range(50)], dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
@@ -489,9 +490,9 @@ def test_on_takes_the_rows_loc_takes():
     for series in (text, narrowed, text.astype("category"), narrowed.astype(object)):
         for share in (0.0, 0.3, 1.0):
             index = series.index[rng.random(len(series)) < share]
-            pd.testing.assert_series_equal(_aligned(series, index), series.loc[index])
+            pd.testing.assert_series_equal(aligned(series, index), series.loc[index])
     with pytest.raises(KeyError):
-        _aligned(narrowed, pd.Index([10, 11, 12, 13, 14, 15, 16, 17]).difference(narrowed.index).union(narrowed.index[:1]))
+        aligned(narrowed, pd.Index([10, 11, 12, 13, 14, 15, 16, 17]).difference(narrowed.index).union(narrowed.index[:1]))
 
 
 def test_missing_typed_creation_times_show_as_empty_examples(tmp_path, sample_rows):

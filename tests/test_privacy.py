@@ -82,13 +82,13 @@ def test_repeats_match_a_lead_by_lead_reference(persons):
 def test_phone_digits_filter_on_arrow_buffers():
     import pyarrow as pa
 
-    from analysis.privacy import _digits
+    from analysis.tuned import digits_of
 
     cells = pa.array(["x", None, "", "8 (912) 345-67-89", "тел. 12", "", "٣4"])
     # nulls stay null, empty strings (at the start, inside, at the end) stay empty, only ASCII digits are kept
-    assert _digits(cells).to_pylist() == ["", None, "", "89123456789", "12", "", "4"]
-    assert _digits(cells.slice(2)).to_pylist() == ["", "89123456789", "12", "", "4"]
-    assert _digits(pa.array([], pa.string())).to_pylist() == []
+    assert digits_of(cells).to_pylist() == ["", None, "", "89123456789", "12", "", "4"]
+    assert digits_of(cells.slice(2)).to_pylist() == ["", "89123456789", "12", "", "4"]
+    assert digits_of(pa.array([], pa.string())).to_pylist() == []
     phones = pd.Series(["8 912 345 67 89", None, "тел: +7-912-345-67-89 (Иван)"], dtype=object)
     assert normalize_phones(phones).tolist()[0] == normalize_phones(phones).tolist()[2] == "+79123456789"
     assert pd.isna(normalize_phones(phones).tolist()[1])
@@ -203,7 +203,7 @@ def test_identifiers_coded_part_by_part_as_in_one_pass(monkeypatch):
 def test_person_time_order_is_the_three_key_sort():
     """Repeats sort leads by person, time and line: by one key when times are whole seconds
     and lines rise (ties, many per person, kept in row order), by three otherwise."""
-    from analysis.repeats import person_time_order
+    from analysis.tuned import person_time_order
 
     rng = np.random.default_rng(11)
     n = 5000
@@ -278,12 +278,12 @@ def test_email_normalisation_is_arrows_utf8_one_on_any_text():
 
 
 def test_kept_bytes_are_a_boolean_selection_block_by_block():
-    from analysis.privacy import _kept_bytes
+    from analysis.tuned import kept_bytes
 
     rng = np.random.default_rng(2)
     for size in (0, 1, 6, 7, 8, 50, 1000):
         data = rng.integers(0, 256, size).astype(np.uint8)
         keep = rng.random(size) < 0.5
         for block in (1, 7, 1 << 22):
-            assert np.array_equal(_kept_bytes(data, keep, block), data[keep])
-            assert _kept_bytes(data, keep, block).dtype == np.uint8
+            assert np.array_equal(kept_bytes(data, keep, block), data[keep])
+            assert kept_bytes(data, keep, block).dtype == np.uint8

@@ -327,7 +327,7 @@ def test_rising_takes_of_chunked_text_equal_arrows_take():
     fall back to Arrow's take; a position beyond the array is an error, not a wrong row."""
     import pyarrow as pa
 
-    from analysis.readers import series_rows, take_rising
+    from analysis.tuned import series_rows, take_rising
 
     rng = np.random.default_rng(7)
     texts = [None if i % 11 == 0 else f"ячейка {i}" for i in range(1000)]
