@@ -63,7 +63,9 @@ class _Rows:
     blanked once (:meth:`cells` keeps it). Once settled no row is dropped: each canonical column
     is read once, cut to the kept rows, and with ``consume`` the raw column goes as soon as every
     canonical column mapped to it was read (10M leads: the cells are gigabytes of text). Only the
-    thread that built the rows reads the raw table; a thread is handed its columns.
+    thread that built the rows reads the raw table: another thread is handed its raw columns,
+    and once the rows are settled may cut them to the kept rows (:meth:`kept`), whose positions
+    no longer change.
     """
 
     def __init__(self, raw: RawTable, mapping: Mapping, path: str, kind: str, consume: bool = False):
@@ -247,10 +249,13 @@ class _Background:
             self._error = error
 
     def result(self) -> Any:
+        """The function's value, handed over once: the thread keeps no reference to it (10M leads:
+        a date column's masks and the minutes are hundreds of MB)."""
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._value
+        value, self._value = self._value, None
+        return value
 
 
 def _read(path: Path, mapping: Mapping | None, sheet: str | None, required: tuple[str, ...]) -> tuple[RawTable, Mapping]:
@@ -309,8 +314,7 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *, consume: bool = F
     # read while the thread parses the later dates; the dates are noted first, then these, in the columns' order
     numbers = {column: numbers_of(cells) for column in NUMBER_COLUMNS if (cells := rows.cells(column)) is not None}
     reasons = columns.reasons(stage, rows.cells("disqualification_reason"), mapping)
-    flags = {column: parse_flags(cells) for column in FLAG_COLUMNS if (cells := rows.cells(column)) is not None}
-    horizon = rows.cells("purchase_horizon")
+    del stage
     dates, minutes = later.result()
     for column, parsed in dates.items():
         out[column] = rows.checked(column, parsed, "dates", DATE_HINT)
@@ -319,12 +323,16 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *, consume: bool = F
     for column, parsed in numbers.items():
         out[column] = rows.checked(column, parsed, "numbers", NUMBER_HINT)
     del dates, numbers
-    _outcome_columns(rows, out, reasons, flags)
+    _outcome_columns(rows, out, reasons)
+    del reasons
+    horizon = rows.cells("purchase_horizon")
     if horizon is not None:
         out["purchase_horizon"] = columns.purchase_horizon(horizon)
+    del horizon
     if minutes is not None:  # from created_at and first_response_at when the export has no minutes column
         out["response_minutes"], negative = columns.response_minutes(minutes)
         rows.note("response_before_created", negative, column=rows.header("first_response_at"))
+    del minutes
     if "response_minutes" in out:
         out["response_minutes"] = columns.response_minutes(out["response_minutes"])[0]
 
@@ -360,14 +368,16 @@ def _label_columns(rows: _Rows, out: pd.DataFrame) -> None:
         columns.lead_types(types, rows.mapping.values.get("lead_type", {}))
 
 
-def _outcome_columns(rows: _Rows, out: pd.DataFrame, reasons: columns.Reasons, flags: dict[str, pd.Series]) -> None:
-    """Loss reasons, their notes, and the furthest stage each lead reached with the flags it implies."""
+def _outcome_columns(rows: _Rows, out: pd.DataFrame, reasons: columns.Reasons) -> None:
+    """Loss reasons, their notes, and the furthest stage each lead reached with the flags it implies
+    (a yes/no column of the export overriding where it says something)."""
     out["disqualification_reason"], out["reason_raw"], out["reason_owner"] = reasons.code, reasons.raw, reasons.owner
     header = rows.header("disqualification_reason")
     rows.note("unmapped_reasons", int(reasons.unmapped.sum()), column=header,
               values={str(k): int(v) for k, v in reasons.unmapped.head(20).items()})
     if reasons.missing is not None:
         rows.note("missing_reasons", reasons.missing, column=header)
+    flags = {column: parse_flags(cells) for column in FLAG_COLUMNS if (cells := rows.cells(column)) is not None}
     for column, values in columns.funnel_flags(out["stage"], out["disqualification_reason"], rows.mapping,
                                                out.get("first_contact_at"), flags).items():
         out[column] = values
@@ -404,7 +414,8 @@ def _usable_rows(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series | None, p
     del status
     created = None
     if rows.column_index("created_at") is not None:
-        # the cells handed over, not kept here: the parsing lets go of their text (10M leads: 200 MB) once read
+        # the cells handed over, not kept here: the parsing lets go of its copy of the kept rows' text once
+        # read (10M leads: 200 MB; the raw column itself stays until the rows are settled)
         parsed = dates_of(rows.cells("created_at", blank=False), rows.mapping.placeholders, rows.mapping.dayfirst,
                           rows.mapping.timezone)
         created = rows.checked("created_at", parsed, "dates", DATE_HINT, required=True)
@@ -624,7 +635,7 @@ def load_dataset(
     query
         For a database URL: the SQL query (or table name) whose rows are the leads.
     snapshot
-        A folder written by :func:`save_snapshot`: read it instead of parsing ``leads``
+        A folder written by :func:`analysis.snapshot.save_snapshot`: read it instead of parsing ``leads``
         again (the CLI parses once and hands the kernel the snapshot).
     arm_column
         An experiment's ``--arm-column``: a header of the file that is not a mapped canonical
@@ -670,5 +681,3 @@ def load_dataset(
                              hint="see the reasons above; check the mapping and --as-of")
     return Dataset(frame, spend_frame, mapping, lineage, pd.Timestamp(stamp))
 
-
-# --------------------------------------------------------------------------- snapshot

@@ -478,8 +478,8 @@ def test_placeholders_in_date_columns_are_empty_cells_on_either_path(tmp_path, s
     assert pd.isna(leads.loc[rows[8][0], "first_contact_at"]) and pd.isna(leads.loc[rows[7][0], "first_response_at"])
 
 
-def test_on_takes_the_rows_loc_takes():
-    """``_on`` finds a subset's rows by position (a subtraction from a range, a binary search
+def test_aligned_takes_the_rows_loc_takes():
+    """``aligned`` finds a subset's rows by position (a subtraction from a range, a binary search
     in a narrowed index) instead of looking up labels: the same values as ``loc``."""
     from analysis.tuned import aligned
 
