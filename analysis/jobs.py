@@ -12,6 +12,8 @@ import difflib
 import hashlib
 import json
 import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from typing import Any, Callable
 
 import pandas as pd
@@ -20,11 +22,88 @@ from .config import ARMS_BY, BASELINES, CLAIM_STAGES, CLAIMS, SAMPLE_LEADS, SAMP
 from .errors import LeadAuditError, ParameterError, ScopeError
 from .i18n import check_lang
 from .mapping import parse_working_hours
-from .loading import Dataset, parse_as_of
+from .dataset import Dataset
+from .loading import parse_as_of
 from .registry import JOBS
 from .masking import shown_text
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+@dataclass(frozen=True, eq=False)
+class Parameters(Mapping):
+    """A job's validated parameters, typed and frozen. Read as attributes (``params.claim``) or, as
+    papermill, the JSON summary and the sections do, as a read-only mapping (``params["claim"]``);
+    ``dict(params)`` gives the fields in their declared order. Equal to a dict of the same items."""
+
+    leads: str
+    spend: str | None
+    mapping: str | None
+    sheet: str | None
+    as_of: str | None
+    lang: str
+    alpha: float
+    snapshot: str | None
+    query: str | None
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._names():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        return tuple(field.name for field in fields(cls))
+
+
+@dataclass(frozen=True, eq=False)
+class DiagnoseParameters(Parameters):
+    channel: list[str]
+    campaign: list[str]
+    model: list[str]
+    manager: list[str]
+    period: str | None
+    claim: str
+    complaint: str
+    baseline: str
+    sla_minutes: float
+    working_hours: str | None
+    min_gap: float | None
+
+
+@dataclass(frozen=True, eq=False)
+class ExperimentParameters(Parameters):
+    arms_by: str
+    control: str
+    variant: str
+    arm_column: str | None
+    scope_channel: str | None
+    spend_control: float | None
+    spend_variant: float | None
+    expected_split: str
+    margin: float
+    running: bool
+
+
+@dataclass(frozen=True, eq=False)
+class QuarterlyParameters(Parameters):
+    quarter: str
+    margin: float | None
+    sla_minutes: float
+
+
+@dataclass(frozen=True, eq=False)
+class MonitorParameters(Parameters):
+    weeks: int
+    recent: int
+    sla_minutes: float
+    working_hours: str | None
 
 
 def _common(leads: str | None, spend: str | None, mapping: str | None, sheet: str | None, as_of: Any,
@@ -94,7 +173,7 @@ def diagnose_parameters(
     channel: list[str] | None = None, campaign: list[str] | None = None, model: list[str] | None = None,
     manager: list[str] | None = None, period: str | None = None, claim: str = "general", complaint: str = "",
     baseline: str = "rest", sla_minutes: float = 15, working_hours: str | None = None, min_gap: float | None = None,
-) -> dict[str, Any]:
+) -> DiagnoseParameters:
     """Validate the complaint diagnosis parameters."""
     params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     if claim not in CLAIMS:
@@ -110,7 +189,7 @@ def diagnose_parameters(
         working_hours=working_hours or None,
         min_gap=None if min_gap in (None, "") else _number("min_gap", min_gap, low=0, high=1, low_open=True),
     )
-    return params
+    return DiagnoseParameters(**params)
 
 
 def experiment_parameters(
@@ -120,7 +199,7 @@ def experiment_parameters(
     arms_by: str = "campaign", control: str = "Creta без цены", variant: str = "Creta с ценой",
     arm_column: str | None = None, scope_channel: str | None = None, spend_control: float | None = None,
     spend_variant: float | None = None, expected_split: str = "50:50", margin: float = 0.10, running: bool = False,
-) -> dict[str, Any]:
+) -> ExperimentParameters:
     """Validate the experiment parameters."""
     params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     if arms_by not in ARMS_BY:
@@ -153,7 +232,7 @@ def experiment_parameters(
                   spend_variant=None if spend_variant is None else float(spend_variant),
                   expected_split=str(expected_split), margin=_number("margin", margin, low=0, high=1, low_open=True),
                   running=_flag("running", running))
-    return params
+    return ExperimentParameters(**params)
 
 
 def quarterly_parameters(
@@ -161,14 +240,14 @@ def quarterly_parameters(
     as_of: str | None = None, lang: str = "ru", alpha: float = 0.05, snapshot: str | None = None,
     query: str | None = None,
     quarter: str = "2026Q3", margin: float | None = None, sla_minutes: float = 15,
-) -> dict[str, Any]:
+) -> QuarterlyParameters:
     """Validate the quarterly report parameters (``sla_minutes``: the first-attempt target, shown with its double)."""
     params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     parse_quarter(quarter)
     params.update(quarter=str(quarter).strip().upper(),
                   margin=None if margin in (None, "") else _number("margin", margin, low=0, high=1, low_open=True),
                   sla_minutes=_number("sla_minutes", sla_minutes, low=0, high=7 * 24 * 60, low_open=True))
-    return params
+    return QuarterlyParameters(**params)
 
 
 def _flag(name: str, value: Any) -> bool:

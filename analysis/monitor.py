@@ -19,7 +19,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,9 @@ from .config import LOST_STAGE, SAMPLE_LEADS, UNKNOWN
 from .reasons import MISSING
 from .errors import ParameterError, ScopeError
 from .dataset import Dataset, has_column
+
+if TYPE_CHECKING:  # jobs imports the report stack; the monitor's parameters import it when called
+    from .jobs import MonitorParameters
 
 #: what is watched, in the order the report lists it: metric → (owner, the diagnose claim that examines it)
 METRICS = {"qualified_rate": ("marketing", "not_target"), "contact_rate": ("sales", "no_contact"),
@@ -51,10 +54,10 @@ def monitor_parameters(
     as_of: str | None = None, lang: str = "ru", alpha: float = 0.05, snapshot: str | None = None,
     query: str | None = None,
     weeks: int = 12, recent: int = 3, sla_minutes: float = 15, working_hours: str | None = None,
-) -> dict[str, Any]:
+) -> MonitorParameters:
     """Validate the monitor's parameters: ``weeks`` scanned (the last is "this week"), ``recent``
     weeks pooled for a drift that builds up, ``sla_minutes`` for the first-attempt target."""
-    from .jobs import _common, _number, check_working_hours
+    from .jobs import MonitorParameters, _common, _number, check_working_hours
 
     params = _common(leads, spend, mapping, sheet, as_of, lang, alpha, snapshot, query)
     weeks = _whole("weeks", weeks, 1 + MIN_BASELINE_WEEKS, 104)
@@ -66,7 +69,7 @@ def monitor_parameters(
     params.update(weeks=weeks, recent=recent,
                   sla_minutes=_number("sla_minutes", sla_minutes, low=0, high=7 * 24 * 60, low_open=True),
                   working_hours=working_hours or None)
-    return params
+    return MonitorParameters(**params)
 
 
 def _whole(name: str, value: Any, low: int, high: int) -> int:

@@ -42,7 +42,7 @@ class Job:
     description: str  #: the paragraph for ``leadaudit <job> --help``
     options: tuple[Option, ...]
     demo: dict[str, Any]  #: the keyword arguments of its run in ``leadaudit demo``
-    parameters: str  #: validates keyword arguments into the parameters dict
+    parameters: str  #: validates keyword arguments into the job's frozen parameters (a :class:`~analysis.jobs.Parameters`)
     check: str  #: checks the parameters against the loaded data (raises ScopeError)
     scope: str = "report_scope_text"  #: the stable scope text that names the files
     scope_shown: str = "report_scope_shown"  #: the scope as the report's header shows it

@@ -108,3 +108,24 @@ def test_the_export_is_parsed_once_per_process_while_it_is_unchanged(sample_csv)
     os.utime(sample_csv, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     _, changed = prepare("quarterly", leads=str(sample_csv), quarter="2026Q3")
     assert changed is not first  # a changed file is read again
+
+
+@pytest.mark.parametrize("job", ["diagnose", "experiment", "quarterly", "monitor"])
+def test_parameters_are_frozen_typed_and_read_both_ways(job):
+    """Each job's parameters are a frozen dataclass of its own, read as attributes or as a mapping,
+    the common fields first: the JSON summary's "parameters" keys stay what they were."""
+    import dataclasses
+
+    from analysis.jobs import Parameters
+    from analysis.registry import JOBS
+
+    params = JOBS[job].function("parameters")()
+    assert isinstance(params, Parameters) and type(params) is not Parameters
+    assert list(params)[:9] == ["leads", "spend", "mapping", "sheet", "as_of", "lang", "alpha", "snapshot", "query"]
+    assert all(params[name] == getattr(params, name) for name in params)
+    assert params == dict(params) and {**params} == dict(params.items())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        params.lang = "en"
+    with pytest.raises(KeyError):
+        params["no_such_parameter"]
+    assert {field.name: field.type for field in dataclasses.fields(params)}["alpha"] == "float"
