@@ -17,6 +17,7 @@ from .config import CANONICAL_STAGES, LOST_STAGE, STAGE_ORDER, UNKNOWN
 from .dataset import FLAG_COLUMNS
 from .mapping import LEAD_TYPES, Mapping, normalize_label
 from .masking import mask_personal, shown_text
+from .parsing import plain_text
 from .readers import label_counts, on_uniques, text_cells
 from .reasons import MISSING, OTHER
 
@@ -149,9 +150,7 @@ def purchase_horizon(cells: pd.Series) -> pd.Series:
 
 def utm_source(cells: pd.Series) -> pd.Series:
     """The ad's ``utm_source`` as written, "unknown" when empty."""
-    text = text_cells(cells)
-    text = text.astype(object) if isinstance(text.dtype, pd.CategoricalDtype) else text
-    return text.replace("", UNKNOWN)
+    return plain_text(text_cells(cells)).replace("", UNKNOWN)
 
 
 def mapped(series: pd.Series, table: dict, keep_codes: bool = False) -> pd.Series:

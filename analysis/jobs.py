@@ -9,6 +9,7 @@ value that can be checked without the data and returns the normalised parameters
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -58,6 +59,7 @@ class Parameters(Mapping):
         return len(self._names())
 
     @classmethod
+    @functools.cache
     def _names(cls) -> tuple[str, ...]:
         return tuple(field.name for field in fields(cls))
 

@@ -149,6 +149,16 @@ class _Rows:
                 if self._readers[index] <= 0:
                     del self.raw.frame[index]
 
+    def labels(self, canonical: str) -> pd.Series | None:
+        """A label column cleaned (:func:`~analysis.columns.labels`), its empty cells noted; None when
+        the column is not mapped."""
+        cells = self.cells(canonical)
+        if cells is None:
+            return None
+        labels, empty = columns.labels(cells, self.mapping.values.get(canonical))
+        self.note(f"unknown_{canonical}", empty, column=self.header(canonical))
+        return labels
+
     # ------------------------------------------------------------------ rows
 
     def settle(self) -> None:
@@ -332,9 +342,9 @@ def clean_leads(raw: RawTable, mapping: Mapping, path: str, *, consume: bool = F
     if minutes is not None:  # from created_at and first_response_at when the export has no minutes column
         out["response_minutes"], negative = columns.response_minutes(minutes)
         rows.note("response_before_created", negative, column=rows.header("first_response_at"))
-    del minutes
-    if "response_minutes" in out:
+    elif "response_minutes" in out:  # the export's own minutes column
         out["response_minutes"] = columns.response_minutes(out["response_minutes"])[0]
+    del minutes
 
     out["person_id"], found = persons.result()
     # exact copies each kept row had in the file: a "duplicates" complaint counts them on the row's
@@ -354,10 +364,9 @@ def _label_columns(rows: _Rows, out: pd.DataFrame) -> None:
     """The columns that name a group of leads: channel, campaign, model, manager, an experiment's arm,
     ``utm_source`` and the lead type; empty cells noted."""
     for column in (*LABEL_COLUMNS, "arm"):
-        cells = rows.cells(column)
-        if cells is not None:
-            out[column], empty = columns.labels(cells, rows.mapping.values.get(column))
-            rows.note(f"unknown_{column}", empty, column=rows.header(column))
+        labels = rows.labels(column)
+        if labels is not None:
+            out[column] = labels
         elif column != "arm":  # an experiment's arm column exists only when mapped (--arm-column)
             out[column] = columns.unknown_labels(rows.index)
     utm = rows.cells("utm_source")
@@ -512,21 +521,16 @@ def clean_spend(raw: RawTable, mapping: Mapping, path: str) -> tuple[pd.DataFram
     index = rows.index
     out = pd.DataFrame(index=index)
     out["date"] = aligned(dates, index).dt.normalize()
-    out["channel"] = _spend_labels(rows, "channel")
-    out["campaign"] = UNKNOWN if rows.column_index("campaign") is None else _spend_labels(rows, "campaign")
+    # plain text: spend is a few thousand rows
+    out["channel"] = rows.labels("channel").astype(object)
+    campaign = rows.labels("campaign")
+    out["campaign"] = UNKNOWN if campaign is None else campaign.astype(object)
     out["spend"] = aligned(spend, index)
     for column in ("impressions", "clicks"):
         cells = rows.cells(column)
         if cells is not None:
             out[column] = rows.checked(column, numbers_of(cells), "numbers", NUMBER_HINT)
     return out.reset_index(drop=True), rows.issues
-
-
-def _spend_labels(rows: _Rows, column: str) -> pd.Series:
-    """A spend table's label column as plain text (spend is a few thousand rows), empty cells noted."""
-    labels, empty = columns.labels(rows.cells(column), rows.mapping.values.get(column))
-    rows.note(f"unknown_{column}", empty, column=rows.header(column))
-    return labels.astype(object)
 
 
 def with_arm_column(mapping: Mapping, headers: list[str], arm_column: str | None, file: str) -> Mapping:

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .readers import on_uniques, text_cells
-from .tuned import digit_runs, in_nanosecond_range, parse_formats, untrimmed
+from .tuned import digit_runs, in_nanosecond_range, is_arrow_text, parse_formats, untrimmed
 
 WHOLESALE_FAILURE_SHARE = 0.05
 
@@ -165,8 +165,9 @@ def blank_placeholders(cells: pd.Series, placeholders: frozenset[str]) -> pd.Ser
     return on_uniques(cells, blank, keep_codes=True)
 
 
-def is_arrow_text(cells: pd.Series) -> bool:
-    return isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"
+def plain_text(series: pd.Series) -> pd.Series:
+    """A categorical text column as plain object text (for ``where`` or ``replace`` with new values)."""
+    return series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
 
 
 @dataclass(frozen=True)

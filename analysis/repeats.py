@@ -13,9 +13,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .parsing import blank_placeholders
+from .parsing import blank_placeholders, plain_text
 from .privacy import could_be_email, could_be_phone, identifier_codes, link_codes
-from .tuned import as_integers, person_time_order
+from .tuned import as_integers, is_arrow_text, person_time_order
 
 
 def identifier_codes_of(phones: list[pd.Series], emails: list[pd.Series], placeholders: frozenset[str]
@@ -45,14 +45,9 @@ def first_filled(columns: list[pd.Series], placeholders: frozenset[str], voided:
         return columns[0]
     result = blank_placeholders(columns[0], placeholders)
     for column in columns[1:]:
-        result = _plain(result)
-        result = result.where(result != "", _plain(blank_placeholders(column, placeholders)))
+        result = plain_text(result)
+        result = result.where(result != "", plain_text(blank_placeholders(column, placeholders)))
     return result
-
-
-def _plain(series: pd.Series) -> pd.Series:
-    """A categorical text column as plain object text (for ``where`` with new values)."""
-    return series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
 
 
 def person_ids(codes: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
@@ -66,7 +61,7 @@ def value_codes(cells: pd.Series) -> np.ndarray:
     """An integer per cell, equal for equal cells (missing ones too), from 0 to at most twice
     the number of cells (small enough for ``np.bincount``). Arrow text is encoded in Arrow:
     pandas' ``duplicated`` on 10M distinct IDs took 7.8 s, and the cleaning asked it twice."""
-    if isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow":
+    if is_arrow_text(cells):
         array = pa.array(cells.array)
         numbers = as_integers(array)
         if numbers is not None:

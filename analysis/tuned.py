@@ -29,10 +29,15 @@ import pyarrow.compute as pc
 
 # --------------------------------------------------------------------------- Arrow buffers
 
+def is_arrow_text(cells: pd.Series) -> bool:
+    """Whether a column is Arrow-backed text (the reader keeps columns that hardly repeat so)."""
+    return isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"
+
+
 def arrow_text(values: pd.Series):
     """A text column as Arrow: an Arrow-backed column's own chunks and type (large_string), not
     cast, not copied; any other as one string array (missing cells null)."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+    if is_arrow_text(values):
         return pa.array(values.array)
     return pa.array(values.astype(object), type=pa.string(), from_pandas=True)
 
@@ -151,7 +156,7 @@ def take_rising(array, positions: np.ndarray):
 def series_rows(series: pd.Series, positions: np.ndarray, index: pd.Index) -> pd.Series:
     """The series' rows at ``positions``, on ``index``, without a copy of the index; Arrow text
     by :func:`take_rising`."""
-    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+    if is_arrow_text(series):
         values = take_rising(pa.array(series.array), positions)
     else:
         values = series.array.take(positions)
